@@ -1,0 +1,35 @@
+# Set-up and everyday commands. Each target creates the virtual environment it needs.
+#   make briefs   fetch and validate every source, print a summary (until the brief pipeline lands)
+#   make test     ruff + the full test suite
+#   make lab      JupyterLab on the notebooks
+# Offline: OSA_DATA_MIRROR=/path/to/mirror make briefs
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: briefs test lab lint benchmark clean-venv
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+briefs: $(BIN)/.installed
+	$(BIN)/osa-briefs data fetch --all
+	$(BIN)/osa-briefs data check
+	$(BIN)/osa-briefs data status
+
+test: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lab: $(BIN)/.installed
+	$(BIN)/jupyter lab notebooks/
+
+benchmark: $(BIN)/.installed
+	$(BIN)/python benchmarks/bench_incidents.py
+
+clean-venv:
+	rm -rf $(VENV)

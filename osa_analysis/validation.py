@@ -1,0 +1,114 @@
+"""Schema validation that reports every problem at once, naming the file, row and column.
+
+Loaders read a file into a frame whose index is the **record number** in the source file
+(0-based, header excluded), tidy it, and call :func:`validate` with a pandera schema. A
+:class:`DataValidationError` then lists each failing record and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaError, SchemaErrors
+
+MAX_LISTED = 25
+"""Problems listed in full in an error message; the rest are counted."""
+
+
+class DataFormatError(ValueError):
+    """A source file does not have the expected layout (missing column, unreadable...)."""
+
+
+class DataValidationError(ValueError):
+    """Rows of a source file fail its schema.
+
+    Attributes
+    ----------
+    source : str
+        The file that was read.
+    failures : pandas.DataFrame
+        One row per problem, with ``record`` (0-based record number in the file, header
+        excluded, or NA for whole-column problems), ``column``, ``check`` and ``value``.
+    """
+
+    def __init__(self, source: str, failures: pd.DataFrame):
+        self.source = source
+        self.failures = failures
+        lines = [
+            f"record {_fmt_record(r.record)}, column {r.column!r}: fails {r.check}"
+            + ("" if pd.isna(r.value) else f" (value {r.value!r})")
+            for r in failures.head(MAX_LISTED).itertuples()
+        ]
+        more = len(failures) - MAX_LISTED
+        if more > 0:
+            lines.append(f"... and {more} more")
+        super().__init__(f"{source}: {len(failures)} problem(s):\n  " + "\n  ".join(lines))
+
+
+def _fmt_record(record: object) -> str:
+    return "(all)" if pd.isna(record) else str(record)
+
+
+def require_columns(raw: pd.DataFrame, required: Iterable[str], source: str | Path) -> None:
+    """Raise :class:`DataFormatError` naming every expected column that is missing.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The frame as read from the file.
+    required : iterable of str
+        Column names the loader needs.
+    source : str or Path
+        The file, for the message.
+    """
+    missing = [c for c in required if c not in raw.columns]
+    if missing:
+        raise DataFormatError(
+            f"{source}: missing column(s) {missing}; found {list(raw.columns)}. "
+            "The file is not in the expected format (upstream layout change or wrong file?)."
+        )
+
+
+def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path) -> pd.DataFrame:
+    """Validate ``df`` against ``schema`` lazily and report all failures at once.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Tidy frame indexed by record number in the source file.
+    schema : pandera.DataFrameSchema
+        The table's schema.
+    source : str or Path
+        The file the frame was read from, named in the error.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The validated (and, where the schema coerces, converted) frame.
+
+    Raises
+    ------
+    DataValidationError
+        With one line per failing record and column.
+    """
+    try:
+        return schema.validate(df, lazy=True)
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+        failures = pd.DataFrame(
+            {
+                "record": cases["index"].to_numpy(),
+                "column": cases["column"].fillna(cases["schema_context"]).to_numpy(),
+                "check": cases["check"].astype(str).to_numpy(),
+                "value": cases["failure_case"].to_numpy(),
+            }
+        )
+        raise DataValidationError(str(source), failures) from None
+    except SchemaError as exc:  # non-lazy path, e.g. a dataframe-level check
+        failures = pd.DataFrame(
+            {"record": [pd.NA], "column": [None], "check": [str(exc)], "value": [pd.NA]}
+        )
+        raise DataValidationError(str(source), failures) from None

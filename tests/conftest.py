@@ -1,0 +1,36 @@
+"""Shared test fixtures.
+
+Unit tests read tiny hand-written fixtures under ``tests/fixtures/``. Integration tests
+(marker ``mirror``) read the real files through :func:`osa_analysis.fetch.fetch`; they skip
+only when no mirror is configured and nothing is cached, and they **fail** when
+``OSA_DATA_MIRROR`` is set but a file is missing or wrong.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from osa_analysis import config
+from osa_analysis.fetch import cached_path, fetch
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    """Folder of the hand-written synthetic fixtures."""
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def real_file():
+    """Return a function giving the verified local path of a registered source file."""
+
+    def get(source_id: str) -> Path:
+        if config.mirror_dir() is None and not cached_path(source_id).exists():
+            pytest.skip("real data not available: set OSA_DATA_MIRROR or run `osa-briefs data fetch`")
+        return fetch(source_id)
+
+    return get

@@ -1,0 +1,59 @@
+"""The source registry: complete entries, one per mirror file, matching hashes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from osa_analysis import config
+from osa_analysis.sources import REQUIRED_FIELDS, RegistryError, read_registry, registry
+
+
+def test_every_registry_entry_is_complete():
+    sources = registry()  # read_registry raises on any incomplete entry
+    assert len(sources) == 40
+    for source in sources.values():
+        for name in REQUIRED_FIELDS:
+            assert getattr(source, name) not in (None, ""), f"{source.id}: {name}"
+        assert re.fullmatch(r"[0-9a-f]{64}", source.sha256)
+        assert source.url or source.official_release
+        if source.member:
+            assert source.url and source.archive_sha256
+
+
+def test_registry_files_are_unique():
+    files = [s.file for s in registry().values()]
+    assert len(files) == len(set(files))
+
+
+def test_incomplete_entry_is_reported_with_id_and_field(tmp_path):
+    entry = dict(next(iter(yaml.safe_load(config.SOURCES_FILE.read_text()).values())))
+    del entry["licence"]
+    entry["sha256"] = "XYZ"
+    bad = tmp_path / "sources.yaml"
+    bad.write_text(yaml.safe_dump({"broken": entry}))
+    with pytest.raises(RegistryError) as err:
+        read_registry(bad)
+    assert "broken: missing 'licence'" in str(err.value)
+    assert "broken: sha256 must be 64" in str(err.value)
+
+
+@pytest.mark.mirror
+def test_registry_covers_every_mirror_file_with_its_hash():
+    mirror = config.mirror_dir()
+    if mirror is None:
+        pytest.skip("OSA_DATA_MIRROR not set")
+    on_disk = {
+        str(p.relative_to(mirror))
+        for p in Path(mirror).rglob("*")
+        if p.is_file() and p.name != "MANIFEST.md"
+    }
+    registered = {s.file: s for s in registry().values()}
+    assert on_disk == set(registered)
+    manifest = (Path(mirror) / "MANIFEST.md").read_text()
+    for source in registered.values():
+        assert source.sha256 in manifest, f"{source.id}: sha256 not in MANIFEST"
+        assert (Path(mirror) / source.file).stat().st_size == source.size_bytes
