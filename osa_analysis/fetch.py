@@ -109,10 +109,14 @@ def _download(url: str, dest: Path, known_hash: str | None) -> None:
             )
             return
         except ValueError as exc:  # pooch's hash mismatch: retrying will not help
-            raise HashMismatchError(f"download of {url} does not match the registry: {exc}") from exc
+            raise HashMismatchError(
+                f"download of {url} does not match the registry: {exc}"
+            ) from exc
         except Exception as exc:  # network errors: retry with back-off
             last = exc
-            log.warning("download attempt %d/%d of %s failed: %s", attempt, DOWNLOAD_ATTEMPTS, url, exc)
+            log.warning(
+                "download attempt %d/%d of %s failed: %s", attempt, DOWNLOAD_ATTEMPTS, url, exc
+            )
             time.sleep(min(2**attempt, 10))
     raise FetchError(f"could not download {url} after {DOWNLOAD_ATTEMPTS} attempts: {last}")
 
@@ -161,9 +165,7 @@ def _from_upstream(source: Source, target: Path) -> None:
         raise
 
 
-def fetch(
-    source_id: str, *, data_dir: Path | None = None, mirror: Path | None = None
-) -> Path:
+def fetch(source_id: str, *, data_dir: Path | None = None, mirror: Path | None = None) -> Path:
     """Return the local path of a registered source file, obtaining it if needed.
 
     Order: the cache (``OSA_DATA_DIR``, default ``data/raw``) when its sha256 is good; else a

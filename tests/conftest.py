@@ -30,7 +30,9 @@ def real_file():
 
     def get(source_id: str) -> Path:
         if config.mirror_dir() is None and not cached_path(source_id).exists():
-            pytest.skip("real data not available: set OSA_DATA_MIRROR or run `osa-briefs data fetch`")
+            pytest.skip(
+                "real data not available: set OSA_DATA_MIRROR or run `osa-briefs data fetch`"
+            )
         return fetch(source_id)
 
     return get

@@ -14,7 +14,9 @@ POSITION_STATUSES = ("ok", "missing", "unparseable")
 INCIDENT_COLUMNS: dict[str, pa.Column] = {
     # identity
     "source": pa.Column("string"),  # registry id of the file, e.g. "asam_msi_csv"
-    "source_id": pa.Column("string"),  # the source's own record id (ASAM reference, IC-2024-099, ...)
+    "source_id": pa.Column(
+        "string"
+    ),  # the source's own record id (ASAM reference, IC-2024-099, ...)
     # when
     "date": pa.Column("datetime64[ns]", nullable=True),  # local calendar date of the incident
     "time_local": pa.Column("string", nullable=True),  # "HH:MM" local time where the source has it

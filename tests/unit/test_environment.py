@@ -36,8 +36,12 @@ def test_environment_yml_matches_pyproject():
         f"only in environment.yml: {sorted(set(environment) - set(pyproject))}; "
         f"only in pyproject.toml: {sorted(set(pyproject) - set(environment))}"
     )
-    differing = {n: (environment[n], pyproject[n]) for n in pyproject if environment[n] != pyproject[n]}
-    assert not differing, f"version constraints differ (environment.yml, pyproject.toml): {differing}"
+    differing = {
+        n: (environment[n], pyproject[n]) for n in pyproject if environment[n] != pyproject[n]
+    }
+    assert not differing, (
+        f"version constraints differ (environment.yml, pyproject.toml): {differing}"
+    )
 
 
 def test_environment_yml_pins_python_311_and_installs_project():

@@ -91,7 +91,7 @@ def test_corrupted_cache_is_replaced_from_mirror(tmp_path, registered):
 
 def test_missing_everywhere_without_url_says_what_to_do(tmp_path, registered):
     registered(make_source(url=None, official=False, official_release="load the official CSV"))
-    with pytest.raises(FetchError, match="OSA_DATA_MIRROR.*load the official CSV"):
+    with pytest.raises(FetchError, match=r"OSA_DATA_MIRROR.*load the official CSV"):
         fetch("synthetic", data_dir=tmp_path / "cache", mirror=tmp_path / "empty-mirror")
 
 

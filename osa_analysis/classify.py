@@ -1,0 +1,301 @@
+"""Canonical incident fields derived from each source's own labels and text.
+
+Implements the crosswalk of ``brief-anchors.md`` A2.6 for the fields the briefs need:
+``category``, ``outcome``, ``severity``, ``weapon``, ``crew_treatment``, ``vessel_status`` and
+``vessel_type_std``. The source's own labels stay beside them unchanged; each derived field
+has a ``*_basis`` column saying whether it came from a source label (``source``), from rules
+on the text (``derived``), or could not be set (NA).
+
+The rules are ordered regular expressions (first match wins), kept here as data so they can
+be read, tested and scored against labelled sources (ReCAAP ``classification``, IMB
+``attack_type``). They are heuristics: ReCAAP applies analyst judgement and no rule set will
+match it perfectly (:func:`severity_agreement` reports the agreement rate).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+CLASSIFIER_VERSION = "crosswalk-v1"
+
+CATEGORIES = ("piracy_armed_robbery", "gray_zone_coercion", "other_hostile")
+OUTCOMES = ("hijacked", "boarded", "fired_upon", "attempted", "suspicious_approach", "other")
+SEVERITIES = ("CAT1", "CAT2", "CAT3", "CAT4", "Attempted")
+WEAPONS = ("gun", "knife_or_machete", "other", "none", "unknown")
+CREW_TREATMENTS = (
+    "killed",
+    "kidnapped",
+    "held_hostage_or_tied",
+    "injured",
+    "assaulted",
+    "threatened",
+    "none",
+    "unknown",
+)
+VESSEL_STATUSES = ("berthed", "anchored", "underway", "unknown")
+VESSEL_TYPES = (
+    "tanker",
+    "bulk",
+    "container",
+    "general_cargo",
+    "tug_barge",
+    "fishing",
+    "offshore_supply",
+    "passenger",
+    "yacht",
+    "naval_or_government",
+    "other",
+    "unknown",
+)
+
+GRAY_ZONE_SOURCES = frozenset({"scsdi_geocoded", "scsdi_published"})
+
+# --- ordered rules: (value, regex on lower-case text); first match wins -------------------
+
+OTHER_HOSTILE_RULES = (
+    r"military activity|missile|shell(?:ed|ing)|drone[- ]strike|\bdrone\b|airstrike|"
+    r"air strike|\bmine\b|naval mine|gps[- ]jamming|jamming|spoofing|"
+    r"detained by|seized by (?:the )?(?:iran|irgc|navy|coast guard|authorities)|"
+    r"revolutionary guard|houthi|protest|military|warship|naval vessel fired|"
+    r"seizure|explosion|explosive"
+)
+"""Hostile acts that are not piracy or robbery (state or military action, protests...)."""
+
+LABEL_OUTCOMES = {
+    # IMB attack_type, ReCAAP incidentType, le-phare/live types, ASAM hostility words
+    "hijacked": "hijacked",
+    "hijack": "hijacked",
+    "hijacking": "hijacked",
+    "pirate hijacking": "hijacked",
+    "boarded": "boarded",
+    "boarding": "boarded",
+    "robbery/theft": "boarded",
+    "fired upon": "fired_upon",
+    "attempted": "attempted",
+    "attempted boarding": "attempted",
+    "attempted robbery": "attempted",
+    "suspicious": "suspicious_approach",
+    "suspicious approach": "suspicious_approach",
+    "suspicous approach": "suspicious_approach",
+}
+"""Source labels that state the outcome directly (lower-case)."""
+
+TEXT_OUTCOME_RULES = (
+    ("hijacked", r"hijack|took control of the (?:ship|vessel)|commandeer"),
+    (
+        "attempted",
+        r"attempt(?:ed|ing)? to board|attempted boarding|failed to board|unable to board|"
+        r"aborted (?:the )?(?:attempt|boarding)|boarding attempt",
+    ),
+    ("boarded", r"\bboard(?:ed|ing)\b|climbed|\bstole\b|\bstolen\b|robbed|broke into|theft"),
+    ("fired_upon", r"fired (?:up)?on|fired at|shot at|opened fire|gunfire"),
+    ("suspicious_approach", r"approach|suspicious|chased|followed|came alongside"),
+)
+"""Outcome from the narrative when no label states it (order: worst to least)."""
+
+WEAPON_RULES = (
+    ("gun", r"\bguns?\b|gunmen|firearm|rifle|pistol|\bak-?47|automatic weapon|\bshot\b|fired"),
+    ("knife_or_machete", r"knife|knives|machete|parang|cutlass|bolo"),
+    ("other", r"\bbat\b|\bbats\b|iron bar|\bstick|rod\b|\bclub"),
+    ("none", r"\bunarmed\b|no weapons?\b|not armed"),
+)
+CREW_RULES = (
+    ("killed", r"\bkilled\b|\bdied\b|\bdead\b|murder"),
+    ("kidnapped", r"kidnap|abduct|taken ashore|taken off the (?:ship|vessel)|ransom"),
+    ("held_hostage_or_tied", r"hostage|tied up|tied the|bound\b|held captive|locked (?:up|in)"),
+    ("injured", r"injur|wounded|\bhurt\b|stab"),
+    ("assaulted", r"assault|beat(?:en)?\b|attacked the (?:crew|watch|master)|\bhit\b"),
+    ("threatened", r"threat|at knife ?point|at gun ?point|intimidat"),
+    ("none", r"crew (?:were |was )?(?:not harmed|unharmed|safe|not injured)|no injur"),
+)
+CAT1_RULES = r"hijack|kidnap|abduct|killed|siphon|cargo (?:was )?stolen|ship was taken"
+"""ReCAAP CAT1 markers (A2.2): hijacking, abduction, deaths, cargo or fuel theft."""
+
+STATUS_LABELS = {
+    "anchored": "anchored",
+    "at anchor": "anchored",
+    "stationary": "anchored",
+    "drifting": "underway",
+    "steaming": "underway",
+    "underway": "underway",
+    "berthed": "berthed",
+    "moored": "berthed",
+    "alongside": "berthed",
+}
+STATUS_TEXT_RULES = (
+    ("berthed", r"\bberthed\b|alongside (?:the )?(?:berth|pier|jetty|wharf)|\bmoored\b|at berth"),
+    ("anchored", r"\banchored\b|at anchor|anchorage"),
+    ("underway", r"\bunderway\b|under way|\bsteaming\b|\bsailing\b|\btransiting\b|en route"),
+)
+VESSEL_TYPE_RULES = (
+    ("tanker", r"tanker|\blpg\b|\blng\b|vlcc|\bgas carrier|product carrier"),
+    ("bulk", r"bulk|ore carrier|wood ?chip"),
+    ("container", r"container"),
+    ("tug_barge", r"\btug|barge|towing|dredger"),
+    ("fishing", r"fishing|trawler|dhow|fishermen"),
+    ("offshore_supply", r"offshore|supply (?:ship|vessel)|\bpsv\b|\bahts\b|\brig\b|pipe lay"),
+    ("passenger", r"passenger|ferry|cruise"),
+    ("yacht", r"yacht|sailing vessel|sailboat|catamaran|\bketch\b|\bsloop\b"),
+    ("naval_or_government", r"warship|naval|navy|coast ?guard|patrol boat|research vessel"),
+    (
+        "general_cargo",
+        r"general cargo|cargo ship|cargo vessel|reefer|refrigerated|ro-?ro|vehicle carrier|"
+        r"car carrier|heavy (?:load|lift|transport)|merchant vessel|motor vessel|\bcargo\b",
+    ),
+)
+
+
+def _first_match(text: pd.Series, rules: tuple[tuple[str, str], ...]) -> pd.Series:
+    """Return, per row, the value of the first rule whose regex matches (NA if none)."""
+    out = pd.Series(pd.NA, index=text.index, dtype="string")
+    for value, pattern in reversed(rules):  # later rules are overwritten by earlier ones
+        hit = text.str.contains(pattern, regex=True, na=False)
+        out = out.mask(hit, value)
+    return out
+
+
+def _lower(series: pd.Series) -> pd.Series:
+    return series.astype("string").str.lower().str.strip()
+
+
+def classify_incidents(df: pd.DataFrame) -> pd.DataFrame:
+    """Add the canonical crosswalk fields to a stacked incident table.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Rows with the incident contract columns (``source``, ``source_label``,
+        ``source_severity``, ``description``, ``vessel_type_raw``, ``vessel_status_raw``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``category``, ``outcome``, ``outcome_basis``, ``weapon``,
+        ``crew_treatment``, ``severity``, ``severity_basis``, ``vessel_status``,
+        ``vessel_status_basis`` and ``vessel_type_std`` added. Basis columns are ``source``
+        (the source's own label), ``derived`` (rules on text) or NA (nothing to go on).
+    """
+    out = df.copy()
+    label = _lower(out["source_label"])
+    desc = _lower(out["description"])
+    text = (label.fillna("") + " | " + desc.fillna("")).astype("string")
+    has_text = desc.notna() & (desc.str.len() > 0)
+
+    # category
+    gray = out["source"].isin(GRAY_ZONE_SOURCES)
+    other = text.str.contains(OTHER_HOSTILE_RULES, regex=True, na=False)
+    # robbery narratives mentioning "navy" responders are still robberies: the robbery
+    # vocabulary wins unless a state or military actor is the perpetrator
+    robbery = text.str.contains(
+        r"robber|pirate|thie|stole|hijack|kidnap|boarded", regex=True, na=False
+    ) & ~text.str.contains(
+        r"military activity|missile|drone|shell(?:ed|ing)|\bmine\b|jamming|revolutionary guard",
+        regex=True,
+        na=False,
+    )
+    category = np.where(
+        gray,
+        "gray_zone_coercion",
+        np.where(other & ~robbery, "other_hostile", "piracy_armed_robbery"),
+    )
+    out["category"] = pd.Series(category, index=out.index, dtype="string")
+
+    # outcome: a label that states it, else the narrative
+    from_label = label.map(LABEL_OUTCOMES).astype("string")
+    from_text = _first_match(text, TEXT_OUTCOME_RULES)
+    outcome = from_label.fillna(from_text)
+    outcome = outcome.mask(outcome.isna() & (has_text | label.notna()), "other")
+    outcome = outcome.mask(gray, pd.NA)
+    out["outcome"] = outcome.astype("string")
+    out["outcome_basis"] = pd.Series(
+        np.where(from_label.notna(), "source", np.where(outcome.notna(), "derived", None)),
+        index=out.index,
+        dtype="string",
+    )
+
+    # modus
+    unknown = pd.Series("unknown", index=out.index, dtype="string")
+    out["weapon"] = _first_match(desc, WEAPON_RULES).fillna(unknown).mask(~has_text, "unknown")
+    out["crew_treatment"] = (
+        _first_match(desc, CREW_RULES).fillna(unknown).mask(~has_text, "unknown")
+    )
+
+    # severity: ReCAAP's own label where present, else the A2.2 rule table in order
+    # Attempted -> CAT1 -> CAT2 -> CAT3 -> CAT4, only for piracy/robbery with a narrative
+    source_sev = out["source_severity"].astype("string").str.strip()
+    source_sev = source_sev.where(source_sev.isin(SEVERITIES))
+    harmed = out["crew_treatment"].isin(
+        ["injured", "assaulted", "held_hostage_or_tied", "threatened"]
+    )
+    armed = out["weapon"].isin(["gun", "knife_or_machete", "other"])
+    derived = pd.Series(pd.NA, index=out.index, dtype="string")
+    derived = derived.mask(has_text & ~armed & ~harmed, "CAT4")
+    derived = derived.mask(has_text & armed & ~harmed, "CAT3")
+    derived = derived.mask(has_text & harmed & armed, "CAT2")
+    derived = derived.mask(has_text & harmed & ~armed, "CAT2")
+    derived = derived.mask(
+        text.str.contains(CAT1_RULES, regex=True, na=False)
+        | out["crew_treatment"].isin(["killed", "kidnapped"]),
+        "CAT1",
+    )
+    derived = derived.mask(out["outcome"].isin(["attempted", "fired_upon"]), "Attempted")
+    derived = derived.mask(out["outcome"].isin(["suspicious_approach"]), pd.NA)
+    derived = derived.mask(out["category"] != "piracy_armed_robbery", pd.NA)
+    out["severity"] = source_sev.fillna(derived).astype("string")
+    out["severity_basis"] = pd.Series(
+        np.where(source_sev.notna(), "source", np.where(derived.notna(), "derived", None)),
+        index=out.index,
+        dtype="string",
+    )
+
+    # vessel status: the source's own status word, else the narrative
+    status_raw = _lower(out["vessel_status_raw"])
+    status_label = status_raw.map(STATUS_LABELS).astype("string")
+    status_text = _first_match(desc, STATUS_TEXT_RULES)
+    out["vessel_status"] = status_label.fillna(status_text).fillna(unknown)
+    out["vessel_status_basis"] = pd.Series(
+        np.where(status_label.notna(), "source", np.where(status_text.notna(), "derived", None)),
+        index=out.index,
+        dtype="string",
+    )
+
+    # vessel type: the source's type field, else the narrative
+    vtype_raw = _lower(out["vessel_type_raw"])
+    from_type = _first_match(vtype_raw, VESSEL_TYPE_RULES)
+    from_type = from_type.mask(from_type.isna() & vtype_raw.notna() & (vtype_raw != "na"), "other")
+    from_type = from_type.mask(
+        vtype_raw.str.fullmatch(r"(?:unknown|merchant vessels?|vessel|ship|na|n/a)", na=False),
+        pd.NA,
+    )
+    out["vessel_type_std"] = from_type.fillna(_first_match(desc, VESSEL_TYPE_RULES)).fillna(unknown)
+    out.loc[gray, ["weapon", "crew_treatment", "vessel_status", "vessel_type_std"]] = pd.NA
+    return out
+
+
+def severity_agreement(df: pd.DataFrame) -> dict[str, float]:
+    """Score the rule-derived severity against source labels (e.g. ReCAAP's classification).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Rows with ``source_severity`` and the columns :func:`classify_incidents` needs.
+
+    Returns
+    -------
+    dict
+        ``n`` labelled rows scored, ``agreement`` share where the rules give the label,
+        ``within_one`` share within one category of it.
+    """
+    labelled = df[df["source_severity"].isin(SEVERITIES)].copy()
+    if labelled.empty:
+        return {"n": 0, "agreement": float("nan"), "within_one": float("nan")}
+    blind = classify_incidents(labelled.assign(source_severity=pd.NA))
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    truth = labelled["source_severity"].map(order)
+    guess = blind["severity"].map(order)
+    return {
+        "n": len(labelled),
+        "agreement": float((truth == guess).mean()),
+        "within_one": float(((truth - guess).abs() <= 1).mean()),
+    }
