@@ -5,8 +5,9 @@ Systems (see the mirror MANIFEST §7):
 ``iso3``
     ISO alpha-3, checked against pycountry (plus ``XKX`` Kosovo).
 ``wb``
-    World Bank codes: ISO3 plus ``XKX``/``CHI`` and aggregates (mapped to NA), and the older
-    WGI codes ADO, ROM, ZAR, TMP, KSV, WBG.
+    World Bank codes: ISO3 plus ``XKX`` and the older WGI codes ADO, ROM, ZAR, TMP, KSV, WBG.
+    Aggregates and ``CHI`` (Channel Islands) have no ISO3: pass them as ``ignore`` (the
+    indicator loaders use ``WB_AGGREGATE_CODES``) so they map to NA without a warning.
 ``iso2``
     ISO alpha-2 (SCSDI actors).
 ``iso_numeric``

@@ -39,7 +39,7 @@ class DataValidationError(ValueError):
         self.failures = failures
         lines = [
             f"record {_fmt_record(r.record)}, column {r.column!r}: fails {r.check}"
-            + ("" if pd.isna(r.value) else f" (value {r.value!r})")
+            + ("" if _is_missing(r.value) else f" (value {r.value!r})")
             for r in failures.head(MAX_LISTED).itertuples()
         ]
         more = len(failures) - MAX_LISTED
@@ -48,8 +48,13 @@ class DataValidationError(ValueError):
         super().__init__(f"{source}: {len(failures)} problem(s):\n  " + "\n  ".join(lines))
 
 
+def _is_missing(value: object) -> bool:
+    """NA test that also accepts lists and arrays (pandera reports whole rows for table checks)."""
+    return bool(pd.api.types.is_scalar(value) and pd.isna(value))
+
+
 def _fmt_record(record: object) -> str:
-    return "(all)" if pd.isna(record) else str(record)
+    return "(all)" if _is_missing(record) else str(record)
 
 
 def require_columns(raw: pd.DataFrame, required: Iterable[str], source: str | Path) -> None:
