@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 CLASSIFIER_VERSION = "crosswalk-v1"
 
@@ -146,12 +148,36 @@ VESSEL_TYPE_RULES = (
 )
 
 
+NEGATION = (
+    r"\b(?:no|not|nor|without|never|neither|nothing|none of)\b[^.;,]{0,40}?"
+    r"(?:injur\w*|harm\w*|hurt|threat\w*|assault\w*|weapons?|armed|arms|stolen|stole|taken|"
+    r"hostage|kidnap\w*|killed)"
+)
+"""Negated mentions ("crew not harmed", "no weapons seen"), removed before the harm, weapon
+and loss rules run, so that "there were no injuries" does not read as an injury."""
+
+
+def _arrow(text: pd.Series) -> pa.Array:
+    return pa.array(text.astype(object), type=pa.large_string(), from_pandas=True)
+
+
+def _contains(text: pd.Series, pattern: str) -> pd.Series:
+    """Regex search with Arrow's RE2 engine directly (pandas falls back to Python's ``re``,
+    ten times slower, whenever the text holds non-ASCII characters or newlines)."""
+    hit = pc.fill_null(pc.match_substring_regex(_arrow(text), pattern), False)
+    return pd.Series(hit.to_numpy(zero_copy_only=False), index=text.index)
+
+
+def _replace(text: pd.Series, pattern: str, replacement: str) -> pd.Series:
+    out = pc.replace_substring_regex(_arrow(text), pattern, replacement)
+    return pd.Series(out.to_pandas(types_mapper=pd.ArrowDtype), index=text.index).astype("string")
+
+
 def _first_match(text: pd.Series, rules: tuple[tuple[str, str], ...]) -> pd.Series:
     """Return, per row, the value of the first rule whose regex matches (NA if none)."""
     out = pd.Series(pd.NA, index=text.index, dtype="string")
     for value, pattern in reversed(rules):  # later rules are overwritten by earlier ones
-        hit = text.str.contains(pattern, regex=True, na=False)
-        out = out.mask(hit, value)
+        out = out.mask(_contains(text, pattern), value)
     return out
 
 
@@ -184,15 +210,12 @@ def classify_incidents(df: pd.DataFrame) -> pd.DataFrame:
 
     # category
     gray = out["source"].isin(GRAY_ZONE_SOURCES)
-    other = text.str.contains(OTHER_HOSTILE_RULES, regex=True, na=False)
+    other = _contains(text, OTHER_HOSTILE_RULES)
     # robbery narratives mentioning "navy" responders are still robberies: the robbery
     # vocabulary wins unless a state or military actor is the perpetrator
-    robbery = text.str.contains(
-        r"robber|pirate|thie|stole|hijack|kidnap|boarded", regex=True, na=False
-    ) & ~text.str.contains(
+    robbery = _contains(text, r"robber|pirate|thie|stole|hijack|kidnap|boarded") & ~_contains(
+        text,
         r"military activity|missile|drone|shell(?:ed|ing)|\bmine\b|jamming|revolutionary guard",
-        regex=True,
-        na=False,
     )
     category = np.where(
         gray,
@@ -216,26 +239,25 @@ def classify_incidents(df: pd.DataFrame) -> pd.DataFrame:
 
     # modus
     unknown = pd.Series("unknown", index=out.index, dtype="string")
-    out["weapon"] = _first_match(desc, WEAPON_RULES).fillna(unknown).mask(~has_text, "unknown")
-    out["crew_treatment"] = (
-        _first_match(desc, CREW_RULES).fillna(unknown).mask(~has_text, "unknown")
-    )
+    positive = _replace(desc, NEGATION, " ")
+    weapon = _first_match(positive, WEAPON_RULES[:-1]).fillna(_first_match(desc, WEAPON_RULES[-1:]))
+    out["weapon"] = weapon.fillna(unknown).mask(~has_text, "unknown")
+    crew = _first_match(positive, CREW_RULES[:-1]).fillna(_first_match(desc, CREW_RULES[-1:]))
+    out["crew_treatment"] = crew.fillna(unknown).mask(~has_text, "unknown")
 
     # severity: ReCAAP's own label where present, else the A2.2 rule table in order
     # Attempted -> CAT1 -> CAT2 -> CAT3 -> CAT4, only for piracy/robbery with a narrative
     source_sev = out["source_severity"].astype("string").str.strip()
     source_sev = source_sev.where(source_sev.isin(SEVERITIES))
-    harmed = out["crew_treatment"].isin(
-        ["injured", "assaulted", "held_hostage_or_tied", "threatened"]
-    )
+    harmed = out["crew_treatment"].isin(["injured", "assaulted", "held_hostage_or_tied"])
+    threatened = out["crew_treatment"].eq("threatened")
     armed = out["weapon"].isin(["gun", "knife_or_machete", "other"])
     derived = pd.Series(pd.NA, index=out.index, dtype="string")
-    derived = derived.mask(has_text & ~armed & ~harmed, "CAT4")
-    derived = derived.mask(has_text & armed & ~harmed, "CAT3")
-    derived = derived.mask(has_text & harmed & armed, "CAT2")
-    derived = derived.mask(has_text & harmed & ~armed, "CAT2")
+    derived = derived.mask(has_text & ~armed & ~harmed & ~threatened, "CAT4")
+    derived = derived.mask(has_text & (armed | threatened) & ~harmed, "CAT3")
+    derived = derived.mask(has_text & (harmed | (threatened & armed)), "CAT2")
     derived = derived.mask(
-        text.str.contains(CAT1_RULES, regex=True, na=False)
+        _contains(label.fillna("") + " | " + positive.fillna(""), CAT1_RULES)
         | out["crew_treatment"].isin(["killed", "kidnapped"]),
         "CAT1",
     )
@@ -265,7 +287,7 @@ def classify_incidents(df: pd.DataFrame) -> pd.DataFrame:
     from_type = _first_match(vtype_raw, VESSEL_TYPE_RULES)
     from_type = from_type.mask(from_type.isna() & vtype_raw.notna() & (vtype_raw != "na"), "other")
     from_type = from_type.mask(
-        vtype_raw.str.fullmatch(r"(?:unknown|merchant vessels?|vessel|ship|na|n/a)", na=False),
+        _contains(vtype_raw, r"^(?:unknown|merchant vessels?|vessel|ship|na|n/a)$"),
         pd.NA,
     )
     out["vessel_type_std"] = from_type.fillna(_first_match(desc, VESSEL_TYPE_RULES)).fillna(unknown)
@@ -292,8 +314,8 @@ def severity_agreement(df: pd.DataFrame) -> dict[str, float]:
         return {"n": 0, "agreement": float("nan"), "within_one": float("nan")}
     blind = classify_incidents(labelled.assign(source_severity=pd.NA))
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    truth = labelled["source_severity"].map(order)
-    guess = blind["severity"].map(order)
+    truth = labelled["source_severity"].map(order).astype(float)
+    guess = blind["severity"].map(order).astype(float)  # NA (no rule applies) counts as a miss
     return {
         "n": len(labelled),
         "agreement": float((truth == guess).mean()),

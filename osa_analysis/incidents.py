@@ -135,7 +135,12 @@ def _load_sources() -> pd.DataFrame:
     stacked = []
     for frame in frames:
         cols = keep + [c for c in EXTRA_COLUMNS if c in frame.columns]
-        stacked.append(frame[cols].reset_index(names="source_record"))
+        part = frame[cols].copy()
+        # record number in the file the row came from (load_asam merges three files and
+        # carries it as a column; the other loaders index by it)
+        record = frame["source_record"] if "source_record" in frame else frame.index
+        part.insert(0, "source_record", pd.array(record, dtype="Int64"))
+        stacked.append(part.reset_index(drop=True))
     out = pd.concat(stacked, ignore_index=True)
     for col in EXTRA_COLUMNS:
         if col not in out:
@@ -370,28 +375,37 @@ def events_from_reports(reports: pd.DataFrame) -> pd.DataFrame:
     and ``outcome_agreement`` (all reports give the same outcome; NA for single reports).
     """
     rank = reports["source"].map({s: i for i, s in enumerate(SOURCE_PRIORITY)}).fillna(99)
-    ordered = reports.assign(_rank=rank.to_numpy()).sort_values(
-        ["incident_id", "_rank", "source_id"], kind="stable"
-    )
-    grouped = ordered.groupby("incident_id", sort=False)
-    events = grouped.head(1).set_index("incident_id")
-    events["sources"] = grouped["source"].agg(lambda s: ";".join(dict.fromkeys(s)))
-    events["source_ids"] = grouped["source_id"].agg(";".join)
-    events["n_sources"] = grouped["source"].agg(lambda s: s.map(FAMILY).nunique())
-    lat = grouped["latitude"]
-    spread = _haversine_km(
-        lat.min(), grouped["longitude"].min(), lat.max(), grouped["longitude"].max()
-    )
-    events["position_spread_km"] = np.where(events["n_sources"] > 1, spread, np.nan)
-    dates = grouped["date"]
-    events["date_spread_days"] = np.where(
-        events["n_sources"] > 1, (dates.max() - dates.min()).dt.days, np.nan
-    )
-    agree = grouped["outcome"].nunique(dropna=True) <= 1
-    events["outcome_agreement"] = pd.array(
-        np.where(events["n_sources"] > 1, agree, None), dtype="boolean"
-    )
-    events = events.drop(columns=["_rank", "source_record"]).reset_index()
+    ordered = reports.assign(_rank=rank.to_numpy(), _family=reports["source"].map(FAMILY))
+    ordered = ordered.sort_values(["incident_id", "_rank", "source_id"], kind="stable")
+    size = ordered.groupby("incident_id", sort=False)["source"].transform("size")
+    events = ordered.drop_duplicates("incident_id").set_index("incident_id")
+    events["sources"] = events["source"]
+    events["source_ids"] = events["source_id"]
+    events["n_sources"] = 1
+    events["position_spread_km"] = np.nan
+    events["date_spread_days"] = np.nan
+    events["outcome_agreement"] = pd.array([pd.NA] * len(events), dtype="boolean")
+    multi = ordered[size.to_numpy() > 1]
+    if len(multi):  # aggregate only the (few thousand) events with several reports
+        grouped = multi.groupby("incident_id", sort=False)
+        ids = grouped.size().index
+        events.loc[ids, "sources"] = grouped["source"].agg(lambda s: ";".join(dict.fromkeys(s)))
+        events.loc[ids, "source_ids"] = grouped["source_id"].agg(";".join)
+        events.loc[ids, "n_sources"] = grouped["_family"].nunique()
+        lat, lon = grouped["latitude"], grouped["longitude"]
+        events.loc[ids, "position_spread_km"] = _haversine_km(
+            lat.min(), lon.min(), lat.max(), lon.max()
+        )
+        events.loc[ids, "date_spread_days"] = (
+            grouped["date"].max() - grouped["date"].min()
+        ).dt.days.astype(float)
+        events.loc[ids, "outcome_agreement"] = grouped["outcome"].nunique(dropna=True) <= 1
+    single = events["n_sources"] == 1
+    events.loc[single, ["position_spread_km", "date_spread_days"]] = np.nan
+    events.loc[single, "outcome_agreement"] = pd.NA
+    events["sources"] = events["sources"].astype("string")
+    events["source_ids"] = events["source_ids"].astype("string")
+    events = events.drop(columns=["_rank", "_family", "source_record"]).reset_index()
     return events.sort_values(
         ["date", "incident_id"], kind="stable", na_position="last"
     ).reset_index(drop=True)

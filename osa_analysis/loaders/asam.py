@@ -96,8 +96,9 @@ _INCIDENT = {
     # ASAM always dates an incident, and impossible coordinates are errors, not NA
     "date": pa.Column("datetime64[ns]"),
     "time_local": pa.Column("string", pa.Check.str_matches(r"^\d{2}:\d{2}$"), nullable=True),
-    "latitude": pa.Column("float64", pa.Check.in_range(-90, 90), nullable=True),
-    "longitude": pa.Column("float64", pa.Check.in_range(-180, 180), nullable=True),
+    # impossible coordinates are kept and flagged by the incident table, not rejected here
+    "latitude": pa.Column("float64", nullable=True),
+    "longitude": pa.Column("float64", nullable=True),
 }
 
 ASAM_SCHEMA = pa.DataFrameSchema({**_INCIDENT, **ASAM_COLUMNS}, strict=True, ordered=True)

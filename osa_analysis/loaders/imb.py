@@ -99,8 +99,9 @@ _HHMM = r"([01]\d|2[0-3]):([0-5]\d)"
 
 # --- schemas -----------------------------------------------------------------------------
 
-_LATITUDE = pa.Column("float64", pa.Check.in_range(-90, 90), nullable=True)
-_LONGITUDE = pa.Column("float64", pa.Check.in_range(-180, 180), nullable=True)
+# impossible coordinates are kept and flagged by the incident table, not rejected here
+_LATITUDE = pa.Column("float64", nullable=True)
+_LONGITUDE = pa.Column("float64", nullable=True)
 
 ATTACK_EXTRA_COLUMNS: dict[str, pa.Column] = {
     "time_raw": pa.Column("string", nullable=True),  # the "time" field as published

@@ -121,8 +121,9 @@ _INCIDENT = {
     "date": pa.Column("datetime64[ns]"),  # every incident is dated
     "time_local": pa.Column("string", pa.Check.str_matches(r"^\d{2}:\d{2}$"), nullable=True),
     "utc_offset_h": pa.Column("float64", pa.Check.in_range(-12, 14), nullable=True),
-    "latitude": pa.Column("float64", pa.Check.in_range(-90, 90), nullable=True),
-    "longitude": pa.Column("float64", pa.Check.in_range(-180, 180), nullable=True),
+    # impossible coordinates are kept and flagged by the incident table, not rejected here
+    "latitude": pa.Column("float64", nullable=True),
+    "longitude": pa.Column("float64", nullable=True),
     "source_country_iso3": pa.Column("string", pa.Check.str_length(3, 3), nullable=True),
     "source_severity": pa.Column("string", pa.Check.isin(CLASSIFICATIONS), nullable=True),
     "vessel_imo": pa.Column("string", pa.Check.str_matches(r"^\d{7}$"), nullable=True),

@@ -96,8 +96,9 @@ _INCIDENT = {
     **INCIDENT_COLUMNS,
     "source_id": pa.Column("string", unique=True),
     "time_local": pa.Column("string", pa.Check.str_matches(r"^\d{2}:\d{2}$"), nullable=True),
-    "latitude": pa.Column("float64", pa.Check.in_range(-90, 90), nullable=True),
-    "longitude": pa.Column("float64", pa.Check.in_range(-180, 180), nullable=True),
+    # impossible coordinates are kept and flagged by the incident table, not rejected here
+    "latitude": pa.Column("float64", nullable=True),
+    "longitude": pa.Column("float64", nullable=True),
 }
 
 _EVENT_COMMON: dict[str, pa.Column] = {

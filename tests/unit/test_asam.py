@@ -386,13 +386,12 @@ def test_dms_part_above_sixty_is_an_error(folder, tmp_path):
         asam.load_asam_msi(bad)
 
 
-def test_impossible_latitude_is_an_error(folder, tmp_path):
+def test_impossible_latitude_is_kept_for_the_incident_table_to_flag(folder, tmp_path):
     data = json.loads((folder / "msi_api.json").read_text(encoding="utf-8"))
     data["asam"][0]["latitude"] = 95.0
     bad = tmp_path / "api.json"
     bad.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(DataValidationError, match=r"record 0, column 'latitude'"):
-        asam.load_asam_msi(bad)
+    assert asam.load_asam_msi(bad).loc[0, "latitude"] == 95.0
 
 
 def test_bad_lephare_id_is_an_error(folder, tmp_path):
