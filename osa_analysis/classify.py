@@ -162,8 +162,11 @@ def _arrow(text: pd.Series) -> pa.Array:
 
 
 def _contains(text: pd.Series, pattern: str) -> pd.Series:
-    """Regex search with Arrow's RE2 engine directly (pandas falls back to Python's ``re``,
-    ten times slower, whenever the text holds non-ASCII characters or newlines)."""
+    """Search ``pattern`` with Arrow's RE2 engine directly.
+
+    pandas falls back to Python's ``re``, ten times slower, whenever the text holds
+    non-ASCII characters or newlines.
+    """
     hit = pc.fill_null(pc.match_substring_regex(_arrow(text), pattern), False)
     return pd.Series(hit.to_numpy(zero_copy_only=False), index=text.index)
 
