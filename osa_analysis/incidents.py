@@ -28,8 +28,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from osa_analysis import __version__, config
 from osa_analysis.classify import CLASSIFIER_VERSION, classify_incidents
@@ -38,7 +36,7 @@ from osa_analysis.sources import get_source
 
 log = logging.getLogger(__name__)
 
-DEDUP_VERSION = "dedup-v1"
+DEDUP_VERSION = "dedup-v2"
 INLAND_THRESHOLD_KM = 10.0
 """A position more than this far inside a land polygon is flagged ``inland``."""
 
@@ -63,11 +61,23 @@ FAMILY = {
     "asam_lephare_json": "asam",
     "imb_pirate_attacks": "imb",
     "recaap_openmap": "recaap",
-    "recaap_imb_live": "live",
+    "recaap_imb_live": "live_recaap",
     "scsdi_geocoded": "scsdi",
     "scsdi_published": "scsdi_pub",
 }
-"""Report family of each source file; records of one family are never merged together."""
+"""Report family of each source file: an independent reporting channel. Records of one
+family are never merged with each other (the live feed's IMB rows form ``live_imb``)."""
+
+
+def report_families(df: pd.DataFrame) -> pd.Series:
+    """Return the reporting family of each record (see :data:`FAMILY`)."""
+    family = df["source"].map(FAMILY).astype("string")
+    if "origin" in df:
+        family = family.mask(
+            df["source"].eq("recaap_imb_live") & df["origin"].eq("imb"), "live_imb"
+        )
+    return family
+
 
 SOURCE_PRIORITY = (
     "recaap_openmap",
@@ -83,10 +93,10 @@ SOURCE_PRIORITY = (
 MATCHED_FAMILIES = (
     ("asam", "imb"),
     ("asam", "recaap"),
-    ("asam", "live"),
     ("imb", "recaap"),
-    ("imb", "live"),
-    ("recaap", "live"),
+    ("recaap", "live_recaap"),
+    ("recaap", "live_imb"),
+    ("live_recaap", "live_imb"),
     ("scsdi", "scsdi_pub"),
 )
 """Family pairs compared for duplicates (their periods overlap)."""
@@ -186,10 +196,21 @@ def add_coastal_state(df: pd.DataFrame) -> pd.DataFrame:
 
     geo = attribute_coastal_state(df["latitude"].to_numpy(float), df["longitude"].to_numpy(float))
     out = df.copy()
-    for col in ("coastal_state_iso3", "distance_to_shore_km", "on_land", "inland_km", "eez_method"):
+    for col in (
+        "coastal_state_iso3",
+        "distance_to_shore_km",
+        "on_land",
+        "inland_km",
+        "attribution",
+        "eez_method",
+    ):
         out[col] = geo[col].to_numpy()
     out["coastal_state_iso3"] = out["coastal_state_iso3"].astype("string")
     out["eez_method"] = out["eez_method"].astype("string")
+    out["on_land"] = out["on_land"].astype("boolean")
+    out["distance_to_shore_km"] = out["distance_to_shore_km"].astype(float)
+    out["inland_km"] = out["inland_km"].astype(float)
+    out["attribution"] = out["attribution"].astype("string")
     out["flag_inland"] = (out["inland_km"].fillna(0) > INLAND_THRESHOLD_KM).astype(bool)
     return out
 
@@ -239,7 +260,7 @@ def candidate_links(df: pd.DataFrame) -> pd.DataFrame:
     work = pd.DataFrame(
         {
             "row": np.arange(len(df)),
-            "family": df["source"].map(FAMILY).to_numpy(),
+            "family": report_families(df).to_numpy(object),
             "day": df["date"].to_numpy("datetime64[D]"),
             "lat": df["latitude"].to_numpy(float),
             "lon": df["longitude"].to_numpy(float),
@@ -344,24 +365,50 @@ def candidate_links(df: pd.DataFrame) -> pd.DataFrame:
 def assign_incident_ids(df: pd.DataFrame, links: pd.DataFrame) -> pd.Series:
     """Group linked reports into events and give each a stable ``incident_id``.
 
-    The id hashes the sorted ``source:source_id`` keys of the event's reports, so it stays
-    the same across rebuilds while the same reports make up the event.
+    Links are applied best first (exact ids, then by distance and days apart); a link is
+    skipped when it would put two records of one reporting family into the same event, so
+    chains such as ASAM↔IMB↔ReCAAP↔ASAM cannot merge two ASAM incidents. The id hashes the
+    sorted ``source:source_id`` keys of the event's reports, so it stays the same across
+    rebuilds while the same reports make up the event (identical duplicate records of one
+    source therefore share an id).
     """
     n = len(df)
-    graph = coo_matrix(
-        (np.ones(len(links)), (links["a"].to_numpy(int), links["b"].to_numpy(int))), shape=(n, n)
-    )
-    _, labels = connected_components(graph, directed=False)
+    parent = np.arange(n)
+    families = report_families(df).to_numpy(object)
+    members: dict[int, set] = {}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if len(links):
+        ranked = links.assign(
+            _exact=links["rule"].ne("exact_id"),
+            _score=links["distance_km"].fillna(0) + 50 * links["days_apart"].fillna(0),
+        ).sort_values(["_exact", "_score", "a", "b"], kind="stable")
+        for a, b in zip(ranked["a"].to_numpy(int), ranked["b"].to_numpy(int), strict=True):
+            ra, rb = find(a), find(b)
+            if ra == rb:
+                continue
+            fa = members.get(ra, {families[ra]})
+            fb = members.get(rb, {families[rb]})
+            if fa & fb:  # would merge two records of one family
+                continue
+            parent[rb] = ra
+            members[ra] = fa | fb
+            members.pop(rb, None)
+    labels = np.array([find(i) for i in range(n)])
     keys = (df["source"].astype(str) + ":" + df["source_id"].astype(str)).to_numpy()
     order = np.lexsort((keys, labels))
     ids = np.empty(n, dtype=object)
     start = 0
-    sorted_labels = labels[order]
-    bounds = np.flatnonzero(np.diff(sorted_labels)) + 1
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
     for stop in [*bounds, n]:
-        members = order[start:stop]
-        digest = hashlib.sha1("|".join(keys[members]).encode()).hexdigest()[:12]
-        ids[members] = f"INC-{digest}"
+        group = order[start:stop]
+        digest = hashlib.sha1("|".join(keys[group]).encode()).hexdigest()[:12]
+        ids[group] = f"INC-{digest}"
         start = stop
     return pd.Series(ids, index=df.index, dtype="string")
 
@@ -375,7 +422,7 @@ def events_from_reports(reports: pd.DataFrame) -> pd.DataFrame:
     and ``outcome_agreement`` (all reports give the same outcome; NA for single reports).
     """
     rank = reports["source"].map({s: i for i, s in enumerate(SOURCE_PRIORITY)}).fillna(99)
-    ordered = reports.assign(_rank=rank.to_numpy(), _family=reports["source"].map(FAMILY))
+    ordered = reports.assign(_rank=rank.to_numpy(), _family=report_families(reports))
     ordered = ordered.sort_values(["incident_id", "_rank", "source_id"], kind="stable")
     size = ordered.groupby("incident_id", sort=False)["source"].transform("size")
     events = ordered.drop_duplicates("incident_id").set_index("incident_id")
@@ -444,14 +491,23 @@ def build_incident_tables() -> IncidentTables:
 # --------------------------------------------------------------------------- cache
 
 
+def _code_digest() -> str:
+    """sha256 of the package's own source files, so a code change invalidates the cache."""
+    digest = hashlib.sha256()
+    for path in sorted(config.PACKAGE_DIR.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def cache_key() -> str:
-    """Return the cache key: input sha256s, method versions and package version."""
-    from osa_analysis.eez import EEZ_METHOD_VERSION
+    """Return the cache key: input sha256s, code and method versions, package version."""
+    from osa_analysis.eez import METHOD_VERSION as EEZ_METHOD_VERSION
 
     payload = {
         "inputs": {
             sid: get_source(sid).sha256 for sid in INCIDENT_SOURCE_IDS + GEOGRAPHY_SOURCE_IDS
         },
+        "code": _code_digest(),
         "eez_file": os.environ.get("OSA_EEZ_FILE", ""),
         "versions": [CLASSIFIER_VERSION, DEDUP_VERSION, EEZ_METHOD_VERSION, __version__],
     }
@@ -568,7 +624,7 @@ def source_agreement(reports: pd.DataFrame | None = None) -> pd.DataFrame:
     ``same_day_share``.
     """
     reports = incident_tables().reports if reports is None else reports
-    fam = reports.assign(family=reports["source"].map(FAMILY))
+    fam = reports.assign(family=report_families(reports))
     rows = []
     for fam_a, fam_b in MATCHED_FAMILIES:
         a = fam[fam["family"] == fam_a]
