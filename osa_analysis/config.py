@@ -7,6 +7,9 @@
     (CI uses ``../shared/data-mirror``).
 ``OSA_CACHE_DIR``
     Derived tables the package builds and caches (default ``<project>/data/cache``).
+``OSA_EEZ_FILE``
+    Marine Regions World EEZ v12 (zip, shapefile or GeoPackage) downloaded by the user; when
+    set, it replaces the approximate EEZ (:func:`osa_analysis.eez.load_eez`).
 """
 
 from __future__ import annotations

@@ -103,6 +103,11 @@ def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path) -
         return schema.validate(df, lazy=True)
     except SchemaErrors as exc:
         cases = exc.failure_cases
+        if cases.empty:  # some checks (e.g. uniqueness over NAs) report no cases
+            failures = pd.DataFrame(
+                {"record": [pd.NA], "column": [None], "check": [str(exc)], "value": [pd.NA]}
+            )
+            raise DataValidationError(str(source), failures) from None
         failures = pd.DataFrame(
             {
                 "record": cases["index"].to_numpy(),
