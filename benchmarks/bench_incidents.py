@@ -13,9 +13,8 @@ import statistics
 import sys
 import time
 
-from osa_analysis.eez import load_approximate_eez
-
 from osa_analysis import config, incidents
+from osa_analysis.eez import load_approximate_eez
 from osa_analysis.fetch import fetch
 
 REPEATS = 3
