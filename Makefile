@@ -1,5 +1,5 @@
 # Set-up and everyday commands. Each target creates the virtual environment it needs.
-#   make briefs   fetch and validate every source, print a summary (until the brief pipeline lands)
+#   make briefs   fetch every source (sha256-checked) and build every country brief into reports/
 #   make test     ruff + the full test suite
 #   make lab      JupyterLab on the notebooks
 # Offline: OSA_DATA_MIRROR=/path/to/mirror make briefs
@@ -13,13 +13,12 @@ BIN := $(VENV)/bin
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,dask]'
 	touch $@
 
 briefs: $(BIN)/.installed
 	$(BIN)/osa-briefs data fetch --all
-	$(BIN)/osa-briefs data check
-	$(BIN)/osa-briefs data status
+	$(BIN)/osa-briefs build --all
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -30,6 +29,7 @@ lab: $(BIN)/.installed
 
 benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_incidents.py
+	$(BIN)/python benchmarks/bench_briefs.py
 
 clean-venv:
 	rm -rf $(VENV)

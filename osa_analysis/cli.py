@@ -5,6 +5,8 @@
     osa-briefs data fetch [--all | ID ...]   obtain source files into the cache (sha256-checked)
     osa-briefs data status [--json]          per source: cached?, sha256 ok?, licence, coverage
     osa-briefs data check [ID ...]           run every loader and its validation; report problems
+    osa-briefs build (--country ISO3 ... | --all) [options]
+                                             execute, render and publish country briefs
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import sys
 import time
 import warnings
 from collections.abc import Sequence
+from contextlib import ExitStack
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -179,6 +183,130 @@ def _check_incidents() -> list[str]:
     return []
 
 
+def _build_params(args: argparse.Namespace) -> list:
+    """Validate the build options into one BriefParams per country (SystemExit on error)."""
+    from osa_analysis.params import BriefParams, ParamsError
+    from osa_analysis.recipients import recipients
+
+    countries = recipients() if args.all else list(dict.fromkeys(args.country))
+    options = {"as_of": args.as_of, "lookback_years": args.lookback_years}
+    options = {name: value for name, value in options.items() if value is not None}
+    problems, params = [], []
+    for iso3 in countries:
+        try:
+            params.append(BriefParams.from_mapping({"country_iso3": iso3, **options}))
+        except ParamsError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise SystemExit("osa-briefs build: " + "\n".join(dict.fromkeys(problems)))
+    return params
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build country briefs; print a summary table; exit 1 if any brief failed."""
+    from osa_analysis import runner
+
+    runner.skip_slow_imports()
+    params = _build_params(args)
+    notebook = Path(args.notebook).resolve()
+    if not notebook.is_file():
+        raise SystemExit(f"osa-briefs build: no notebook at {notebook}")
+    reports_dir = Path(args.reports_dir).resolve()
+    where = f"Dask cluster {args.dask_scheduler}" if args.dask_scheduler else f"{args.jobs} job(s)"
+    console.print(
+        f"Building {len(params)} brief(s) ({', '.join(p.country_iso3 for p in params)}) "
+        f"as of {params[0].as_of} into {reports_dir} on {where}"
+    )
+    with ExitStack() as stack:
+        executor = None
+        if args.dask_scheduler:
+            try:
+                executor = stack.enter_context(runner.dask_executor(args.dask_scheduler))
+            except runner.RunnerError as exc:
+                raise SystemExit(f"osa-briefs build: {exc}") from None
+        with runner.BuildProgress(len(params), console) as progress:
+            results = runner.run_all(
+                params,
+                executor=executor,
+                jobs=args.jobs,
+                progress=progress,
+                notebook=notebook,
+                reports_dir=reports_dir,
+                force=args.force,
+                render=not args.no_render,
+                pdf=not args.no_pdf,
+                cell_timeout_s=args.cell_timeout,
+                run_timeout_s=args.run_timeout,
+                index=False,
+            )
+    index_ok = True
+    try:
+        index_html, _ = runner.rebuild_index(reports_dir)
+        console.print(f"index: {index_html}")
+    except Exception as exc:
+        index_ok = False
+        console.print(f"[red]index not rebuilt[/]: {type(exc).__name__}: {exc}")
+    console.print(runner.summary_table(results))
+    failed = [r.country_iso3 for r in results if r.status == "failed"]
+    if failed:
+        console.print(f"[red]{len(failed)} brief(s) failed: {', '.join(failed)}[/]")
+    return 1 if failed or not index_ok else 0
+
+
+def _add_build_parser(sub: argparse._SubParsersAction) -> None:
+    from osa_analysis.runner import NOTEBOOK, REPORTS_DIR
+
+    p_build = sub.add_parser(
+        "build",
+        help="execute, render and publish country briefs",
+        description="Execute the brief notebook per country (papermill), render HTML/PDF and "
+        "publish to REPORTS_DIR/<ISO3>/ atomically; up-to-date briefs are skipped, failures "
+        "are kept under REPORTS_DIR/_failed/. Exit status 1 when any brief failed.",
+    )
+    which = p_build.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--country",
+        nargs="+",
+        action="extend",
+        metavar="ISO3",
+        help="OSA recipient(s) to build, e.g. --country PHL FJI",
+    )
+    which.add_argument(
+        "--all", action="store_true", help="every OSA recipient in data/recipients/countries.yaml"
+    )
+    p_build.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help="last date of data used (default: last incident date)"
+    )
+    p_build.add_argument("--lookback-years", type=int, metavar="N", help="years of history (5)")
+    p_build.add_argument("--jobs", type=int, default=2, metavar="N", help="parallel briefs (2)")
+    p_build.add_argument("--force", action="store_true", help="rebuild up-to-date briefs too")
+    p_build.add_argument("--no-pdf", action="store_true", help="skip the PDF (Chromium)")
+    p_build.add_argument(
+        "--no-render", action="store_true", help="publish notebook and summary only (no HTML/PDF)"
+    )
+    p_build.add_argument(
+        "--reports-dir", default=str(REPORTS_DIR), metavar="DIR", help="reports root (reports/)"
+    )
+    p_build.add_argument(
+        "--dask-scheduler",
+        metavar="ADDRESS",
+        help='run on an existing Dask cluster (pip install "osa_analysis[dask]")',
+    )
+    p_build.add_argument(
+        "--notebook",
+        default=str(NOTEBOOK),
+        metavar="PATH",
+        help="brief notebook (default notebooks/country_brief.py; for template development)",
+    )
+    p_build.add_argument(
+        "--cell-timeout", type=float, default=600, metavar="S", help="limit per cell (600 s)"
+    )
+    p_build.add_argument(
+        "--run-timeout", type=float, default=1800, metavar="S", help="limit per brief (1800 s)"
+    )
+    p_build.set_defaults(func=cmd_build)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``osa-briefs``."""
     parser = argparse.ArgumentParser(prog="osa-briefs", description=__doc__.splitlines()[0])
@@ -199,6 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_check = data_sub.add_parser("check", help="run every loader and its validation")
     p_check.add_argument("ids", nargs="*", metavar="ID", help="registry ids (default: all)")
     p_check.set_defaults(func=cmd_check)
+
+    _add_build_parser(sub)
     return parser
 
 

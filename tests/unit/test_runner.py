@@ -1,0 +1,649 @@
+"""The brief runner on a synthetic notebook: run key, publish, skip, failures, executors, CLI.
+
+``tests/fixtures/runner/brief_fixture.py`` has the brief's parameters cell plus test-only
+parameters (``fail``, ``fail_for``, ``sleep_s``, ``pid_file``, ``stop_early``) and writes a
+``summary.json`` whose ``score`` is ``sum(ord(c) for c in ISO3) * lookback_years``. Rendering
+is either off (``render=False``) or replaced by a stub module, so these tests do not depend on
+:mod:`osa_analysis.render`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import time
+import types
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import osa_analysis
+from osa_analysis import cli, runner
+from osa_analysis.config import PROJECT_ROOT
+from osa_analysis.params import BriefParams
+from osa_analysis.sources import registry
+
+FIXTURE_NB = Path(__file__).parents[1] / "fixtures" / "runner" / "brief_fixture.py"
+AS_OF = "2026-08-09"
+RUN_JSON_KEYS = {
+    "country_iso3",
+    "as_of",
+    "status",
+    "run_key",
+    "started_utc",
+    "finished_utc",
+    "duration_s",
+    "package_version",
+    "git_commit",
+    "params",
+    "inputs",
+    "error",
+    "files",
+}
+WORK_CELL = 4  # source index of the fixture's work cell (title, parameters, setup, heading, work)
+
+
+REAL_PACKAGE_DIGEST = runner.package_digest
+
+
+@pytest.fixture(scope="module", autouse=True)
+def frozen_package_digest():
+    """Freeze the package digest for this module, so that edits to the package made while the
+    tests run (another window) do not invalidate the briefs built here."""
+    digest = REAL_PACKAGE_DIGEST()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runner, "package_digest", lambda: digest)
+        yield
+
+
+def params_for(iso3: str, **changes) -> BriefParams:
+    return BriefParams.from_mapping({"country_iso3": iso3, "as_of": AS_OF, **changes})
+
+
+def score(iso3: str, lookback_years: int = 5) -> int:
+    return sum(ord(c) for c in iso3) * lookback_years
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def fake_render_module(calls: list) -> types.ModuleType:
+    """A stand-in for osa_analysis.render that writes small files and records its calls."""
+    module = types.ModuleType("osa_analysis.render")
+
+    def render_html(executed_ipynb, out_html, *, hide_code=True, title=None):
+        calls.append(("html", Path(executed_ipynb).name, hide_code))
+        Path(out_html).write_text(f"<html>brief hide_code={hide_code}</html>")
+        return Path(out_html)
+
+    def render_debug_html(executed_ipynb, out_html):
+        calls.append(("debug", Path(executed_ipynb).name))
+        Path(out_html).write_text("<html>debug</html>")
+        return Path(out_html)
+
+    def render_pdf(html, out_pdf):
+        calls.append(("pdf", Path(html).name))
+        return None  # as when Chromium is not installed
+
+    module.render_html = render_html
+    module.render_debug_html = render_debug_html
+    module.render_pdf = render_pdf
+    return module
+
+
+@pytest.fixture
+def fake_render(monkeypatch) -> list:
+    calls: list = []
+    stub = fake_render_module(calls)
+    monkeypatch.setitem(sys.modules, "osa_analysis.render", stub)
+    # once the real module was imported, `from osa_analysis import render` finds the package
+    # attribute first: replace it too
+    monkeypatch.setattr(osa_analysis, "render", stub, raising=False)
+    return calls
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One successful PHL build (no rendering), shared read-only by several tests."""
+    reports = tmp_path_factory.mktemp("reports")
+    result = runner.run_brief(
+        params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports, render=False
+    )
+    return reports, result
+
+
+@pytest.fixture
+def reports_copy(built, tmp_path) -> Path:
+    """A private copy of the built reports folder, for tests that change it."""
+    reports, _ = built
+    copy = tmp_path / "reports"
+    shutil.copytree(reports, copy)
+    return copy
+
+
+# --- run key ----------------------------------------------------------------------------------
+
+
+def test_run_key_is_stable_and_ignores_paths(tmp_path):
+    base = params_for("PHL")
+    key = runner.run_key(base, FIXTURE_NB)
+    assert len(key) == 64 and int(key, 16) >= 0
+    assert runner.run_key(base, FIXTURE_NB) == key
+    assert runner.run_key(base, FIXTURE_NB, inputs=runner.input_digests()) == key
+    moved = base.replace(
+        output_dir=tmp_path / "out", data_dir=tmp_path / "raw", cache_dir=tmp_path / "c"
+    )
+    assert runner.run_key(moved, FIXTURE_NB) == key
+    same_text = tmp_path / "copy.py"
+    same_text.write_bytes(FIXTURE_NB.read_bytes())
+    assert runner.run_key(base, same_text) == key
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"lookback_years": 4},
+        {"as_of": "2026-08-08"},
+        {"peers": ["FJI"]},
+        {"mc_draws": 10},
+        {"country_iso3": "FJI"},
+    ],
+)
+def test_run_key_changes_with_params(changes):
+    base = params_for("PHL")
+    assert runner.run_key(base.replace(**changes), FIXTURE_NB) != runner.run_key(base, FIXTURE_NB)
+
+
+def test_run_key_changes_with_notebook_inputs_and_extra_parameters(tmp_path):
+    base = params_for("PHL")
+    inputs = runner.input_digests()
+    key = runner.run_key(base, FIXTURE_NB, inputs=inputs)
+    edited = tmp_path / "edited.py"
+    edited.write_text(FIXTURE_NB.read_text() + "\n# %%\nprint('one more cell')\n")
+    assert runner.run_key(base, edited, inputs=inputs) != key
+    changed = dict(inputs, wgi="0" * 64)
+    assert runner.run_key(base, FIXTURE_NB, inputs=changed) != key
+    assert runner.run_key(base, FIXTURE_NB, inputs=inputs, extra_parameters={"fail": True}) != key
+
+
+def test_run_key_changes_with_package_source(tmp_path, monkeypatch):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "module.py").write_text("x = 1\n")
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "module.cpython-311.pyc").write_bytes(b"ignored")
+    monkeypatch.setattr(runner, "PACKAGE_DIR", package)
+    monkeypatch.setattr(runner, "package_digest", REAL_PACKAGE_DIGEST)
+    inputs = {"wgi": "a" * 64}
+    key = runner.run_key(params_for("PHL"), FIXTURE_NB, inputs=inputs)
+    (package / "__pycache__" / "module.cpython-311.pyc").write_bytes(b"still ignored")
+    assert runner.run_key(params_for("PHL"), FIXTURE_NB, inputs=inputs) == key
+    (package / "module.py").write_text("x = 2\n")
+    assert runner.run_key(params_for("PHL"), FIXTURE_NB, inputs=inputs) != key
+
+
+def test_input_digests_cover_registry_and_curated_files():
+    inputs = runner.input_digests()
+    for sid, source in registry().items():
+        assert inputs[sid] == source.sha256
+    for name in (
+        "data/sources.yaml",
+        "data/recipients/countries.yaml",
+        "data/recipients/osa_projects.csv",
+    ):
+        assert len(inputs[name]) == 64
+
+
+def test_ipynb_digest_ignores_outputs(tmp_path):
+    cell = nbformat.v4.new_code_cell("print(1)")
+    plain = nbformat.v4.new_notebook(cells=[cell])
+    executed = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "print(1)",
+                execution_count=7,
+                outputs=[nbformat.v4.new_output("stream", name="stdout", text="1\n")],
+            )
+        ]
+    )
+    nbformat.write(plain, tmp_path / "a.ipynb")
+    nbformat.write(executed, tmp_path / "b.ipynb")
+    assert runner.notebook_digest(tmp_path / "a.ipynb") == runner.notebook_digest(
+        tmp_path / "b.ipynb"
+    )
+
+
+# --- parameters and completeness (no kernel) --------------------------------------------------
+
+
+def test_declared_parameters_read_annotated_cells():
+    import jupytext
+
+    declared = runner.declared_parameters(jupytext.read(FIXTURE_NB))
+    assert declared[:8] == list(BriefParams.field_names())
+    assert declared[8:] == ["fail", "fail_for", "sleep_s", "pid_file", "stop_early"]
+
+
+def test_select_parameters_drops_undeclared_defaults_and_refuses_others():
+    params = params_for("PHL")
+    values = params.to_notebook_parameters()
+    defaults = BriefParams("PHL", as_of=AS_OF).to_notebook_parameters()
+    declared = [n for n in values if n != "mc_draws"]  # a notebook older than mc_draws
+    chosen = runner.select_parameters(declared, values, defaults)
+    assert chosen == {k: v for k, v in values.items() if k != "mc_draws"}
+    changed = params.replace(mc_draws=50).to_notebook_parameters()
+    with pytest.raises(runner.RunnerError, match=r"does not declare parameter\(s\) \['mc_draws'\]"):
+        runner.select_parameters(declared, changed, defaults)
+    with pytest.raises(runner.RunnerError, match=r"\['fail'\]"):
+        runner.select_parameters(declared, values, defaults, {"fail": True})
+    with pytest.raises(runner.RunnerError, match="is a BriefParams field"):
+        runner.select_parameters(declared, values, defaults, {"lookback_years": 3})
+
+
+def _executed(*cells):
+    return nbformat.v4.new_notebook(cells=list(cells))
+
+
+def _code(source, count=1, outputs=(), tags=()):
+    cell = nbformat.v4.new_code_cell(source, execution_count=count, outputs=list(outputs))
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
+
+
+def test_check_complete(tmp_path):
+    (tmp_path / "summary.json").write_text('{"a": 1}')
+    ok = _executed(
+        nbformat.v4.new_markdown_cell("# title"),
+        _code("x = 1"),
+        _code("   ", count=None),
+        _code("skipped()", count=None, tags=["skip-execution"]),
+    )
+    assert runner.check_complete(ok, tmp_path) is None
+
+    stopped = _executed(_code("x = 1"), _code("y = 2", count=None))
+    error = runner.check_complete(stopped, tmp_path)
+    assert error["ename"] == "IncompleteBriefError" and error["cell_index"] == 1
+    assert "code cell(s) [1] did not run" in error["evalue"]
+
+    exit_output = nbformat.v4.new_output("error", ename="SystemExit", evalue="0", traceback=[])
+    exited = _executed(_code("x = 1"), _code("sys.exit(0)", outputs=[exit_output]))
+    error = runner.check_complete(exited, tmp_path)
+    assert (error["ename"], error["cell_index"]) == ("SystemExit", 1)
+
+    (tmp_path / "summary.json").write_text("{not json")
+    assert "not valid JSON" in runner.check_complete(ok, tmp_path)["evalue"]
+    (tmp_path / "summary.json").unlink()
+    assert runner.check_complete(ok, tmp_path)["evalue"] == "the notebook wrote no summary.json"
+
+
+def test_locate_failure_skips_papermill_cells():
+    injected = _code("country_iso3 = 'PHL'", tags=["injected-parameters"])
+    banner = nbformat.v4.new_markdown_cell("An Exception was encountered")
+    banner.metadata["tags"] = ["papermill-error-cell-tag"]
+    boom = nbformat.v4.new_output("error", ename="ValueError", evalue="boom", traceback=[])
+    nb = _executed(
+        banner, _code("p = 1", tags=["parameters"]), injected, _code("f()", outputs=[boom])
+    )
+    assert runner.locate_failure(nb) == 1
+    running = _code("slow()", count=None)
+    running.metadata["papermill"] = {"status": "running"}
+    assert runner.locate_failure(_executed(_code("a = 1"), running)) == 1
+
+
+# --- one brief --------------------------------------------------------------------------------
+
+
+def test_run_publishes_latest_history_and_run_json(built):
+    reports, result = built
+    country = reports / "PHL"
+    assert result.status == "ok", result.error
+    assert result.path == country
+    assert result.files == {"ipynb": "brief.ipynb", "summary": "summary.json"}
+
+    summary = json.loads((country / "summary.json").read_text())
+    assert summary["country_iso3"] == "PHL"
+    assert summary["as_of"] == AS_OF
+    assert summary["peers"] == ["BGD", "FJI", "MYS", "PHL"]
+    assert summary["score"] == score("PHL") == 1140
+    # The kernel is this environment's Python, started in the project root.
+    assert summary["kernel_prefix"] == sys.prefix
+    assert summary["kernel_cwd"] == str(PROJECT_ROOT)
+
+    record = json.loads((country / "run.json").read_text())
+    assert set(record) == RUN_JSON_KEYS
+    assert record["status"] == "ok" and record["error"] is None
+    assert record["run_key"] == result.run_key == runner.run_key(params_for("PHL"), FIXTURE_NB)
+    assert record["country_iso3"] == "PHL" and record["as_of"] == AS_OF
+    assert record["params"] == params_for("PHL").content_parameters()
+    assert record["inputs"] == runner.input_digests()
+    assert record["files"] == result.files
+    started = dt.datetime.strptime(record["started_utc"], "%Y-%m-%dT%H:%M:%SZ")
+    finished = dt.datetime.strptime(record["finished_utc"], "%Y-%m-%dT%H:%M:%SZ")
+    assert started <= finished and record["duration_s"] > 0
+
+    executed = nbformat.read(country / "brief.ipynb", as_version=4)
+    tags = [c.metadata.get("tags", []) for c in executed.cells]
+    assert ["injected-parameters"] in tags
+    assert all(c.execution_count for c in executed.cells if c.cell_type == "code")
+
+    history = country / "history" / f"{AS_OF}--{result.run_key[:12]}"
+    assert sorted(p.name for p in (country / "history").iterdir()) == [history.name]
+    published = {n: b for n, b in snapshot(country).items() if not n.startswith("history/")}
+    assert snapshot(history) == published
+    assert (country / "run.json").stat().st_mode & 0o777 == 0o644
+    assert not (reports / "_failed").exists()
+    assert list((reports / ".staging").iterdir()) == []
+
+
+def test_second_run_with_nothing_changed_is_skipped(built):
+    reports, first = built
+    before = snapshot(reports / "PHL")
+    again = runner.run_brief(
+        params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports, render=False
+    )
+    assert again.status == "skipped"
+    assert again.run_key == first.run_key and again.path == reports / "PHL"
+    assert snapshot(reports / "PHL") == before
+
+
+def test_force_reruns_and_renders(reports_copy, fake_render):
+    country = reports_copy / "PHL"
+    first = json.loads((country / "run.json").read_text())
+    result = runner.run_brief(
+        params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports_copy, force=True
+    )
+    assert result.status == "ok", result.error
+    assert result.files == {"ipynb": "brief.ipynb", "html": "brief.html", "summary": "summary.json"}
+    assert fake_render == [("html", "brief.ipynb", True), ("pdf", "brief.html")]
+    assert (country / "brief.html").read_text() == "<html>brief hide_code=True</html>"
+    record = json.loads((country / "run.json").read_text())
+    assert record["run_key"] == first["run_key"]
+    assert record["files"]["html"] == "brief.html"
+    # Same key: the history folder is replaced, not duplicated.
+    history = sorted((country / "history").iterdir())
+    assert [h.name for h in history] == [f"{AS_OF}--{first['run_key'][:12]}"]
+    assert (history[0] / "brief.html").is_file()
+
+
+def test_rendering_is_required_to_skip(reports_copy, fake_render):
+    # The built brief has no HTML, so a run that renders does not skip it.
+    result = runner.run_brief(params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports_copy)
+    assert result.status == "ok"
+    assert (reports_copy / "PHL" / "brief.html").is_file()
+
+
+def test_failure_keeps_the_previous_brief_and_records_the_error(reports_copy, fake_render):
+    before = snapshot(reports_copy / "PHL")
+    result = runner.run_brief(
+        params_for("PHL"),
+        notebook=FIXTURE_NB,
+        reports_dir=reports_copy,
+        force=True,
+        extra_parameters={"fail": True},
+    )
+    assert result.status == "failed"
+    assert result.error["ename"] == "RuntimeError"
+    assert result.error["evalue"] == "synthetic failure for PHL"
+    assert result.error["cell_index"] == WORK_CELL
+    assert "synthetic failure for PHL" in result.error["traceback_tail"]
+    assert result.describe() == "RuntimeError: synthetic failure for PHL (cell 4)"
+
+    assert snapshot(reports_copy / "PHL") == before  # byte-identical
+
+    failed = result.path
+    assert failed.parent == reports_copy / "_failed" / "PHL"
+    assert dt.datetime.strptime(failed.name, "%Y%m%dT%H%M%SZ")
+    assert sorted(p.name for p in failed.iterdir()) == [
+        "brief.ipynb",
+        "brief_debug.html",
+        "log.txt",
+        "run.json",
+    ]
+    record = json.loads((failed / "run.json").read_text())
+    assert set(record) == RUN_JSON_KEYS
+    assert record["status"] == "failed"
+    assert record["error"] == result.error
+    assert record["params"]["fail"] is True
+    assert record["files"] == {
+        "ipynb": "brief.ipynb",
+        "debug_html": "brief_debug.html",
+        "log": "log.txt",
+    }
+    assert ("debug", "brief.ipynb") in fake_render
+    assert "synthetic failure for PHL" in (failed / "log.txt").read_text()
+    executed = nbformat.read(failed / "brief.ipynb", as_version=4)
+    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert [e.ename for e in errors] == ["RuntimeError"]
+    assert list((reports_copy / ".staging").iterdir()) == []
+
+
+def test_sys_exit_zero_is_an_incomplete_brief(tmp_path):
+    result = runner.run_brief(
+        params_for("BGD"),
+        notebook=FIXTURE_NB,
+        reports_dir=tmp_path,
+        render=False,
+        extra_parameters={"stop_early": True},
+    )
+    assert result.status == "failed"
+    assert (result.error["ename"], result.error["cell_index"]) == ("SystemExit", WORK_CELL + 1)
+    assert not (tmp_path / "BGD").exists()
+
+
+def test_missing_summary_is_an_incomplete_brief(tmp_path):
+    text = FIXTURE_NB.read_text()
+    notebook = tmp_path / "no_summary.py"
+    notebook.write_text(text[: text.rindex("# %%")])
+    result = runner.run_brief(
+        params_for("BGD"), notebook=notebook, reports_dir=tmp_path / "reports", render=False
+    )
+    assert result.status == "failed"
+    assert result.error["ename"] == "IncompleteBriefError"
+    assert result.error["evalue"] == "the notebook wrote no summary.json"
+    assert not (tmp_path / "reports" / "BGD").exists()
+
+
+def test_whole_run_timeout_kills_the_run_and_its_kernel(tmp_path):
+    pid_file = tmp_path / "kernel.pid"
+    result = runner.run_brief(
+        params_for("MYS"),
+        notebook=FIXTURE_NB,
+        reports_dir=tmp_path / "reports",
+        render=False,
+        run_timeout_s=10,
+        extra_parameters={"sleep_s": 600.0, "pid_file": str(pid_file)},
+    )
+    assert result.status == "failed"
+    assert result.error["ename"] == "RunTimeoutError"
+    assert result.error["evalue"] == "the notebook did not finish within the 10 s run limit"
+    assert result.error["cell_index"] == WORK_CELL
+    assert (result.path / "brief.ipynb").is_file()  # the autosaved, partly executed notebook
+    assert "killed after the 10 s run limit" in (result.path / "log.txt").read_text()
+    kernel_pid = int(pid_file.read_text())
+    for _ in range(100):  # the orphaned kernel notices its parent is gone (polls each second)
+        if not Path(f"/proc/{kernel_pid}").exists():
+            break
+        time.sleep(0.2)
+    assert not Path(f"/proc/{kernel_pid}").exists()
+
+
+# --- many briefs ------------------------------------------------------------------------------
+
+
+def test_run_all_isolates_a_failing_country_in_processes(tmp_path):
+    seen = []
+    results = runner.run_all(
+        [params_for("PHL"), params_for("FJI")],
+        jobs=2,
+        progress=seen.append,
+        notebook=FIXTURE_NB,
+        reports_dir=tmp_path,
+        render=False,
+        extra_parameters={"fail_for": "FJI"},
+        index=False,
+    )
+    assert [(r.country_iso3, r.status) for r in results] == [("PHL", "ok"), ("FJI", "failed")]
+    assert results[1].error["evalue"] == "synthetic failure for FJI"
+    assert sorted(r.country_iso3 for r in seen) == ["FJI", "PHL"]
+    assert json.loads((tmp_path / "PHL" / "summary.json").read_text())["score"] == score("PHL")
+    assert not (tmp_path / "FJI").exists()
+    assert (tmp_path / "_failed" / "FJI").is_dir()
+
+
+def test_run_all_accepts_a_thread_pool_and_rebuilds_the_index_once(tmp_path, monkeypatch):
+    indexed = []
+    monkeypatch.setattr(runner, "rebuild_index", lambda reports: indexed.append(reports))
+    with cf.ThreadPoolExecutor(max_workers=2) as pool:
+        results = runner.run_all(
+            [params_for("BGD", lookback_years=2), params_for("TON", lookback_years=3)],
+            executor=pool,
+            notebook=FIXTURE_NB,
+            reports_dir=tmp_path,
+            render=False,
+        )
+        assert pool.submit(lambda: 42).result() == 42  # the caller's executor stays usable
+    assert [r.status for r in results] == ["ok", "ok"]
+    assert json.loads((tmp_path / "BGD" / "summary.json").read_text())["score"] == score("BGD", 2)
+    assert json.loads((tmp_path / "TON" / "summary.json").read_text())["score"] == score("TON", 3)
+    assert indexed == [tmp_path.resolve()]
+
+
+class _RefusingExecutor(cf.Executor):
+    def submit(self, fn, /, *args, **kwargs):
+        raise AssertionError("an up-to-date brief must not be submitted")
+
+
+def test_run_all_skips_up_to_date_briefs_without_submitting(built):
+    reports, first = built
+    results = runner.run_all(
+        [params_for("PHL")],
+        executor=_RefusingExecutor(),
+        notebook=FIXTURE_NB,
+        reports_dir=reports,
+        render=False,
+        index=False,
+    )
+    assert [(r.status, r.run_key) for r in results] == [("skipped", first.run_key)]
+
+
+def test_run_all_reports_a_worker_crash_as_a_failure(tmp_path):
+    class Crashing(cf.Executor):
+        def submit(self, fn, /, *args, **kwargs):
+            future = cf.Future()
+            future.set_exception(cf.process.BrokenProcessPool("worker died"))
+            return future
+
+    results = runner.run_all(
+        [params_for("PHL")],
+        executor=Crashing(),
+        notebook=FIXTURE_NB,
+        reports_dir=tmp_path,
+        index=False,
+    )
+    assert results[0].status == "failed"
+    assert results[0].error["ename"] == "BrokenProcessPool"
+
+
+def test_dask_cluster_executor(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=1, processes=False, threads_per_worker=1, dashboard_address=":0"
+    ) as cluster:
+        with runner.dask_executor(cluster.scheduler_address) as executor:
+            results = runner.run_all(
+                [params_for("PNG")],
+                executor=executor,
+                notebook=FIXTURE_NB,
+                reports_dir=tmp_path,
+                render=False,
+                index=False,
+            )
+    assert results[0].status == "ok", results[0].error
+    assert json.loads((tmp_path / "PNG" / "summary.json").read_text())["score"] == score("PNG")
+
+
+def test_dask_missing_gives_the_install_hint(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(runner.RunnerError, match=r'pip install "osa_analysis\[dask\]"'):
+        with runner.dask_executor("tcp://127.0.0.1:1"):
+            pass
+
+
+def test_progress_lines_and_summary_table():
+    from rich.console import Console
+
+    ok = runner.RunResult("PHL", "ok", AS_OF, "k", 12.34, Path("/r/PHL"))
+    bad = runner.RunResult(
+        "FJI", "failed", AS_OF, "k", 1.0, Path("/r/_failed/FJI/x"), runner._error("E", "boom", 4)
+    )
+    assert runner.format_result_line(ok) == "[PHL] ok in 12.3 s"
+    assert runner.format_result_line(bad) == "[FJI] failed in 1.0 s: E: boom (cell 4)"
+    console = Console(record=True, width=120)
+    with runner.BuildProgress(2, console, live=False) as progress:
+        progress(ok)
+        progress(bad)
+    console.print(runner.summary_table([ok, bad]))
+    text = console.export_text()
+    assert "[PHL] ok in 12.3 s" in text
+    assert "/r/PHL" in text and "E: boom (cell 4)" in text
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_index(monkeypatch):
+    calls = []
+
+    def fake(reports_dir):
+        calls.append(Path(reports_dir))
+        return Path(reports_dir) / "index.html", Path(reports_dir) / "index.json"
+
+    monkeypatch.setattr(runner, "rebuild_index", fake)
+    return calls
+
+
+def test_cli_build_exit_status(tmp_path, no_index, capsys):
+    failing = tmp_path / "failing_brief.py"
+    failing.write_text(
+        FIXTURE_NB.read_text().replace('fail_for: str = ""', 'fail_for: str = "FJI"')
+    )
+    reports = tmp_path / "reports"
+    common = ["--reports-dir", str(reports), "--no-render", "--jobs", "2"]
+    code = cli.main(["build", "--country", "phl", "FJI", "--notebook", str(failing), *common])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "[PHL] ok in" in out and "[FJI] failed in" in out
+    assert "RuntimeError: synthetic failure for FJI" in out
+    assert "1 brief(s) failed: FJI" in out
+    assert (reports / "PHL" / "summary.json").is_file()
+    assert no_index == [reports.resolve()]
+
+    code = cli.main(["build", "--country", "PHL", "--notebook", str(failing), *common])
+    assert code == 0
+    assert "skipped" in capsys.readouterr().out
+
+
+def test_cli_build_refuses_bad_parameters(tmp_path, no_index):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["build", "--country", "USA", "--reports-dir", str(tmp_path)])
+    assert "'USA' is not an OSA recipient; valid codes: BGD" in str(info.value)
+    with pytest.raises(SystemExit) as info:
+        cli.main(["build", "--all", "--as-of", "2999-01-01", "--reports-dir", str(tmp_path)])
+    assert "as_of=2999-01-01 is in the future" in str(info.value)
+    with pytest.raises(SystemExit) as info:
+        cli.main(["build", "--country", "PHL", "--notebook", str(tmp_path / "missing.py")])
+    assert "no notebook at" in str(info.value)
+    with pytest.raises(SystemExit) as info:
+        cli.main(["build"])  # neither --country nor --all
+    assert info.value.code == 2
+    assert not os.listdir(tmp_path)
