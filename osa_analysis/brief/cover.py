@@ -1,0 +1,263 @@
+"""Cover and provenance, the OSA package, the bottom line and the sources annex."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from functools import cache
+
+import pandas as pd
+
+from osa_analysis import __version__, config
+from osa_analysis.brief.context import BriefContext
+from osa_analysis.brief.section import Section, esc, fmt_num
+from osa_analysis.countries import country_name
+from osa_analysis.sources import get_source
+
+CURATED_SOURCE = {
+    "id": "osa_projects",
+    "title": "OSA projects table (curated by osa_analysis)",
+    "citation": "osa_analysis curated table data/recipients/osa_projects.csv; each row cites "
+    "MOFA Japan releases and press reports (URLs in the table).",
+    "licence": "project data; sources cited per row",
+}
+
+
+@cache
+def git_commit() -> str | None:
+    """Return the git commit of the project checkout (``OSA_GIT_COMMIT`` overrides)."""
+    if os.environ.get("OSA_GIT_COMMIT"):
+        return os.environ["OSA_GIT_COMMIT"]
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=config.PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def _coverage_end(coverage: str) -> str:
+    """End of a registry coverage ``start/end`` ("n/a" stays "n/a")."""
+    start, sep, end = coverage.partition("/")
+    return end if sep and start != "n" else coverage
+
+
+def last_observations(ctx: BriefContext) -> dict[str, str]:
+    """Last observation date per incident source used, from the data (≤ ``as_of``)."""
+    from osa_analysis.incidents import load_incident_reports
+
+    reports = load_incident_reports(end=ctx.as_of.strftime("%Y-%m-%d"))
+    last = reports.groupby("source")["date"].max()
+    return {sid: f"{d:%Y-%m-%d}" for sid, d in last.items() if pd.notna(d)}
+
+
+def vintage_table(ctx: BriefContext) -> pd.DataFrame:
+    """One row per source the brief used: licence, coverage, last observation, sha256."""
+    observed = last_observations(ctx) if ctx.used_sources else {}
+    rows = []
+    for sid in sorted(ctx.used_sources):
+        src = get_source(sid)
+        rows.append(
+            {
+                "source": sid,
+                "title": src.title,
+                "licence": src.licence,
+                "coverage": src.coverage,
+                "last observation": observed.get(sid, _coverage_end(src.coverage)),
+                "vintage": src.vintage,
+                "sha256": src.sha256_prefix,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def cover_section(ctx: BriefContext) -> Section:
+    """Section 0: country, as-of, parameters, package version, commit, data vintages.
+
+    Build it last (after the other sections), so that it lists every source they used.
+    """
+    name = country_name(ctx.country_iso3)
+    vintages = vintage_table(ctx)
+    commit = git_commit()
+    provenance = {
+        "country_iso3": ctx.country_iso3,
+        "country_name": name,
+        "as_of": ctx.as_of.strftime("%Y-%m-%d"),
+        "lookback_years": ctx.lookback_years,
+        "peers": list(ctx.peers),
+        "package_version": __version__,
+        "git_commit": commit,
+        "data_vintage": vintages.to_dict(orient="records"),
+    }
+    markdown = (
+        f"**Country:** {esc(name)} ({ctx.country_iso3})  \n"
+        f"**Data as of:** {ctx.as_of:%Y-%m-%d} (no observation after this date is used)  \n"
+        f"**Parameters:** look-back {ctx.lookback_years} years; peers "
+        f"{', '.join(ctx.peers)}  \n"
+        f"**Produced by:** osa_analysis {esc(__version__)}"
+        + (f", commit `{commit[:12]}`" if commit else ", commit unknown")
+        + "\n\nEvery figure in this brief comes from the sources in the table below, each "
+        "fetched from a pinned upstream file and checked against its sha256; the same "
+        "inputs and parameters give the same brief. Every number shown is also in the "
+        "brief's machine-readable `summary.json`."
+    )
+    return Section(
+        key="provenance",
+        title=f"{name}: maritime security risk brief",
+        markdown=markdown,
+        tables=[("Data vintage of every source used", vintages)],
+        values=provenance,
+    )
+
+
+def osa_package_section(ctx: BriefContext) -> Section:
+    """Section 2: the country's OSA projects from the curated table."""
+    projects = ctx.projects
+    name = country_name(ctx.country_iso3)
+    if projects.empty:
+        return Section(
+            key="osa_package",
+            title="2. The OSA package",
+            markdown=f"No OSA project is recorded for {esc(name)}.",
+            values={"n_projects": 0},
+        )
+    announced = projects["amount_jpy"].dropna()
+    unknown = int(projects["amount_jpy"].isna().sum())
+    table = pd.DataFrame(
+        {
+            "fiscal year": "FY" + projects["fiscal_year"].astype(str),
+            "amount (¥)": [
+                fmt_num(v) if pd.notna(v) else "not announced" for v in projects["amount_jpy"]
+            ],
+            "equipment": projects["equipment"],
+            "recipient unit": projects["recipient_org"],
+            "signed": [
+                f"{d:%Y-%m-%d}" if pd.notna(d) else "not signed" for d in projects["signed_date"]
+            ],
+            "status": projects["status"].str.replace("_", " "),
+            "source": projects["sources"].str.split(" | ", regex=False).str[0],
+        }
+    )
+    total = int(announced.sum()) if len(announced) else None
+    markdown = (
+        f"{esc(name)} has {len(projects)} OSA project(s) on record"
+        + (f", worth ¥{fmt_num(total)} announced in total" if total is not None else "")
+        + (f"; {unknown} amount(s) not announced" if unknown else "")
+        + ". Equipment, recipient unit and status below come from the project's curated table; "
+        "each row cites MOFA releases or press reports (first source shown; all in the data)."
+    )
+    values = {
+        "n_projects": len(projects),
+        "announced_total_jpy": total,
+        "unknown_amounts": unknown,
+        "projects": [
+            {
+                "project_id": r.project_id,
+                "fiscal_year": int(r.fiscal_year),
+                "amount_jpy": None if pd.isna(r.amount_jpy) else int(r.amount_jpy),
+                "signed_date": None if pd.isna(r.signed_date) else f"{r.signed_date:%Y-%m-%d}",
+                "status": r.status,
+                "equipment_categories": r.equipment_categories,
+            }
+            for r in projects.itertuples()
+        ],
+    }
+    return Section(
+        key="osa_package",
+        title="2. The OSA package",
+        markdown=markdown,
+        tables=[("OSA projects", table)],
+        values=values,
+    )
+
+
+def bottom_line_section(ctx: BriefContext, sections: list[Section]) -> Section:
+    """Section 1: the key figures the other sections flagged, in words and numbers."""
+    figures = [kf for s in sections for kf in s.values.get("key_figures", [])]
+    figures = figures[:5]
+    bullets = [f"- {kf['sentence']}" for kf in figures if kf.get("sentence")]
+    markdown = (
+        "\n".join(bullets)
+        if bullets
+        else "No key figure could be computed from the available data."
+    )
+    rows = [
+        {
+            "figure": kf.get("label"),
+            "value": _fmt_value(kf.get("value"), kf.get("unit")),
+            "interval": _fmt_interval(kf.get("interval"), kf.get("interval_kind")),
+            "change": kf.get("change_text") or "n/a",
+        }
+        for kf in figures
+    ]
+    return Section(
+        key="bottom_line",
+        title="1. Bottom line",
+        markdown=markdown,
+        tables=[("Key figures", pd.DataFrame(rows))] if rows else [],
+        values={"key_figures": figures},
+    )
+
+
+def _fmt_value(value, unit) -> str:
+    if value is None:
+        return "n/a"
+    digits = 0 if isinstance(value, int) or float(value).is_integer() else 2
+    return f"{fmt_num(value, digits)} {unit or ''}".strip()
+
+
+def _fmt_interval(interval, kind) -> str:
+    if not interval or interval[0] is None or interval[1] is None:
+        return "n/a"
+    return (
+        f"{interval[0]:.2f} to {interval[1]:.2f} ({kind})"
+        if kind
+        else f"{interval[0]:.2f} to {interval[1]:.2f}"
+    )
+
+
+def sources_annex(ctx: BriefContext) -> Section:
+    """Annex: citation, licence and attribution of every source used."""
+    rows = []
+    for sid in sorted(ctx.used_sources):
+        src = get_source(sid)
+        rows.append(
+            {
+                "source": sid,
+                "citation": src.citation,
+                "licence": src.licence,
+                "class": src.redistribution,
+                "url": src.canonical_url,
+            }
+        )
+    rows.append(
+        {
+            "source": CURATED_SOURCE["id"],
+            "citation": CURATED_SOURCE["citation"],
+            "licence": CURATED_SOURCE["licence"],
+            "class": "project",
+            "url": "data/recipients/osa_projects.csv",
+        }
+    )
+    internal = sorted(s for s in ctx.used_sources if get_source(s).redistribution == "internal")
+    markdown = (
+        "Sources are cited as their producers ask. Licence classes: *open* (public domain, "
+        "CC0), *attribution* (CC BY 4.0), *share-alike* (CC BY-SA 4.0: derivatives of these "
+        "data keep the licence), *internal* (no open licence: this brief shows only counts "
+        "and derived figures from them, never their text)."
+    )
+    if internal:
+        markdown += " Internal-licence sources used here: " + ", ".join(internal) + "."
+    return Section(
+        key="sources",
+        title="Annex: sources and licences",
+        markdown=markdown,
+        tables=[("Sources", pd.DataFrame(rows))],
+        values={"sources": [r["source"] for r in rows], "internal": internal},
+    )

@@ -1,0 +1,481 @@
+"""Incident maps for the brief: land, coastline, the country's EEZ, points and a density layer.
+
+One map style for every country (:func:`incident_map`):
+
+* Natural Earth 1:50m land (the brief's country shaded darker) and coastline;
+* the country's EEZ (:func:`osa_analysis.eez.load_eez`: Marine Regions v12 when supplied,
+  otherwise the approximate EEZ) as a tinted area with a dashed outline;
+* incident points coloured by a group (severity, actor pair ...), filled or open;
+* a Gaussian kernel density of the positions (:class:`scipy.stats.gaussian_kde` with a
+  fixed isotropic kernel, :class:`IsotropicKDE`) computed in kilometres in an
+  azimuthal-equidistant projection centred on the map, so the bandwidth is stated in km.
+
+Countries whose EEZ crosses the antimeridian (Fiji) are drawn in 0–360° longitudes
+(:func:`osa_analysis.loaders.geography.shift_longitudes`), so the map is one piece.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from pyproj import Transformer
+from scipy.stats import gaussian_kde
+
+from osa_analysis.brief.style import NEUTRAL, figure
+
+MAP_SOURCE_IDS = ("ne_land_50m", "ne_coastline_50m", "ne_countries_50m")
+"""Registry ids of the base layers (the EEZ is derived from the first and last)."""
+
+DEFAULT_BANDWIDTH_KM = 50.0
+"""Kernel standard deviation of the incident density layer (km), the same on every map."""
+
+MIN_KDE_POINTS = 5
+"""Fewer positions than this: no density layer (the map says why)."""
+
+KDE_GRID = (220, 160)
+"""Density grid (columns, rows) over the map extent."""
+
+KDE_QUANTILES = (0.50, 0.75, 0.90, 0.97)
+"""Density contours drawn at these quantiles of the grid's non-negligible densities."""
+
+LAND_COLOR = "#ecebe4"
+COUNTRY_LAND_COLOR = "#d3cdb6"
+COAST_COLOR = "#8c8c8c"
+EEZ_FACE = "#cfe3f3"
+EEZ_EDGE = "#2b6a99"
+KDE_CMAP = "Oranges"
+
+
+@dataclass(frozen=True)
+class Extent:
+    """A map window in degrees; ``east`` may exceed 180 when ``shifted`` (0–360° longitudes)."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @property
+    def shifted(self) -> bool:
+        """Whether the window uses 0–360° longitudes (it crosses the antimeridian)."""
+        return self.east > 180.0
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        """``(lon, lat)`` of the window centre, longitude in −180…180."""
+        lon = (self.west + self.east) / 2
+        return ((lon + 180.0) % 360.0) - 180.0, (self.south + self.north) / 2
+
+    def as_list(self) -> list[float]:
+        """``[west, south, east, north]`` rounded to 0.01°."""
+        return [round(v, 2) for v in (self.west, self.south, self.east, self.north)]
+
+    def union(self, other: Extent) -> Extent:
+        """Return the smallest window holding both (in the same longitude convention)."""
+        return Extent(
+            min(self.west, other.west),
+            min(self.south, other.south),
+            max(self.east, other.east),
+            max(self.north, other.north),
+        )
+
+
+# --------------------------------------------------------------------------- layers
+
+
+@cache
+def _land() -> gpd.GeoDataFrame:
+    from osa_analysis.loaders.geography import load_ne_land
+
+    return load_ne_land()
+
+
+@cache
+def _coastline() -> gpd.GeoDataFrame:
+    from osa_analysis.loaders.geography import load_ne_coastline
+
+    return load_ne_coastline()
+
+
+@cache
+def _countries() -> gpd.GeoDataFrame:
+    from osa_analysis.loaders.geography import load_ne_countries
+
+    return load_ne_countries()
+
+
+@cache
+def _eez() -> gpd.GeoDataFrame:
+    from osa_analysis.eez import load_eez
+
+    return load_eez()
+
+
+def country_eez(iso3: str, eez: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+    """Return the EEZ rows of one country (empty for landlocked countries).
+
+    With Marine Regions data only ``200NM`` polygons are kept (not overlapping claims or
+    joint regimes); the approximate EEZ has one row per coastal state.
+    """
+    eez = _eez() if eez is None else eez
+    rows = eez[eez["country_iso3"].eq(iso3).fillna(False).to_numpy()]
+    if "pol_type" in rows and rows["pol_type"].eq("200NM").any():
+        rows = rows[rows["pol_type"].eq("200NM").to_numpy()]
+    return rows
+
+
+def country_extent(
+    iso3: str, eez: gpd.GeoDataFrame | None = None, pad_frac: float = 0.08
+) -> Extent:
+    """Return a window around the country's EEZ (or its land if it has none), padded.
+
+    Longitudes run past 180° when the EEZ crosses the antimeridian (Fiji: about 171 to
+    184), using :func:`~osa_analysis.loaders.geography.lon_extent`.
+    """
+    from osa_analysis.loaders.geography import country_bounds, lon_extent
+
+    rows = country_eez(iso3, eez)
+    if len(rows):
+        west, east = lon_extent(rows.geometry)
+        _, south, _, north = rows.total_bounds
+    else:
+        west, south, east, north = country_bounds(iso3, _countries())
+    dx = max((east - west) * pad_frac, 0.5)
+    dy = max((north - south) * pad_frac, 0.5)
+    return Extent(
+        float(west - dx),
+        float(max(south - dy, -89.0)),
+        float(east + dx),
+        float(min(north + dy, 89.0)),
+    )
+
+
+def _window(layer: gpd.GeoDataFrame, extent: Extent, key: str | None = None) -> gpd.GeoSeries:
+    """Return the layer's geometries inside the window, in its longitude convention.
+
+    ``key`` names a process-wide base layer whose 0–360° copy is cached.
+    """
+    from osa_analysis.loaders.geography import shift_longitudes
+
+    geoms = layer.geometry
+    if extent.shifted:
+        if key is None:
+            geoms = shift_longitudes(geoms, west=0.0)
+        else:
+            if key not in _SHIFTED:
+                _SHIFTED[key] = shift_longitudes(geoms, west=0.0)
+            geoms = _SHIFTED[key]
+    clipped = shapely.clip_by_rect(
+        np.asarray(geoms.array, dtype=object), extent.west, extent.south, extent.east, extent.north
+    )
+    keep = ~shapely.is_empty(clipped)
+    return gpd.GeoSeries(clipped[keep], crs=layer.crs)
+
+
+_SHIFTED: dict[str, gpd.GeoSeries] = {}
+"""0–360° copies of the base layers, computed once per process."""
+
+
+def map_longitudes(lon: np.ndarray, extent: Extent) -> np.ndarray:
+    """Longitudes in the window's convention (+360° for western ones when shifted)."""
+    lon = np.asarray(lon, dtype=float)
+    return np.where(extent.shifted & (lon < 0), lon + 360.0, lon)
+
+
+# --------------------------------------------------------------------------- density
+
+
+class IsotropicKDE(gaussian_kde):
+    """:class:`scipy.stats.gaussian_kde` with a fixed isotropic kernel.
+
+    The default kernel of ``gaussian_kde`` is the data covariance scaled by Scott's
+    factor: with incidents in two separate clusters (Malaysia: the Singapore Strait and
+    Sabah) that kernel is hundreds of km long and smears density between the clusters.
+    Here every kernel is a circular Gaussian of standard deviation ``bandwidth`` (in the
+    data's units, km), the same on every map, so the smoothing can be stated in one number.
+
+    Parameters
+    ----------
+    dataset : array, shape (2, n)
+        Positions (x, y) in km.
+    bandwidth : float
+        Kernel standard deviation in the units of ``dataset``.
+    """
+
+    def __init__(self, dataset, bandwidth: float) -> None:
+        if not bandwidth > 0:
+            raise ValueError(f"bandwidth must be positive, got {bandwidth!r}")
+        self.bandwidth = float(bandwidth)
+        super().__init__(dataset)
+
+    def _compute_covariance(self) -> None:
+        """Set the kernel covariance to ``bandwidth² · I`` (overrides Scott's rule)."""
+        eye = np.eye(self.d)
+        self.factor = self.bandwidth
+        self.covariance = eye * self.bandwidth**2
+        self.cho_cov = (eye * self.bandwidth).astype(np.float64)
+        self.log_det = 2 * np.log(np.diag(self.cho_cov * np.sqrt(2 * np.pi))).sum()
+
+
+def kde_layer(
+    lon: np.ndarray, lat: np.ndarray, extent: Extent, bandwidth_km: float = DEFAULT_BANDWIDTH_KM
+) -> dict:
+    """Fit an isotropic Gaussian KDE to positions in km (azimuthal equidistant projection).
+
+    Parameters
+    ----------
+    lon, lat : array of float
+        Positions in degrees (longitudes in −180…180 or 0–360; finite values only).
+    extent : Extent
+        The map window; the projection is centred on it and the density evaluated on a
+        :data:`KDE_GRID` over it.
+    bandwidth_km : float
+        Kernel standard deviation in km (:class:`IsotropicKDE`).
+
+    Returns
+    -------
+    dict
+        ``applied`` (bool), ``reason`` (why not, else None), ``n_points``,
+        ``bandwidth_km``, ``bandwidth_rule``, ``projection``, and when applied the private
+        ``_grid`` (lon, lat, density per km²) to draw.
+    """
+    lon0, lat0 = extent.centre
+    proj = f"+proj=aeqd +lat_0={lat0:.4f} +lon_0={lon0:.4f} +units=km +datum=WGS84"
+    out: dict = {
+        "applied": False,
+        "reason": None,
+        "n_points": len(lon),
+        "bandwidth_km": float(bandwidth_km),
+        "bandwidth_rule": "fixed isotropic Gaussian kernel",
+        "projection": (
+            f"azimuthal equidistant projection (km) centred on {abs(lat0):.2f}°"
+            f"{'N' if lat0 >= 0 else 'S'} {abs(lon0):.2f}°{'E' if lon0 >= 0 else 'W'}"
+        ),
+    }
+    if len(lon) < MIN_KDE_POINTS:
+        out["reason"] = f"fewer than {MIN_KDE_POINTS} positions"
+        return out
+    to_km = Transformer.from_crs("EPSG:4326", proj, always_xy=True)
+    lon180 = ((np.asarray(lon, float) + 180.0) % 360.0) - 180.0
+    x, y = to_km.transform(lon180, np.asarray(lat, float))
+    kde = IsotropicKDE(np.vstack([x, y]), bandwidth_km)
+    nx, ny = KDE_GRID
+    glon = np.linspace(extent.west, extent.east, nx)
+    glat = np.linspace(extent.south, extent.north, ny)
+    mlon, mlat = np.meshgrid(glon, glat)
+    gx, gy = to_km.transform(((mlon + 180.0) % 360.0) - 180.0, mlat)
+    density = kde(np.vstack([gx.ravel(), gy.ravel()])).reshape(mlon.shape)
+    out.update(applied=True, _grid=(mlon, mlat, density))
+    return out
+
+
+# --------------------------------------------------------------------------- the map
+
+
+def incident_map(
+    points: pd.DataFrame,
+    *,
+    iso3: str,
+    extent: Extent | None = None,
+    groups: Mapping[str, str],
+    title: str,
+    legend_title: str = "",
+    open_label: str | None = None,
+    filled_label: str | None = None,
+    coarse_label: str | None = None,
+    kde: bool = True,
+    bandwidth_km: float = DEFAULT_BANDWIDTH_KM,
+    width: float = 7.6,
+    height: float = 4.5,
+) -> tuple[Figure, dict]:
+    """Draw incidents over land, coastline and the country's EEZ, with a density layer.
+
+    Parameters
+    ----------
+    points : DataFrame
+        Columns ``longitude``, ``latitude`` (degrees, −180…180), ``group`` (a key of
+        ``groups``), optional ``filled`` (bool; default True), ``coarse`` (bool: the
+        position is only approximate; drawn as a square) and ``in_kde`` (bool: the point
+        enters the density layer; default all). Rows without a position are ignored (and
+        counted).
+    iso3 : str
+        The brief's country (its land is shaded darker and its EEZ outlined).
+    extent : Extent, optional
+        Map window; default :func:`country_extent`.
+    groups : mapping of str to str
+        Group label → colour, in legend order.
+    title : str
+        Axes title.
+    legend_title, open_label, filled_label, coarse_label : str, optional
+        Legend texts (marker meanings are listed only when a label is given).
+    kde : bool, default True
+        Draw the kernel density of the positions inside the window.
+    bandwidth_km : float
+        Kernel standard deviation of the density layer, km.
+    width, height : float
+        Figure size in inches.
+
+    Returns
+    -------
+    (Figure, dict)
+        The figure and its values: ``n_points`` (with a position), ``n_in_window``,
+        ``n_outside_window``, ``n_without_position``, ``extent``, ``longitudes_shifted``
+        and ``kde`` (see :func:`kde_layer`, without the grid).
+    """
+    extent = extent or country_extent(iso3)
+    mid = math.radians((extent.south + extent.north) / 2)
+    ratio = (extent.north - extent.south) / ((extent.east - extent.west) * max(math.cos(mid), 0.2))
+    # fit the height to the window's shape (legend on the right takes ~2.2 in)
+    height = min(height, max(2.6, (width - 2.2) * ratio + 0.9))
+    fig, ax = figure(width=width, height=height)
+    ax.set_facecolor("#f7fbff")
+    ax.grid(True, linewidth=0.3, alpha=0.4)
+
+    land = _window(_land(), extent, "land")
+    if len(land):
+        land.plot(ax=ax, color=LAND_COLOR, linewidth=0, zorder=1)
+    countries = _countries()
+    own = countries[countries["country_iso3"].eq(iso3).fillna(False).to_numpy()]
+    if len(own):
+        _window(own, extent).plot(ax=ax, color=COUNTRY_LAND_COLOR, linewidth=0, zorder=2)
+    coast = _window(_coastline(), extent, "coastline")
+    if len(coast):
+        coast.plot(ax=ax, color=COAST_COLOR, linewidth=0.4, zorder=3)
+    eez_rows = country_eez(iso3)
+    if len(eez_rows):
+        eez_geom = _window(eez_rows, extent)
+        eez_geom.plot(ax=ax, color=EEZ_FACE, alpha=0.45, linewidth=0, zorder=1.5)
+        eez_geom.boundary.plot(ax=ax, color=EEZ_EDGE, linewidth=0.8, linestyle="--", zorder=4)
+
+    pts = points.copy()
+    has_pos = pts["longitude"].notna() & pts["latitude"].notna()
+    n_without = int((~has_pos).sum())
+    pts = pts[has_pos]
+    pts = pts.assign(x=map_longitudes(pts["longitude"].to_numpy(float), extent))
+    inside = pts["x"].between(extent.west, extent.east) & pts["latitude"].between(
+        extent.south, extent.north
+    )
+    shown = pts[inside]
+
+    dens_pts = shown[shown["in_kde"].fillna(False).to_numpy(bool)] if "in_kde" in shown else shown
+    kde_values = kde_layer(
+        dens_pts["x"].to_numpy(float), dens_pts["latitude"].to_numpy(float), extent, bandwidth_km
+    )
+    if kde and kde_values["applied"]:
+        mlon, mlat, dens = kde_values["_grid"]
+        positive = dens[dens > dens.max() * 1e-3]
+        levels = np.unique([*np.quantile(positive, KDE_QUANTILES).tolist(), dens.max()])
+        if len(levels) >= 2:
+            ax.contourf(mlon, mlat, dens, levels=levels, cmap=KDE_CMAP, alpha=0.45, zorder=5)
+    elif not kde:
+        kde_values.update(applied=False, reason="not requested")
+    kde_values.pop("_grid", None)
+
+    filled = shown["filled"] if "filled" in shown else pd.Series(True, index=shown.index)
+    coarse = shown["coarse"] if "coarse" in shown else pd.Series(False, index=shown.index)
+    for label, color in groups.items():
+        sel = shown["group"].eq(label).fillna(False)
+        for is_coarse, marker in ((False, "o"), (True, "s")):
+            for is_filled in (True, False):
+                part = shown[sel & coarse.eq(is_coarse) & filled.eq(is_filled)]
+                if part.empty:
+                    continue
+                ax.scatter(
+                    part["x"],
+                    part["latitude"],
+                    s=16 if not is_coarse else 20,
+                    marker=marker,
+                    facecolors=color if is_filled else "none",
+                    edgecolors=color if not is_filled else "white",
+                    linewidths=0.9 if not is_filled else 0.3,
+                    zorder=6,
+                )
+
+    handles = [
+        Patch(facecolor=color, edgecolor="none", label=label)
+        for label, color in groups.items()
+        if shown["group"].eq(label).any()
+    ]
+    if filled_label and len(shown):
+        handles.append(Line2D([], [], marker="o", linestyle="", color=NEUTRAL, label=filled_label))
+    if open_label and len(shown):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markerfacecolor="none",
+                color=NEUTRAL,
+                label=open_label,
+            )
+        )
+    if coarse_label and coarse.any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="s",
+                linestyle="",
+                markerfacecolor="none",
+                color=NEUTRAL,
+                label=coarse_label,
+            )
+        )
+    if len(eez_rows):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=EEZ_EDGE,
+                linestyle="--",
+                label="EEZ (approximate)"
+                if eez_rows["method"].iloc[0].startswith("approx")
+                else "EEZ",
+            )
+        )
+    if kde and kde_values["applied"]:
+        handles.append(Patch(facecolor="#f4a460", alpha=0.5, label="incident density (KDE)"))
+    if handles:
+        ax.legend(
+            handles=handles,
+            title=legend_title or None,
+            loc="center left",
+            bbox_to_anchor=(1.01, 0.5),
+            fontsize=7,
+            title_fontsize=8,
+        )
+
+    ax.set_xlim(extent.west, extent.east)
+    ax.set_ylim(extent.south, extent.north)
+    ax.set_aspect(1.0 / max(math.cos(mid), 0.2))
+    ax.set_title(title)
+    ax.set_xlabel("longitude (°E" + (", 0–360°)" if extent.shifted else ")"))
+    ax.set_ylabel("latitude (°N)")
+    if extent.shifted:
+        ticks = ax.get_xticks()
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([f"{t if t <= 180 else t - 360:g}" for t in ticks])
+        ax.set_xlabel("longitude (° east positive; map crosses 180°)")
+        ax.set_xlim(extent.west, extent.east)
+
+    values = {
+        "n_points": len(pts),
+        "n_in_window": len(shown),
+        "n_outside_window": int(len(pts) - len(shown)),
+        "n_without_position": n_without,
+        "extent": extent.as_list(),
+        "longitudes_shifted": extent.shifted,
+        "kde": kde_values,
+    }
+    return fig, values
