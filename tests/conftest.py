@@ -36,3 +36,13 @@ def real_file():
         return fetch(source_id)
 
     return get
+
+
+def pytest_sessionstart(session):
+    """With ``OSA_REQUIRE_CHROMIUM`` set (CI), a missing Chromium fails instead of skipping."""
+    import os
+
+    from osa_analysis.render import find_chromium
+
+    if os.environ.get("OSA_REQUIRE_CHROMIUM") and find_chromium() is None:
+        raise pytest.UsageError("OSA_REQUIRE_CHROMIUM is set but no Chromium was found")

@@ -1,0 +1,131 @@
+"""End to end on the real data: build briefs, check them as a reader and a publisher would."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from osa_analysis import config, runner
+from osa_analysis.brief.assemble import brief_summary, build_brief
+from osa_analysis.brief.context import BriefContext
+from osa_analysis.params import BriefParams
+from osa_analysis.render import check_html_in_chromium, find_chromium
+from osa_analysis.sources import registry
+
+pytestmark = pytest.mark.mirror
+
+COUNTRIES = ("PHL", "FJI")
+EXTERNAL = re.compile(
+    r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|@import|url\(\s*["']?(?:https?:)?//"""
+)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    if config.mirror_dir() is None:
+        pytest.skip("OSA_DATA_MIRROR not set")
+    reports = tmp_path_factory.mktemp("reports")
+    params = [BriefParams(country_iso3=c, output_dir=reports / "_scratch" / c) for c in COUNTRIES]
+    results = runner.run_all(params, reports_dir=reports, jobs=2)
+    return reports, {r.country_iso3: r for r in results}
+
+
+def test_briefs_build_with_status_ok_and_all_files(built):
+    reports, results = built
+    for iso3 in COUNTRIES:
+        assert results[iso3].status == "ok", results[iso3].error
+        folder = reports / iso3
+        for name in ("brief.html", "brief.ipynb", "summary.json", "run.json"):
+            assert (folder / name).is_file(), f"{iso3}/{name}"
+        run = json.loads((folder / "run.json").read_text())
+        assert run["status"] == "ok" and run["country_iso3"] == iso3
+        assert len(list((folder / "history").iterdir())) == 1
+        if find_chromium():
+            assert (folder / "brief.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_summary_json_equals_what_the_package_computes(built):
+    reports, _ = built
+    params = BriefParams(country_iso3="PHL", output_dir=reports / "_scratch" / "PHL")
+    expected = json.loads(brief_summary(build_brief(BriefContext.from_params(params))).to_json())
+    published = json.loads((reports / "PHL" / "summary.json").read_text())
+    assert published == expected
+    assert published["provenance"]["country_iso3"] == "PHL"
+    assert published["osa_package"]["announced_total_jpy"] == 3_100_000_000  # 0.6 + 1.6 + 0.9 bn
+    sources = {row["source"] for row in published["provenance"]["data_vintage"]}
+    assert {"wgi", "asam_msi_csv", "ucdp_prio_acd"} <= sources <= set(registry())
+
+
+def test_fiji_brief_says_plainly_that_piracy_data_is_thin(built):
+    reports, _ = built
+    summary = json.loads((reports / "FJI" / "summary.json").read_text())
+    assert summary["maritime"]["thin_data"] is True
+    html = (reports / "FJI" / "brief.html").read_text()
+    assert "EEZ" in html and "Disaster exposure" in html
+
+
+def test_html_hides_code_and_loads_nothing_external(built):
+    reports, _ = built
+    notebook_code = ["build_brief(", "show(sections", "BriefParams.from_mapping"]
+    for iso3 in COUNTRIES:
+        html = (reports / iso3 / "brief.html").read_text()
+        assert not any(code in html for code in notebook_code), iso3
+        assert "<script" not in html.lower()
+        assert not EXTERNAL.findall(html), EXTERNAL.findall(html)[:3]
+        assert 'href="#' in html  # table of contents
+        assert "data:image/png;base64," in html  # images inline
+
+
+def test_rerun_is_skipped_then_forced_rerun_gives_identical_html(built):
+    reports, _ = built
+    params = BriefParams(country_iso3="PHL", output_dir=reports / "_scratch" / "PHL")
+    before = (reports / "PHL" / "brief.html").read_bytes()
+    assert runner.run_brief(params, reports_dir=reports).status == "skipped"
+    forced = runner.run_brief(params, reports_dir=reports, force=True, pdf=False)
+    assert forced.status == "ok", forced.error
+    assert (reports / "PHL" / "brief.html").read_bytes() == before
+
+
+def test_a_failed_run_keeps_the_last_good_brief_and_is_shown_stale(built, tmp_path, monkeypatch):
+    reports, _ = built
+    good_html = (reports / "FJI" / "brief.html").read_bytes()
+    good_summary = (reports / "FJI" / "summary.json").read_bytes()
+    # an empty raw cache and a mirror whose WGI file is corrupted: the run must fail
+    mirror = tmp_path / "mirror"
+    for source in registry().values():
+        target = mirror / source.file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.id == "wgi":
+            target.write_text("code,indicator\nSYN,pv\n")
+        else:
+            target.symlink_to(config.mirror_dir() / source.file)
+    monkeypatch.setenv("OSA_DATA_MIRROR", str(mirror))
+    monkeypatch.setenv("OSA_DATA_DIR", str(tmp_path / "empty-cache"))
+    params = BriefParams(country_iso3="FJI", output_dir=reports / "_scratch" / "FJI")
+    result = runner.run_brief(params, reports_dir=reports, force=True, pdf=False)
+    assert result.status == "failed"
+    assert result.error["ename"] == "HashMismatchError"
+    assert (reports / "FJI" / "brief.html").read_bytes() == good_html
+    assert (reports / "FJI" / "summary.json").read_bytes() == good_summary
+    failed = sorted((reports / "_failed" / "FJI").iterdir())
+    assert len(failed) == 1
+    record = json.loads((failed[0] / "run.json").read_text())
+    assert record["status"] == "failed" and "sha256" in record["error"]["evalue"]
+    assert (failed[0] / "brief_debug.html").is_file() and (failed[0] / "brief.ipynb").is_file()
+    runner.rebuild_index(reports)
+    index = json.loads((reports / "index.json").read_text())
+    status = {c["iso3"]: c["status"] for c in index["countries"]}
+    assert status == {"PHL": "ok", "FJI": "stale"}
+    page = (reports / "index.html").read_text()
+    assert "HashMismatchError" in page and "FJI/brief.html" in page
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed")
+def test_index_and_brief_open_in_chromium_without_console_errors(built):
+    reports, _ = built
+    runner.rebuild_index(reports)
+    for page in (reports / "index.html", reports / "PHL" / "brief.html"):
+        assert check_html_in_chromium(Path(page)) == [], page
