@@ -22,8 +22,8 @@ class BriefContext:
     ----------
     country_iso3 : str
         The brief's country.
-    as_of : pandas.Timestamp
-        Last date of data the brief may use.
+    as_of : pandas.Timestamp or str
+        Last date of data the brief may use (an ISO date string is converted).
     lookback_years : int
         Years in the "current" comparison period.
     peers : tuple of str
@@ -35,6 +35,11 @@ class BriefContext:
     lookback_years: int = 5
     peers: tuple[str, ...] = ("BGD", "FJI", "MYS", "PHL")
     used_sources: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.as_of = pd.Timestamp(self.as_of)
+        self.country_iso3 = self.country_iso3.upper()
+        self.peers = tuple(self.peers)
 
     @classmethod
     def from_params(cls, params) -> BriefContext:
