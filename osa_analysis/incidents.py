@@ -22,7 +22,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from osa_analysis import __version__, config
+from osa_analysis.cache import code_digest, write_parquet_atomic
 from osa_analysis.classify import CLASSIFIER_VERSION, classify_incidents
 from osa_analysis.loaders.common import INCIDENT_COLUMNS
 from osa_analysis.sources import get_source
@@ -491,14 +491,6 @@ def build_incident_tables() -> IncidentTables:
 # --------------------------------------------------------------------------- cache
 
 
-def _code_digest() -> str:
-    """sha256 of the package's own source files, so a code change invalidates the cache."""
-    digest = hashlib.sha256()
-    for path in sorted(config.PACKAGE_DIR.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def cache_key() -> str:
     """Return the cache key: input sha256s, code and method versions, package version."""
     from osa_analysis.eez import METHOD_VERSION as EEZ_METHOD_VERSION
@@ -507,7 +499,7 @@ def cache_key() -> str:
         "inputs": {
             sid: get_source(sid).sha256 for sid in INCIDENT_SOURCE_IDS + GEOGRAPHY_SOURCE_IDS
         },
-        "code": _code_digest(),
+        "code": code_digest(),
         "eez_file": os.environ.get("OSA_EEZ_FILE", ""),
         "versions": [CLASSIFIER_VERSION, DEDUP_VERSION, EEZ_METHOD_VERSION, __version__],
     }
@@ -517,17 +509,6 @@ def cache_key() -> str:
 def _cache_paths(key: str) -> tuple[Path, Path]:
     folder = config.derived_cache_dir() / "incidents"
     return folder / f"reports-{key}.parquet", folder / f"events-{key}.parquet"
-
-
-def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(fd)
-    try:
-        df.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def incident_tables(*, use_cache: bool = True, rebuild: bool = False) -> IncidentTables:
@@ -545,8 +526,8 @@ def incident_tables(*, use_cache: bool = True, rebuild: bool = False) -> Inciden
         return IncidentTables(pd.read_parquet(reports_path), pd.read_parquet(events_path))
     tables = build_incident_tables()
     if use_cache:
-        _atomic_parquet(tables.reports, reports_path)
-        _atomic_parquet(tables.events, events_path)
+        write_parquet_atomic(tables.reports, reports_path)
+        write_parquet_atomic(tables.events, events_path)
     return tables
 
 

@@ -44,6 +44,17 @@ from osa_analysis.brief.style import ACCENT, NEUTRAL, figure
 from osa_analysis.countries import country_name
 from osa_analysis.loaders.hazards import AGENCY_COVERAGE
 
+HAZARD_SOURCE_IDS = (
+    "ibtracs_sp",
+    "ibtracs_last3years",
+    "jtwc_wnp",
+    "imd_observations",
+    "imd_storms",
+    "imd_remarks",
+    "imd_manifest",
+)
+"""Registry ids behind the cyclone fix table (its cache key)."""
+
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG), as in :mod:`osa_analysis.eez`."""
 
@@ -410,9 +421,10 @@ def _prepared_fixes() -> tuple[pd.DataFrame, dict]:
 
     Returns the frame and counts of what was removed.
     """
+    from osa_analysis.cache import cached_table
     from osa_analysis.loaders.hazards import tracks_fixes
 
-    fixes = tracks_fixes()
+    fixes = cached_table("tracks_fixes", HAZARD_SOURCE_IDS, tracks_fixes)
     spur = fixes["track_type"].fillna("").str.startswith("spur").to_numpy()
     suspect = fixes["fix_suspect"].to_numpy()
     removed = {

@@ -1,0 +1,92 @@
+"""Derived tables cached on disk, keyed by their inputs' sha256 and the package's code.
+
+Expensive derived tables (the harmonised incident table, the cyclone fix table) are built
+once and saved as parquet under ``OSA_CACHE_DIR`` (default ``data/cache``). The key hashes
+the registry sha256 of every input file, a digest of the package source and a version
+string, so a new input file or a code change rebuilds the table; the file is written
+atomically, so an interrupted build never leaves a half-written cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from osa_analysis import __version__, config
+from osa_analysis.sources import get_source
+
+
+@cache
+def code_digest() -> str:
+    """sha256 of the package's own Python source (computed once per process)."""
+    digest = hashlib.sha256()
+    for path in sorted(config.PACKAGE_DIR.rglob("*.py")):
+        digest.update(path.relative_to(config.PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def table_key(source_ids: Sequence[str], version: str = "", extra: dict | None = None) -> str:
+    """Return the cache key of a derived table (16 hex digits)."""
+    payload = {
+        "inputs": {sid: get_source(sid).sha256 for sid in sorted(source_ids)},
+        "code": code_digest(),
+        "package": __version__,
+        "version": version,
+        "extra": extra or {},
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def write_parquet_atomic(df: pd.DataFrame, path: Path) -> None:
+    """Write ``df`` to ``path`` through a temporary file and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(fd)
+    try:
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def cached_table(
+    name: str,
+    source_ids: Sequence[str],
+    build: Callable[[], pd.DataFrame],
+    *,
+    version: str = "",
+    use_cache: bool = True,
+) -> pd.DataFrame:
+    """Return a derived table from the parquet cache, building and saving it when absent.
+
+    Parameters
+    ----------
+    name : str
+        File-name stem of the table, e.g. ``"tracks_fixes"``.
+    source_ids : sequence of str
+        Registry ids of every file the table is built from.
+    build : callable
+        Builds the table from the raw files (called only on a cache miss).
+    version : str
+        Bump when the method changes in a way the code digest would not catch.
+    use_cache : bool
+        ``False`` builds without reading or writing the cache.
+    """
+    if not use_cache:
+        return build()
+    path = (
+        config.derived_cache_dir() / "tables" / f"{name}-{table_key(source_ids, version)}.parquet"
+    )
+    if path.exists():
+        return pd.read_parquet(path)
+    table = build()
+    write_parquet_atomic(table.reset_index(drop=True), path)
+    return table
