@@ -45,13 +45,13 @@ def table_key(source_ids: Sequence[str], version: str = "", extra: dict | None =
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def write_parquet_atomic(df: pd.DataFrame, path: Path) -> None:
+def write_parquet_atomic(df: pd.DataFrame, path: Path, *, index: bool = False) -> None:
     """Write ``df`` to ``path`` through a temporary file and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     os.close(fd)
     try:
-        df.to_parquet(tmp, index=False)
+        df.to_parquet(tmp, index=index)
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
@@ -88,5 +88,34 @@ def cached_table(
     if path.exists():
         return pd.read_parquet(path)
     table = build()
-    write_parquet_atomic(table.reset_index(drop=True), path)
-    return table
+    write_parquet_atomic(table, path, index=True)  # loaders index by record number: keep it
+    return pd.read_parquet(path)  # the same object on a miss as on a hit
+
+
+def disk_cached(*source_ids: str, version: str = ""):
+    """Decorate a loader so its default call (no arguments) is served from the disk cache.
+
+    Calls with a ``path`` or any other argument run the loader as usual. The cached table
+    was validated when it was built; its key covers the input sha256s and the code.
+
+    Parameters
+    ----------
+    *source_ids : str
+        Registry ids the loader reads.
+    version : str
+        Extra cache-key component.
+    """
+
+    def decorate(loader: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+        import functools
+
+        @functools.wraps(loader)
+        def wrapper(*args, **kwargs):
+            if args or any(v is not None for v in kwargs.values()):
+                return loader(*args, **kwargs)
+            return cached_table(f"loader-{loader.__name__}", source_ids, loader, version=version)
+
+        wrapper.uncached = loader  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate

@@ -263,7 +263,12 @@ def _iso(moment: dt.datetime) -> str:
 
 
 def git_commit() -> str | None:
-    """Return the project's git commit (``HEAD``), or ``None`` outside a git checkout."""
+    """Return the project's git commit (``HEAD``), or ``None`` outside a git checkout.
+
+    ``OSA_GIT_COMMIT`` overrides it (for builds from an exported tree).
+    """
+    if os.environ.get("OSA_GIT_COMMIT"):
+        return os.environ["OSA_GIT_COMMIT"]
     try:
         proc = subprocess.run(
             ["git", "rev-parse", "HEAD"],

@@ -122,3 +122,60 @@ def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path) -
             {"record": [pd.NA], "column": [None], "check": [str(exc)], "value": [pd.NA]}
         )
         raise DataValidationError(str(source), failures) from None
+
+
+# --- helpers for loaders that parse text before validating ----------------------------------
+
+
+def blank_to_na(values: pd.Series) -> pd.Series:
+    """Return values as ``string`` with empty and whitespace-only text as NA."""
+    out = values.astype("string")
+    return out.mask(out.str.strip().fillna("") == "")
+
+
+def failure_rows(mask: pd.Series, column: str, check: str, values: pd.Series) -> pd.DataFrame:
+    """Return one failure row (record, column, check, value) per True in ``mask``.
+
+    Loaders collect these while parsing, then report them with the schema's own failures
+    through :func:`validate_collected`.
+    """
+    bad = mask.fillna(False).astype(bool)
+    return pd.DataFrame(
+        {
+            "record": values.index[bad],
+            "column": column,
+            "check": check,
+            "value": values[bad].astype(object).to_numpy(),
+        }
+    )
+
+
+def parse_numbers(raw: pd.Series, column: str, failures: list[pd.DataFrame]) -> pd.Series:
+    """Parse numbers; present text that is not a number is a failure (and becomes NA)."""
+    text = blank_to_na(raw).str.strip()
+    parsed = pd.to_numeric(text, errors="coerce").astype("float64")
+    failures.append(failure_rows(text.notna() & parsed.isna(), column, "is a number", raw))
+    return parsed
+
+
+def validate_collected(
+    df: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path, failures: list
+) -> pd.DataFrame:
+    """Validate ``df``; report the parse failures collected earlier and the schema's together.
+
+    A value that failed to parse is NA in ``df``; the schema's "not nullable" failure for it
+    would repeat the parse failure, so it is left out.
+    """
+    problems = [f for f in failures if len(f)]
+    try:
+        out = validate(df, schema, source)
+    except DataValidationError as exc:
+        found = exc.failures
+        if problems:
+            parsed_bad = set(pd.concat(problems)["record"])
+            repeat = found["check"].str.contains("not_nullable") & found["record"].isin(parsed_bad)
+            found = found[~repeat]
+        problems.append(found)
+    if problems:
+        raise DataValidationError(str(source), pd.concat(problems, ignore_index=True))
+    return out

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from functools import cache
 
 import pandas as pd
 
-from osa_analysis import __version__, config
+from osa_analysis import __version__
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.countries import country_name
@@ -24,22 +22,10 @@ CURATED_SOURCE = {
 
 
 @cache
-def git_commit() -> str | None:
-    """Return the git commit of the project checkout (``OSA_GIT_COMMIT`` overrides)."""
-    if os.environ.get("OSA_GIT_COMMIT"):
-        return os.environ["OSA_GIT_COMMIT"]
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=config.PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None
+def _git_commit() -> str | None:
+    from osa_analysis.runner import git_commit  # one implementation for runs and briefs
+
+    return git_commit()
 
 
 def _coverage_end(coverage: str) -> str:
@@ -84,7 +70,7 @@ def cover_section(ctx: BriefContext) -> Section:
     """
     name = country_name(ctx.country_iso3)
     vintages = vintage_table(ctx)
-    commit = git_commit()
+    commit = _git_commit()
     provenance = {
         "country_iso3": ctx.country_iso3,
         "country_name": name,

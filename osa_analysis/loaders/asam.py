@@ -45,6 +45,9 @@ from osa_analysis.validation import (
     require_columns,
     validate,
 )
+from osa_analysis.validation import blank_to_na as _text  # shared loader helpers
+from osa_analysis.validation import failure_rows as _failures
+from osa_analysis.validation import validate_collected as _validate
 
 ASAM_API_URL = "https://msi.nga.mil/api/publications/asam?output=json"
 """The MSI publications API (JSON); reported as answering 404 since mid-2024."""
@@ -186,51 +189,9 @@ _VESSEL_NAME_RE = re.compile(
 # --- small helpers -----------------------------------------------------------------------
 
 
-def _text(values: pd.Series) -> pd.Series:
-    """Return text as ``string`` with empty and whitespace-only values as NA, else unchanged."""
-    out = values.astype("string")
-    return out.mask(out.str.strip().fillna("") == "")
-
-
 def _code(values: pd.Series) -> pd.Series:
     """Return an identifier as stripped ``string`` (NA when empty)."""
     return _text(values).str.strip()
-
-
-def _failures(mask: pd.Series, column: str, check: str, values: pd.Series) -> pd.DataFrame:
-    """Return the failure rows (record, column, check, value) where ``mask`` holds."""
-    bad = mask.fillna(False).astype(bool)
-    return pd.DataFrame(
-        {
-            "record": values.index[bad],
-            "column": column,
-            "check": check,
-            "value": values[bad].astype(object).to_numpy(),
-        }
-    )
-
-
-def _validate(
-    df: pd.DataFrame, schema: pa.DataFrameSchema, source: str | Path, failures: list
-) -> pd.DataFrame:
-    """Validate ``df``; report parse failures and schema failures together.
-
-    A value that failed to parse is NA in ``df``; the schema's "not nullable" failure for it
-    would repeat the parse failure, so it is left out.
-    """
-    problems = [f for f in failures if len(f)]
-    try:
-        out = validate(df, schema, source)
-    except DataValidationError as exc:
-        found = exc.failures
-        if problems:
-            parsed_bad = set(pd.concat(problems)["record"])
-            repeat = found["check"].str.contains("not_nullable") & found["record"].isin(parsed_bad)
-            found = found[~repeat]
-        problems.append(found)
-    if problems:
-        raise DataValidationError(str(source), pd.concat(problems, ignore_index=True))
-    return out
 
 
 def _parse_date(raw: pd.Series, fmt: str, column: str, failures: list) -> pd.Series:

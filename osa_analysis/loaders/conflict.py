@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from osa_analysis.cache import disk_cached
 from osa_analysis.countries import COUNTRY_TABLES, to_iso3
 from osa_analysis.fetch import fetch
 from osa_analysis.validation import DataFormatError, DataValidationError, require_columns, validate
@@ -266,6 +267,7 @@ def _acd_date_format(raw: pd.DataFrame, path: Path) -> str:
     )
 
 
+@disk_cached("ucdp_prio_acd")
 def load_ucdp_acd(path: Path | None = None) -> pd.DataFrame:
     """Load the UCDP/PRIO Armed Conflict Dataset (v25.1), one row per conflict-year.
 
@@ -544,6 +546,7 @@ ORGVIO_SCHEMA = pa.DataFrameSchema(
 )
 
 
+@disk_cached("ucdp_orgviolence_cy")
 def load_ucdp_organized_violence(path: Path | None = None) -> pd.DataFrame:
     """Load UCDP Organized Violence Country-Year v25.1, one row per country and year.
 
@@ -662,6 +665,7 @@ def _assemble_dates(
     return dates.reindex(parts.index)
 
 
+@disk_cached("coups_powell_thyne")
 def load_coups_powell_thyne(path: Path | None = None) -> pd.DataFrame:
     """Load the Powell & Thyne global coups list (V2023.09.08), one row per coup attempt.
 
@@ -775,6 +779,7 @@ CLINE_SCHEMA = pa.DataFrameSchema(
 )
 
 
+@disk_cached("coups_cline")
 def load_coups_cline(path: Path | None = None) -> pd.DataFrame:
     """Load the Cline Center Coup d'État Project data (v2.0.0), one row per event.
 

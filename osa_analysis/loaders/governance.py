@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from osa_analysis.cache import disk_cached
 from osa_analysis.countries import to_iso3
 from osa_analysis.fetch import fetch
 from osa_analysis.loaders.conflict import MISSING_EMPTY_OR_NA, _convert, _read_text
@@ -168,6 +169,7 @@ def _vdem_iso3(codes: pd.Series, path: Path) -> pd.Series:
     return to_iso3(codes, "iso3", source=str(path), ignore=VDEM_HISTORICAL_UNITS)
 
 
+@disk_cached("vdem_ert")
 def load_vdem_ert(path: Path | None = None) -> pd.DataFrame:
     """Load V-Dem's Episodes of Regime Transformation (ERT v15), one row per country-year.
 

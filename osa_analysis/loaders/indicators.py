@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from osa_analysis.cache import disk_cached
 from osa_analysis.countries import to_iso3
 from osa_analysis.fetch import fetch
 from osa_analysis.validation import DataFormatError, require_columns, validate
@@ -223,6 +224,7 @@ def _read_wgi_raw(path: Path) -> pd.DataFrame:
     return raw
 
 
+@disk_cached("wgi")
 def load_wgi(path: Path | str | None = None) -> pd.DataFrame:
     """Load the Worldwide Governance Indicators, one row per economy, indicator and year.
 
@@ -580,6 +582,7 @@ def load_wb_gdp(path: Path | str | None = None) -> pd.DataFrame:
     return _load_wb_series(path, "NY.GDP.MKTP.CD", "gdp_usd", WB_GDP_SCHEMA, drop_missing=True)
 
 
+@disk_cached("wb_milex_share")
 def load_wb_milex_share(path: Path | str | None = None) -> pd.DataFrame:
     """Load military expenditure as % of GDP (WDI MS.MIL.XPND.GD.ZS; SIPRI data, CC BY 4.0).
 
@@ -621,6 +624,7 @@ def load_wb_milex_share(path: Path | str | None = None) -> pd.DataFrame:
     )
 
 
+@disk_cached("wb_milex_usd")
 def load_wb_milex_usd(path: Path | str | None = None) -> pd.DataFrame:
     """Load military expenditure in current US$ (WDI MS.MIL.XPND.CD; SIPRI data).
 

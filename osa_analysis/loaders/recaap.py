@@ -33,10 +33,12 @@ from osa_analysis.fetch import fetch
 from osa_analysis.loaders.common import INCIDENT_COLUMNS
 from osa_analysis.validation import (
     DataFormatError,
-    DataValidationError,
     require_columns,
-    validate,
 )
+from osa_analysis.validation import blank_to_na as _text  # shared loader helpers
+from osa_analysis.validation import failure_rows as _failures
+from osa_analysis.validation import parse_numbers as _number
+from osa_analysis.validation import validate_collected as _validate
 
 OPENMAP_SOURCE = "recaap_openmap"
 LIVE_SOURCE = "recaap_imb_live"
@@ -179,51 +181,10 @@ LIVE_SCHEMA = pa.DataFrameSchema({**_INCIDENT, **LIVE_COLUMNS}, strict=True, ord
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _text(values: pd.Series) -> pd.Series:
-    """Return ``string`` values with empty or whitespace-only text as NA."""
-    out = values.astype("string")
-    return out.mask(out.str.strip().fillna("") == "")
-
-
 def _placeholder_na(values: pd.Series, placeholders: frozenset[str]) -> pd.Series:
     """Return stripped text with placeholder values (compared upper-cased) as NA."""
     text = values.astype("string").str.strip()
     return text.mask(text.str.upper().isin(placeholders).fillna(False) | text.isna())
-
-
-def _failures(mask: pd.Series, column: str, check: str, values: pd.Series) -> pd.DataFrame:
-    """Return one failure row (record, column, check, value) per True in ``mask``."""
-    bad = mask.fillna(False).astype(bool)
-    return pd.DataFrame(
-        {
-            "record": values.index[bad],
-            "column": column,
-            "check": check,
-            "value": values[bad].astype(object).to_numpy(),
-        }
-    )
-
-
-def _number(raw: pd.Series, column: str, failures: list[pd.DataFrame]) -> pd.Series:
-    """Parse numbers; a present value that is not a number is a failure (then NA)."""
-    text = _text(raw).str.strip()
-    parsed = pd.to_numeric(text, errors="coerce").astype("float64")
-    failures.append(_failures(text.notna() & parsed.isna(), column, "is a number", raw))
-    return parsed
-
-
-def _validate(
-    df: pd.DataFrame, schema: pa.DataFrameSchema, path: Path, failures: list[pd.DataFrame]
-) -> pd.DataFrame:
-    """Validate ``df`` and report parse failures and schema failures together."""
-    problems = [f for f in failures if len(f)]
-    try:
-        out = validate(df, schema, path)
-    except DataValidationError as exc:
-        problems.append(exc.failures)
-    if problems:
-        raise DataValidationError(str(path), pd.concat(problems, ignore_index=True))
-    return out
 
 
 def _read_json(path: Path) -> object:

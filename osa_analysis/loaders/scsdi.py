@@ -33,15 +33,19 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from osa_analysis.cache import disk_cached
 from osa_analysis.countries import to_iso3
 from osa_analysis.fetch import fetch
 from osa_analysis.loaders.common import INCIDENT_COLUMNS
 from osa_analysis.validation import (
     DataFormatError,
-    DataValidationError,
     require_columns,
     validate,
 )
+from osa_analysis.validation import blank_to_na as _text  # shared loader helpers
+from osa_analysis.validation import failure_rows as _failures
+from osa_analysis.validation import parse_numbers as _number
+from osa_analysis.validation import validate_collected as _validate
 
 GEOCODED_SOURCE = "scsdi_geocoded"
 PUBLISHED_SOURCE = "scsdi_published"
@@ -180,53 +184,12 @@ PUBLISHED_SCHEMA = pa.DataFrameSchema(
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _text(values: pd.Series) -> pd.Series:
-    """Return ``string`` values with empty or whitespace-only text as NA."""
-    out = values.astype("string")
-    return out.mask(out.str.strip().fillna("") == "")
-
-
-def _failures(mask: pd.Series, column: str, check: str, values: pd.Series) -> pd.DataFrame:
-    """Return one failure row (record, column, check, value) per True in ``mask``."""
-    bad = mask.fillna(False).astype(bool)
-    return pd.DataFrame(
-        {
-            "record": values.index[bad],
-            "column": column,
-            "check": check,
-            "value": values[bad].astype(object).to_numpy(),
-        }
-    )
-
-
-def _number(raw: pd.Series, column: str, failures: list[pd.DataFrame]) -> pd.Series:
-    """Parse numbers; a present value that is not a number is a failure (then NA)."""
-    text = _text(raw).str.strip()
-    parsed = pd.to_numeric(text, errors="coerce").astype("float64")
-    failures.append(_failures(text.notna() & parsed.isna(), column, "is a number", raw))
-    return parsed
-
-
 def _integer(raw: pd.Series, column: str, failures: list[pd.DataFrame]) -> pd.Series:
     """Parse whole numbers ("5" or "5.0") as Int64; anything else is a failure."""
     parsed = _number(raw, column, failures)
     fractional = parsed.notna() & (parsed % 1 != 0)
     failures.append(_failures(fractional, column, "is a whole number", raw))
     return parsed.mask(fractional).round().astype("Int64")
-
-
-def _validate(
-    df: pd.DataFrame, schema: pa.DataFrameSchema, path: Path, failures: list[pd.DataFrame]
-) -> pd.DataFrame:
-    """Validate ``df`` and report parse failures and schema failures together."""
-    problems = [f for f in failures if len(f)]
-    try:
-        out = validate(df, schema, path)
-    except DataValidationError as exc:
-        problems.append(exc.failures)
-    if problems:
-        raise DataValidationError(str(path), pd.concat(problems, ignore_index=True))
-    return out
 
 
 def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
@@ -518,6 +481,7 @@ def _events_from_locations(loc: pd.DataFrame, source: str, path: Path) -> pd.Dat
     return df.sort_index()
 
 
+@disk_cached("scsdi_geocoded")
 def load_scsdi_geocoded(path: Path | None = None) -> pd.DataFrame:
     """Load SCSDI geo-coded events v1, one row per event (``scsdi_geocoded``; CC0).
 
@@ -578,6 +542,7 @@ def load_scsdi_geocoded(path: Path | None = None) -> pd.DataFrame:
 # --- published events --------------------------------------------------------------------
 
 
+@disk_cached("scsdi_published")
 def load_scsdi_published(path: Path | None = None) -> pd.DataFrame:
     """Load SCSDI "published data.csv", one row per event (``scsdi_published``; internal).
 

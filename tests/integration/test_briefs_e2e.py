@@ -93,17 +93,18 @@ def test_a_failed_run_keeps_the_last_good_brief_and_is_shown_stale(built, tmp_pa
     reports, _ = built
     good_html = (reports / "FJI" / "brief.html").read_bytes()
     good_summary = (reports / "FJI" / "summary.json").read_bytes()
-    # an empty raw cache and a mirror whose WGI file is corrupted: the run must fail
+    # empty caches and a mirror whose ASAM export is corrupted: the run must fail
     mirror = tmp_path / "mirror"
     for source in registry().values():
         target = mirror / source.file
         target.parent.mkdir(parents=True, exist_ok=True)
-        if source.id == "wgi":
-            target.write_text("code,indicator\nSYN,pv\n")
+        if source.id == "asam_msi_csv":
+            target.write_text("reference,date,position\n2020-001,2020-01-01,SYNTHETIC\n")
         else:
             target.symlink_to(config.mirror_dir() / source.file)
     monkeypatch.setenv("OSA_DATA_MIRROR", str(mirror))
     monkeypatch.setenv("OSA_DATA_DIR", str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("OSA_CACHE_DIR", str(tmp_path / "empty-derived"))
     params = BriefParams(country_iso3="FJI", output_dir=reports / "_scratch" / "FJI")
     result = runner.run_brief(params, reports_dir=reports, force=True, pdf=False)
     assert result.status == "failed"
