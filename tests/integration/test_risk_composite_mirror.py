@@ -1,0 +1,340 @@
+"""Structural risk composite on the real data (mirror)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from osa_analysis.brief.context import BriefContext
+from osa_analysis.brief.section import jsonable
+from osa_analysis.risk import composite as rc
+
+pytestmark = pytest.mark.mirror
+
+AS_OF = pd.Timestamp("2026-08-09")
+RECIPIENTS = ("PHL", "MYS", "BGD", "FJI")
+DRAWS = 200
+
+
+@pytest.fixture(scope="module")
+def method(real_file):
+    m = rc.load_method()
+    for sid in rc.panel_source_ids(m):
+        real_file(sid)
+    return m
+
+
+@pytest.fixture(scope="module")
+def table(method):
+    return rc.indicator_table(AS_OF, method).set_index(["country_iso3", "indicator"])
+
+
+@pytest.fixture(scope="module")
+def result(method):
+    return rc.composite_scores([*RECIPIENTS, "VNM"], AS_OF, mc_draws=DRAWS)
+
+
+# --- calibration stored in the method file equals a recomputation -------------------------------
+
+
+def test_stored_goalposts_match_the_data(method):
+    stored = method["calibration"]["indicators"]
+    computed = rc.goalposts_from_data(method["reference_year"], method)
+    assert set(stored) == set(computed) == set(method["indicators"])
+    for iid, g in computed.items():
+        s = stored[iid]
+        assert s["log_transform"] == g["log_transform"], iid
+        assert s["n"] == g["n"], iid
+        for key in ("lo", "hi", "lo_raw", "hi_raw", "mean", "sd", "skew", "kurtosis"):
+            assert s[key] == pytest.approx(g[key], rel=1e-8, abs=1e-12), (iid, key)
+
+
+def test_stored_class_thresholds_match_the_data(method):
+    computed = rc.class_thresholds_from_data(method["reference_year"], method)
+    assert method["calibration"]["class_thresholds"] == pytest.approx(computed, rel=1e-8)
+
+
+def test_log_decisions_follow_the_coin_rule(method):
+    stored = method["calibration"]["indicators"]
+    for iid, s in stored.items():
+        rule = abs(s["skew"]) > 2 and s["kurtosis"] > 3.5
+        assert s["log_transform"] == rule, iid
+    assert stored["wgi_pv"]["log_transform"] is False
+    assert stored["incidents_coast"]["log_transform"] is True
+
+
+# --- the indicator table, checked against direct computations ------------------------------------
+
+
+def test_wgi_and_vdem_values(table):
+    from osa_analysis.loaders.governance import load_vdem_ert
+    from osa_analysis.loaders.indicators import load_wgi
+
+    wgi = load_wgi()
+    for iso3 in RECIPIENTS:
+        row = wgi[(wgi["country_iso3"] == iso3) & (wgi["indicator"] == "pv")]
+        last = row.sort_values("year").iloc[-1]
+        got = table.loc[(iso3, "wgi_pv")]
+        assert (got["raw"], got["year"]) == (last["estimate"], last["year"])
+        assert not got["stale"]
+    v = load_vdem_ert()
+    phl = v[(v["country_iso3"] == "PHL") & (v["year"] <= AS_OF.year)].sort_values("year").iloc[-1]
+    assert table.loc[("PHL", "vdem_polyarchy"), "raw"] == phl["polyarchy"]
+    ton = table.loc[("TON", "vdem_polyarchy")]
+    assert ton["missing"] and ton["missing_reason"] == "V-Dem does not cover Tonga"
+
+
+def test_incident_rates_recomputed(table):
+    from osa_analysis.brief.exposure import coastline_km
+    from osa_analysis.eez import load_eez
+    from osa_analysis.incidents import load_incidents
+
+    ev = load_incidents()
+    pa = ev[ev["category"].eq("piracy_armed_robbery").fillna(False)]
+    years = pa["date"].dt.year
+    area = load_eez().groupby("country_iso3")["area_km2"].sum()
+    for iso3 in RECIPIENTS:
+        got = table.loc[(iso3, "incidents_coast")]
+        assert (got["window_start"], got["year"]) == (2021, 2025)  # complete years to as_of
+        n = int((pa["coastal_state_iso3"].eq(iso3).fillna(False) & years.between(2021, 2025)).sum())
+        assert got["count"] == n
+        assert got["raw"] == pytest.approx(n / 5 / coastline_km(iso3) * 1000)
+        eez = table.loc[(iso3, "incidents_eez")]
+        assert eez["raw"] == pytest.approx(n / 5 / area[iso3] * 100000)
+    assert table.loc[("FJI", "incidents_coast"), "count"] == 0
+    mng = table.loc[("MNG", "incidents_coast")]
+    assert mng["missing"] and not mng["applicable"]
+    assert "landlocked" in mng["missing_reason"]
+
+
+def test_conflict_and_coups_recomputed(table):
+    from osa_analysis.loaders.conflict import (
+        load_coups_powell_thyne,
+        load_ucdp_acd,
+        ucdp_conflict_years,
+    )
+
+    cy = ucdp_conflict_years(load_ucdp_acd())
+    cy = cy[cy["role"].isin(("location", "side_a_primary", "side_b_primary"))]
+    phl = cy[(cy["country_iso3"] == "PHL") & cy["year"].between(2020, 2024)]
+    n = len(phl.drop_duplicates(["conflict_id", "year"]))
+    assert table.loc[("PHL", "conflict_years"), "raw"] == pytest.approx(n / 5)
+    pt = load_coups_powell_thyne()
+    fji = int(((pt["country_iso3"] == "FJI") & pt["year"].between(2004, 2023)).sum())
+    got = table.loc[("FJI", "coups")]
+    assert (got["raw"], got["year"]) == (fji, 2023)
+    assert fji == 1  # the December 2006 coup
+
+
+def test_vnm_milex_missing_beyond_lookback(table):
+    got = table.loc[("VNM", "milex_share")]
+    assert got["missing"]
+    assert "look-back" in got["missing_reason"]
+
+
+# --- composite scores -----------------------------------------------------------------------
+
+
+def test_recipients_in_plausible_ranges(result):
+    s = result.scores
+    for iso3 in RECIPIENTS:
+        row = s.loc[iso3]
+        assert 0 <= row["low"] <= row["median"] <= row["high"] <= 10, iso3
+        assert row["class"] in ("very low", "low", "medium", "high", "very high")
+        assert 1 <= row["rank_low"] <= row["rank_high"] <= 5
+        assert row["global_rank_of"] > 150
+        assert row["reliability"] == 10.0  # every indicator available and current
+        for d in ("threat", "fragility", "capacity"):
+            assert 0 <= row[f"{d}_low"] <= row[f"{d}_median"] <= row[f"{d}_high"] <= 10
+
+
+def test_orderings_the_data_clearly_support(result, table):
+    s = result.scores
+    # Fiji records no piracy, no conflict, no gray-zone event and no violence deaths
+    assert s.loc["FJI", "threat_nominal"] == 0.0
+    for iso3 in ("PHL", "MYS", "BGD"):
+        assert s.loc[iso3, "threat_median"] > s.loc["FJI", "threat_median"], iso3
+        assert s.loc[iso3, "threat_nominal"] > 0, iso3
+    # Bangladesh's WGI governance and V-Dem scores are well below Malaysia's
+    assert table.loc[("BGD", "wgi_ge"), "raw"] < table.loc[("MYS", "wgi_ge"), "raw"]
+    assert s.loc["BGD", "capacity_median"] > s.loc["MYS", "capacity_median"]
+    assert s.loc["BGD", "fragility_median"] > s.loc["MYS", "fragility_median"]
+    # and Fiji's composite is the lowest of the four
+    assert s.loc["FJI", "median"] == s.loc[list(RECIPIENTS), "median"].min()
+
+
+def test_reproducible_with_seed(method, result):
+    rc._global_cached.cache_clear()
+    again = rc.composite_scores([*RECIPIENTS, "VNM"], AS_OF, mc_draws=DRAWS)
+    assert np.array_equal(result.draws, again.draws)
+    assert result.scores.equals(again.scores)
+    other = rc.composite_scores([*RECIPIENTS, "VNM"], AS_OF, mc_draws=DRAWS, seed=1)
+    assert not np.array_equal(result.draws, other.draws)
+
+
+def test_any_country_vnm(result):
+    row = result.scores.loc["VNM"]
+    assert np.isfinite(row["median"])
+    assert row["reliability"] == pytest.approx(10 * (1 - 1 / 12))  # milex missing
+    ind = result.indicators.set_index(["country_iso3", "indicator"])
+    assert ind.loc[("VNM", "grayzone"), "raw"] > 0  # a South China Sea claimant
+
+
+def test_sensitivity_shares(result):
+    sens = result.sensitivity
+    for iso3 in RECIPIENTS:
+        shares = sens.loc[iso3]
+        assert ((shares >= 0) & (shares <= 1)).all()
+        assert shares.drop("interactions").sum() <= 1.0 + 1e-9 or shares["interactions"] == 0
+
+
+# --- the brief section ---------------------------------------------------------------------------
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?![\w])")
+
+
+def _flatten(value, numbers: list[float], texts: list[str]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            texts.append(str(k))
+            _flatten(v, numbers, texts)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            _flatten(v, numbers, texts)
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, int | float):
+        numbers.append(float(value))
+    elif isinstance(value, str):
+        texts.append(value)
+
+
+def numbers_not_in_values(text: str, values: dict) -> list[str]:
+    """Numbers (and ISO dates) in ``text`` that appear nowhere in ``values``.
+
+    A number matches when a value agrees after rounding to the number's decimals
+    (thousands separators ignored; a percentage may be a share × 100), or when it appears
+    as a whole number inside a text value (method version, units, labels).
+    """
+    numbers: list[float] = []
+    texts: list[str] = []
+    _flatten(jsonable(values), numbers, texts)
+    numbers += [100 * n for n in numbers]
+    blob = "\n".join(texts)
+    missing = [d for d in _DATE.findall(text) if d not in blob]
+    for token in _NUMBER.findall(_DATE.sub(" ", text)):
+        plain = token.replace(",", "")
+        if re.search(rf"(?<![\d.]){re.escape(plain)}(?![\d])", blob):
+            continue
+        decimals = len(plain.split(".")[1]) if "." in plain else 0
+        tolerance = 0.5 * 10**-decimals + 1e-9
+        if not any(abs(abs(n) - float(plain)) <= tolerance for n in numbers):
+            missing.append(token)
+    return missing
+
+
+def test_numbers_helper_catches_a_stray_number():
+    values = {"a": 0.5714, "b": [2023, "2023-09-08"], "c": {"unit": "per 1000 km"}, "s": 0.25}
+    assert numbers_not_in_values("0.57 in 2023 (2023-09-08), 1000 km, 25%", values) == []
+    assert numbers_not_in_values("1,234 and 0.58 and 2024-01-01", values) == [
+        "2024-01-01",
+        "1,234",
+        "0.58",
+    ]
+
+
+def _figure_text(fig) -> str:
+    parts = [fig.get_suptitle(), *(t.get_text() for t in fig.texts)]
+    for legend in fig.legends:
+        parts += [t.get_text() for t in legend.get_texts()]
+    for ax in fig.axes:
+        parts += [ax.get_title(loc) for loc in ("left", "center", "right")]
+        parts += [ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.texts)]
+    return "\n".join(parts)
+
+
+def _shown_text(section) -> str:
+    tables = "\n".join(cap + "\n" + df.to_string(index=False) for cap, df in section.tables)
+    figures = "\n".join(cap + "\n" + _figure_text(fig) for cap, fig in section.figures)
+    return "\n".join([section.markdown, tables, figures, *section.caveats])
+
+
+@pytest.mark.parametrize("iso3", ["PHL", "FJI", "MNG", "TON"])
+def test_section(method, iso3):
+    from osa_analysis.brief.composite_section import composite_section
+
+    ctx = BriefContext(iso3, AS_OF)
+    section = composite_section(ctx, mc_draws=DRAWS)
+    assert section.key == "composite"
+    assert section.title == "8. Structural risk composite"
+    v = section.values
+    for key in (
+        "method_version",
+        "score",
+        "class",
+        "rank_interval",
+        "rank_of",
+        "global_rank_interval",
+        "reliability",
+        "dimensions",
+        "indicators",
+        "peers",
+        "sensitivity",
+        "trend",
+        "key_figures",
+    ):
+        assert key in v, key
+    assert v["method_version"] == method["method_version"]
+    assert set(v["score"]) == {"median", "low", "high"}
+    assert set(v["dimensions"]) == {"threat", "fragility", "capacity"}
+    assert set(v["peers"]) == set(ctx.all_countries)
+    assert v["rank_of"] == len(ctx.all_countries)
+    assert set(v["trend"]) >= {"previous_as_of", "previous_median", "direction"}
+    assert v["trend"]["previous_as_of"] == "2025-08-09"
+    assert v["trend"]["direction"] in ("up", "down", "flat")
+    assert {i["id"] for i in v["indicators"]} == set(method["indicators"])
+    for ind in v["indicators"]:
+        assert set(ind) >= {
+            "id",
+            "label",
+            "dimension",
+            "raw",
+            "year",
+            "stale",
+            "missing_reason",
+            "score_0_10",
+        }
+        assert (ind["raw"] is None) == (ind["missing_reason"] is not None)
+    kfs = v["key_figures"]
+    assert len(kfs) == 1
+    kf = kfs[0]
+    assert set(kf) >= {
+        "id",
+        "label",
+        "value",
+        "unit",
+        "interval",
+        "interval_kind",
+        "change",
+        "change_text",
+        "significant",
+        "sentence",
+    }
+    assert kf["value"] == v["score"]["median"]
+    assert kf["interval"] == [v["score"]["low"], v["score"]["high"]]
+    assert numbers_not_in_values(_shown_text(section), v) == []
+    json.dumps(jsonable(v), allow_nan=False)
+    assert len(section.figures) == 2 and len(section.tables) == 2
+    assert set(section.sources) == set(rc.panel_source_ids(method))
+    assert set(section.sources) <= ctx.used_sources
+    if iso3 == "TON":
+        assert "V-Dem does not cover Tonga" in section.markdown
+        assert v["reliability"] < 10
+    if iso3 == "MNG":
+        assert "landlocked" in section.markdown
+        assert v["reliability"] == 10.0  # not applicable is not missing
