@@ -19,9 +19,11 @@ peers = None  # ISO3 list; None = the FY2023 recipients (BGD, FJI, MYS, PHL)
 output_dir = "reports/_scratch/PHL"  # where summary.json is written
 data_dir = None  # OSA_DATA_DIR override (raw source cache)
 cache_dir = None  # OSA_CACHE_DIR override (derived tables)
+mc_draws = 1000  # Monte Carlo draws of the risk composite
+previous_summary = None  # summary.json of the last published brief (set by the runner)
 
 # %% tags=["remove-cell"]
-from osa_analysis.brief.assemble import brief_summary, build_brief
+from osa_analysis.brief.assemble import build_brief, write_brief_outputs
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.display import show
 from osa_analysis.params import BriefParams
@@ -35,10 +37,16 @@ params = BriefParams.from_mapping(
         "output_dir": output_dir,
         "data_dir": data_dir,
         "cache_dir": cache_dir,
+        "mc_draws": mc_draws,
+        "previous_summary": previous_summary,
     }
 )
 params.apply_environment()
-sections = build_brief(BriefContext.from_params(params))
+sections = build_brief(
+    BriefContext.from_params(params),
+    mc_draws=params.mc_draws,
+    previous_summary=params.previous_summary,
+)
 
 # %%
 show(sections["provenance"], level=1)
@@ -65,7 +73,16 @@ show(sections["exposure"])
 show(sections["peers"])
 
 # %%
+show(sections["composite"])
+
+# %%
+show(sections["diversion"])
+
+# %%
+show(sections["what_changed"])
+
+# %%
 show(sections["sources"])
 
 # %% tags=["remove-cell"]
-brief_summary(sections).write(params.output_dir)
+write_brief_outputs(sections, params.output_dir)

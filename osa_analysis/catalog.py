@@ -256,12 +256,31 @@ def _country(reports_dir: Path, iso3: str) -> dict[str, Any] | None:
         "package_version": (run or {}).get("package_version") if published else None,
         "git_commit": (run or {}).get("git_commit") if published else None,
         "data_vintage": vintage if published else None,
+        "tiles": ((summary or {}).get("bottom_line") or {}).get("tiles") if published else None,
+        "what_changed": _changes(summary) if published else None,
         "inputs_count": len(inputs) if published and isinstance(inputs, Mapping) else None,
         "links": _links(reports_dir, country_dir, run, _BRIEF_FILES) if published else {},
         "stale_since_utc": _iso(stale_since) if status != "ok" else None,
         "last_failure": {k: v for k, v in latest.items() if k != "_when"} if latest else None,
         "failures_count": len(failures),
         "history": history,
+    }
+
+
+def _changes(summary: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Reduce the brief's "what changed since the last brief" to labels for the index."""
+    changes = (summary or {}).get("what_changed")
+    if not changes:
+        return None
+    items = (
+        [f"{m['label']}: {m['before']} → {m['after']}" for m in changes.get("indicators_moved", [])]
+        + [f"{t['label']}: {t['before']} → {t['after']}" for t in changes.get("tiles_changed", [])]
+        + [f"trip-wire: {t['label']}" for t in changes.get("tripwires_new", [])]
+    )
+    return {
+        "previous_as_of": changes.get("previous_as_of"),
+        "n_changes": len(items),
+        "items": items,
     }
 
 

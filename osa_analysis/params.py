@@ -39,7 +39,7 @@ PEER_FISCAL_YEAR = 2023
 INCIDENT_DATA_PREFIX = "incidents/"
 """Registry files under this folder are incident sources (see :func:`default_as_of`)."""
 
-PATH_FIELDS = ("output_dir", "data_dir", "cache_dir")
+PATH_FIELDS = ("output_dir", "data_dir", "cache_dir", "previous_summary")
 """Fields that only say *where* to read or write; they never change a brief's content."""
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -119,6 +119,9 @@ class BriefParams:
         Overrides of ``OSA_DATA_DIR`` and ``OSA_CACHE_DIR`` (see :meth:`apply_environment`).
     mc_draws : int, default 1000
         Monte Carlo draws for uncertainty intervals (1 to 1,000,000).
+    previous_summary : Path or None
+        ``summary.json`` of the last published brief of the country, for "what changed"
+        (the runner sets it; a path, so not part of the run key).
     today : datetime.date, optional
         Init-only: the date against which ``as_of`` is checked (default: today). Not a field.
 
@@ -136,6 +139,7 @@ class BriefParams:
     data_dir: Path | None = None
     cache_dir: Path | None = None
     mc_draws: int = 1000
+    previous_summary: Path | None = None
     today: InitVar[dt.date | None] = field(default=None, kw_only=True)
 
     def __post_init__(self, today: dt.date | None) -> None:
@@ -157,7 +161,7 @@ class BriefParams:
         )
         values["mc_draws"] = _check_int("mc_draws", self.mc_draws, MC_DRAWS_RANGE, problems)
         values["peers"] = _check_peers(self.peers, valid, problems)
-        for name in ("data_dir", "cache_dir"):
+        for name in ("data_dir", "cache_dir", "previous_summary"):
             values[name] = _check_path(name, getattr(self, name), problems, optional=True)
         output_dir = self.output_dir
         if output_dir is None and "country_iso3" in values:
@@ -243,6 +247,9 @@ class BriefParams:
             "data_dir": None if self.data_dir is None else str(self.data_dir),
             "cache_dir": None if self.cache_dir is None else str(self.cache_dir),
             "mc_draws": self.mc_draws,
+            "previous_summary": (
+                None if self.previous_summary is None else str(self.previous_summary)
+            ),
         }
 
     def content_parameters(self) -> dict[str, Any]:

@@ -84,6 +84,7 @@ BRIEF_FILES = {
     "html": "brief.html",
     "pdf": "brief.pdf",
     "summary": SUMMARY_FILE,
+    "judgements": "judgements.json",
 }
 """Published files by kind (relative names inside ``reports/<ISO3>/``)."""
 DEBUG_HTML = "brief_debug.html"
@@ -753,7 +754,10 @@ def run_brief(
     work = reports_dir / STAGING_DIR / f"{iso3}-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     staging = work / "brief"
     staging.mkdir(parents=True)
-    run_params = params.replace(output_dir=staging)
+    previous = country_dir / SUMMARY_FILE  # the last good brief, for "what changed"
+    run_params = params.replace(
+        output_dir=staging, previous_summary=previous if previous.is_file() else None
+    )
     record: dict[str, Any] = {
         "country_iso3": iso3,
         "as_of": params.as_of.isoformat(),

@@ -163,16 +163,33 @@ def osa_package_section(ctx: BriefContext) -> Section:
     )
 
 
-def bottom_line_section(ctx: BriefContext, sections: list[Section]) -> Section:
-    """Section 1: the key figures the other sections flagged, in words and numbers."""
-    figures = [kf for s in sections for kf in s.values.get("key_figures", [])]
-    figures = figures[:5]
+def bottom_line_section(
+    ctx: BriefContext, sections: list[Section], tiles: list[dict] | None = None
+) -> Section:
+    """Section 1: four rated tiles with trend arrows, then the key figures in words and numbers.
+
+    Key figures are taken in turns from the sections (the first of each, then the second...)
+    so that no single section fills the bottom line; at most five.
+    """
+    queues = [list(s.values.get("key_figures", [])) for s in sections]
+    figures: list[dict] = []
+    while len(figures) < 5 and any(queues):
+        for queue in queues:
+            if queue and len(figures) < 5:
+                figures.append(queue.pop(0))
+    tiles = tiles or []
+    tile_line = " · ".join(f"**{t['label']}:** {t['rating'] or 'n/a'} {t['arrow']}" for t in tiles)
     bullets = [f"- {kf['sentence']}" for kf in figures if kf.get("sentence")]
-    markdown = (
+    markdown = (tile_line + "\n\n" if tile_line else "") + (
         "\n".join(bullets)
         if bullets
         else "No key figure could be computed from the available data."
     )
+    if tiles:
+        markdown += (
+            "\n\nTiles use one five-step scale (very low to very high); arrows: ↑ riskier, "
+            "↓ less risky, → no clear change, – unknown. Rules: `data/risk/tiles.yaml`."
+        )
     rows = [
         {
             "figure": kf.get("label"),
@@ -182,12 +199,32 @@ def bottom_line_section(ctx: BriefContext, sections: list[Section]) -> Section:
         }
         for kf in figures
     ]
+    tile_rows = [
+        {
+            "tile": t["label"],
+            "rating": t["rating"] or "n/a",
+            "trend": t["arrow"],
+            "evidence": t["evidence"],
+        }
+        for t in tiles
+    ]
+    tables = []
+    if tile_rows:
+        tables.append(("Risk tiles", pd.DataFrame(tile_rows)))
+    if rows:
+        tables.append(("Key figures", pd.DataFrame(rows)))
+    from osa_analysis.brief.tiles import tile_rules
+
     return Section(
         key="bottom_line",
         title="1. Bottom line",
         markdown=markdown,
-        tables=[("Key figures", pd.DataFrame(rows))] if rows else [],
-        values={"key_figures": figures},
+        tables=tables,
+        values={
+            "key_figures": figures,
+            "tiles": tiles,
+            "tiles_method_version": tile_rules()["method_version"],
+        },
     )
 
 

@@ -38,7 +38,7 @@ def test_briefs_build_with_status_ok_and_all_files(built):
     for iso3 in COUNTRIES:
         assert results[iso3].status == "ok", results[iso3].error
         folder = reports / iso3
-        for name in ("brief.html", "brief.ipynb", "summary.json", "run.json"):
+        for name in ("brief.html", "brief.ipynb", "summary.json", "judgements.json", "run.json"):
             assert (folder / name).is_file(), f"{iso3}/{name}"
         run = json.loads((folder / "run.json").read_text())
         assert run["status"] == "ok" and run["country_iso3"] == iso3
@@ -79,14 +79,27 @@ def test_html_hides_code_and_loads_nothing_external(built):
         assert "data:image/png;base64," in html  # images inline
 
 
-def test_rerun_is_skipped_then_forced_rerun_gives_identical_html(built):
+def test_rerun_is_skipped_then_forced_reruns_give_identical_html(built):
     reports, _ = built
     params = BriefParams(country_iso3="PHL", output_dir=reports / "_scratch" / "PHL")
-    before = (reports / "PHL" / "brief.html").read_bytes()
     assert runner.run_brief(params, reports_dir=reports).status == "skipped"
-    forced = runner.run_brief(params, reports_dir=reports, force=True, pdf=False)
-    assert forced.status == "ok", forced.error
-    assert (reports / "PHL" / "brief.html").read_bytes() == before
+    # the first forced rerun compares with the first brief ("what changed": nothing beyond
+    # uncertainty); a second one has the same inputs again and must give the same bytes
+    first = runner.run_brief(params, reports_dir=reports, force=True, pdf=False)
+    assert first.status == "ok", first.error
+    html = (reports / "PHL" / "brief.html").read_bytes()
+    summary = json.loads((reports / "PHL" / "summary.json").read_text())
+    assert summary["what_changed"]["previous_as_of"] == summary["provenance"]["as_of"]
+    assert summary["what_changed"]["n_changes"] == 0
+    second = runner.run_brief(params, reports_dir=reports, force=True, pdf=False)
+    assert second.status == "ok", second.error
+    assert (reports / "PHL" / "brief.html").read_bytes() == html
+    judgements = json.loads((reports / "PHL" / "judgements.json").read_text())
+    assert judgements["country_iso3"] == "PHL" and judgements["judgements"]
+    assert all(
+        {"claim", "horizon_months", "likelihood", "confidence", "evidence"} <= set(j)
+        for j in judgements["judgements"]
+    )
 
 
 def test_a_failed_run_keeps_the_last_good_brief_and_is_shown_stale(built, tmp_path, monkeypatch):
@@ -120,6 +133,14 @@ def test_a_failed_run_keeps_the_last_good_brief_and_is_shown_stale(built, tmp_pa
     index = json.loads((reports / "index.json").read_text())
     status = {c["iso3"]: c["status"] for c in index["countries"]}
     assert status == {"PHL": "ok", "FJI": "stale"}
+    phl = next(c for c in index["countries"] if c["iso3"] == "PHL")
+    assert [t["id"] for t in phl["tiles"]] == [
+        "maritime_threat",
+        "structural_instability",
+        "conflict_involvement",
+        "misuse_diversion",
+    ]
+    assert phl["what_changed"]["previous_as_of"] == phl["as_of"]  # PHL was rebuilt above
     page = (reports / "index.html").read_text()
     assert "HashMismatchError" in page and "FJI/brief.html" in page
 

@@ -22,6 +22,7 @@ FIELDS = (
     "data_dir",
     "cache_dir",
     "mc_draws",
+    "previous_summary",
 )
 
 
@@ -87,6 +88,7 @@ def test_notebook_parameters_are_json_and_round_trip():
         "data_dir": "/data/raw",
         "cache_dir": None,
         "mc_draws": 1000,
+        "previous_summary": None,
     }
     assert BriefParams.from_mapping(values, today=TODAY) == params
     assert params.content_parameters() == {

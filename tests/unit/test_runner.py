@@ -228,8 +228,8 @@ def test_declared_parameters_read_annotated_cells():
     import jupytext
 
     declared = runner.declared_parameters(jupytext.read(FIXTURE_NB))
-    assert declared[:8] == list(BriefParams.field_names())
-    assert declared[8:] == ["fail", "fail_for", "sleep_s", "pid_file", "stop_early"]
+    assert declared[:9] == list(BriefParams.field_names())
+    assert declared[9:] == ["fail", "fail_for", "sleep_s", "pid_file", "stop_early"]
 
 
 def test_select_parameters_drops_undeclared_defaults_and_refuses_others():

@@ -1,0 +1,202 @@
+"""What changed since the last published brief of the same country.
+
+Compares the current brief's values with the previous ``summary.json``: indicators that
+moved beyond their uncertainty (their intervals no longer overlap), tiles whose rating
+changed, and trip-wires newly triggered.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from osa_analysis.brief.section import Section, esc
+
+
+def comparable_indicators(summary: dict[str, Any]) -> dict[str, dict]:
+    """Collect the figures a brief reports with their intervals, keyed by a stable id.
+
+    Sources: every section's ``key_figures``, the composite score and its dimensions, and
+    the six WGI indicators. Each entry has ``label``, ``value``, ``low``, ``high`` (None when
+    the figure has no interval).
+    """
+    out: dict[str, dict] = {}
+    for key, section in summary.items():
+        if not isinstance(section, dict) or key == "bottom_line":
+            continue
+        for kf in section.get("key_figures", []) or []:
+            interval = kf.get("interval") or [None, None]
+            out[f"{key}.{kf['id']}"] = {
+                "label": kf.get("label", kf["id"]),
+                "value": kf.get("value"),
+                "low": interval[0],
+                "high": interval[1],
+            }
+    composite = summary.get("composite") or {}
+    if composite.get("score"):
+        score = composite["score"]
+        out["composite.score"] = {
+            "label": "Structural risk composite",
+            "value": score.get("median"),
+            "low": score.get("low"),
+            "high": score.get("high"),
+        }
+    for dim, d in (composite.get("dimensions") or {}).items():
+        out[f"composite.{dim}"] = {
+            "label": f"Composite: {dim}",
+            "value": d.get("median"),
+            "low": d.get("low"),
+            "high": d.get("high"),
+        }
+    wgi = ((summary.get("governance") or {}).get("wgi") or {}).get("indicators") or {}
+    for code, w in wgi.items():
+        out[f"wgi.{code}"] = {
+            "label": f"WGI {w.get('name', code)}",
+            "value": w.get("estimate"),
+            "low": w.get("low"),
+            "high": w.get("high"),
+        }
+    return out
+
+
+def moved_beyond_uncertainty(before: dict, after: dict) -> bool | None:
+    """Whether a figure moved beyond its uncertainty: its two intervals do not overlap.
+
+    Without intervals on both sides, returns None (a change cannot be called).
+    """
+    if None in (before.get("low"), before.get("high"), after.get("low"), after.get("high")):
+        return None
+    return after["low"] > before["high"] or after["high"] < before["low"]
+
+
+def what_changed(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+    """Compare two summaries (``summary.json`` contents) of the same country.
+
+    Returns
+    -------
+    dict
+        ``previous_as_of`` (None when there is no previous brief), ``indicators_moved``
+        (beyond uncertainty), ``values_changed_without_interval``, ``tiles_changed``,
+        ``tripwires_new`` and ``n_changes``.
+    """
+    if not previous:
+        return {
+            "previous_as_of": None,
+            "indicators_moved": [],
+            "tiles_changed": [],
+            "tripwires_new": [],
+            "values_changed_without_interval": [],
+            "n_changes": 0,
+        }
+    before, after = comparable_indicators(previous), comparable_indicators(current)
+    moved, unsure = [], []
+    for fid in sorted(set(before) & set(after)):
+        b, a = before[fid], after[fid]
+        verdict = moved_beyond_uncertainty(b, a)
+        entry = {
+            "id": fid,
+            "label": a["label"],
+            "before": b["value"],
+            "after": a["value"],
+            "interval_before": [b["low"], b["high"]],
+            "interval_after": [a["low"], a["high"]],
+        }
+        if verdict:
+            moved.append(entry)
+        elif verdict is None and b["value"] != a["value"]:
+            unsure.append(entry)
+    old_tiles = {t["id"]: t for t in (previous.get("bottom_line") or {}).get("tiles", [])}
+    tiles = [
+        {
+            "id": t["id"],
+            "label": t["label"],
+            "before": old_tiles[t["id"]]["rating"],
+            "after": t["rating"],
+        }
+        for t in (current.get("bottom_line") or {}).get("tiles", [])
+        if t["id"] in old_tiles and old_tiles[t["id"]]["rating"] != t["rating"]
+    ]
+    was = {
+        t["id"]
+        for t in (previous.get("diversion") or {}).get("tripwires", [])
+        if t.get("status") == "triggered"
+    }
+    new = [
+        {"id": t["id"], "label": t["label"], "data_date": t.get("data_date")}
+        for t in (current.get("diversion") or {}).get("tripwires", [])
+        if t.get("status") == "triggered" and t["id"] not in was
+    ]
+    return {
+        "previous_as_of": (previous.get("provenance") or {}).get("as_of"),
+        "indicators_moved": moved,
+        "values_changed_without_interval": unsure,
+        "tiles_changed": tiles,
+        "tripwires_new": new,
+        "n_changes": len(moved) + len(tiles) + len(new),
+    }
+
+
+def read_previous_summary(path: str | Path | None) -> dict | None:
+    """Read the previous brief's ``summary.json``; None when there is none."""
+    if not path or not Path(path).is_file():
+        return None
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def changes_section(changes: dict[str, Any]) -> Section:
+    """Section: what changed since the last brief, in words and a table."""
+    if changes["previous_as_of"] is None:
+        markdown = "This is the first published brief for this country: nothing to compare yet."
+        return Section(
+            key="what_changed",
+            title="10. What changed since the last brief",
+            markdown=markdown,
+            values=changes,
+        )
+    lines = [
+        f"Compared with the brief of {esc(changes['previous_as_of'])}: "
+        f"{changes['n_changes']} change(s) beyond uncertainty."
+    ]
+    rows = []
+    for m in changes["indicators_moved"]:
+        rows.append(
+            {
+                "what": m["label"],
+                "kind": "moved beyond its interval",
+                "before": m["before"],
+                "after": m["after"],
+            }
+        )
+    for t in changes["tiles_changed"]:
+        rows.append(
+            {
+                "what": t["label"],
+                "kind": "tile rating changed",
+                "before": t["before"],
+                "after": t["after"],
+            }
+        )
+    for t in changes["tripwires_new"]:
+        rows.append(
+            {
+                "what": t["label"],
+                "kind": "trip-wire newly triggered",
+                "before": "not triggered",
+                "after": f"triggered ({t['data_date']})",
+            }
+        )
+    if changes["values_changed_without_interval"]:
+        lines.append(
+            f"{len(changes['values_changed_without_interval'])} other figure(s) changed but have "
+            "no interval, so no change is called on them (listed in `summary.json`)."
+        )
+    return Section(
+        key="what_changed",
+        title="10. What changed since the last brief",
+        markdown="\n\n".join(lines),
+        tables=[("Changes beyond uncertainty", pd.DataFrame(rows))] if rows else [],
+        values=changes,
+    )

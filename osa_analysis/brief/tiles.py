@@ -1,0 +1,156 @@
+"""The four rated tiles of the bottom line, each with a trend arrow.
+
+Maritime threat, structural instability, conflict involvement and misuse/diversion, set from
+the values of the composite, governance and diversion sections by the rules in
+``data/risk/tiles.yaml`` (versioned). A tile whose inputs are missing says so.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from osa_analysis.config import CURATED_DIR
+
+TILES_FILE = CURATED_DIR / "risk" / "tiles.yaml"
+ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: "–"}
+"""Trend arrows: up = riskier, down = less risky, flat = no clear change, – = unknown."""
+
+
+@cache
+def tile_rules(path: Path = TILES_FILE) -> dict:
+    """Read the tile rules (``data/risk/tiles.yaml``)."""
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def band_rating(score: float | None, bands: list[float], scale: list[str]) -> str | None:
+    """Rate a 0–10 score: the first band whose upper bound it does not exceed.
+
+    >>> band_rating(4.0, [2.0, 3.5, 5.0, 6.5], ["very low", "low", "medium", "high", "very high"])
+    'medium'
+    """
+    if score is None:
+        return None
+    for bound, label in zip(bands, scale, strict=False):
+        if score <= bound:
+            return label
+    return scale[-1]
+
+
+def _tile(tid: str, rule: dict, rating, trend, evidence: str, missing: str | None = None) -> dict:
+    return {
+        "id": tid,
+        "label": rule["label"],
+        "rating": rating,
+        "trend": trend,
+        "arrow": ARROWS.get(trend, "–"),
+        "basis": rule["from"],
+        "evidence": evidence if rating is not None else (missing or "not computable"),
+    }
+
+
+def compute_tiles(values: dict[str, dict[str, Any]]) -> list[dict]:
+    """Compute the four tiles from the sections' values (as in ``summary.json``).
+
+    Parameters
+    ----------
+    values : dict
+        Section key to its ``values`` (``composite``, ``governance``, ``diversion`` and
+        ``maritime`` are read; missing sections give tiles rated ``None`` with the reason).
+
+    Returns
+    -------
+    list of dict
+        ``id``, ``label``, ``rating``, ``trend`` (up/down/flat/None), ``arrow``, ``basis``,
+        ``evidence``.
+    """
+    rules = tile_rules()
+    scale = rules["scale"]
+    composite = values.get("composite") or {}
+    dims = composite.get("dimensions") or {}
+    trend_all = (composite.get("trend") or {}).get("direction")
+    tiles = []
+
+    for tid, dim in (("maritime_threat", "threat"), ("structural_instability", "fragility")):
+        rule = rules["tiles"][tid]
+        d = dims.get(dim) or {}
+        median = d.get("median")
+        rating = band_rating(median, rule["bands"], scale)
+        trend = (d.get("trend") or {}).get("direction", trend_all) if d else None
+        if tid == "maritime_threat":
+            trend = _maritime_trend(values.get("maritime") or {}) or trend
+        evidence = (
+            f"{dim} dimension {median:.1f}/10 (90% interval {d.get('low', float('nan')):.1f} to "
+            f"{d.get('high', float('nan')):.1f})"
+            if median is not None
+            else ""
+        )
+        tiles.append(_tile(tid, rule, rating, trend, evidence, "composite not computed"))
+
+    rule = rules["tiles"]["conflict_involvement"]
+    ucdp = (values.get("governance") or {}).get("ucdp") or {}
+    primary = ucdp.get("n_active_primary_latest")
+    located = ucdp.get("n_active_on_territory_latest")
+    if primary is None:
+        tiles.append(_tile("conflict_involvement", rule, None, None, "", "no UCDP data"))
+    else:
+        _, one, many = rule["counts"]
+        if primary >= many:
+            rating = scale[4]
+        elif primary >= one:
+            rating = scale[3]
+        elif located:
+            rating = scale[2]
+        else:
+            rating = scale[1]
+        base = ucdp.get("n_primary_base_year")
+        trend = (
+            None
+            if base is None
+            else ("up" if primary > base else "down" if primary < base else "flat")
+        )
+        evidence = (
+            f"{primary} active conflict(s) with the state as primary party in "
+            f"{ucdp.get('latest_year')}"
+            + (f" ({base} in {ucdp.get('base_year')})" if base is not None else "")
+        )
+        tiles.append(_tile("conflict_involvement", rule, rating, trend, evidence))
+
+    rule = rules["tiles"]["misuse_diversion"]
+    diversion = values.get("diversion") or {}
+    overall = diversion.get("overall_rating")
+    overall_label = overall.get("rating") if isinstance(overall, dict) else overall
+    rating = rule["ratings"].get(overall_label) if overall_label else None
+    trends = [c.get("trend") for c in diversion.get("criteria", []) if c.get("trend")]
+    trend = (
+        "up"
+        if any(t in ("worse", "up", "worsening") for t in trends)
+        else "down"
+        if trends and all(t in ("better", "down", "improving") for t in trends)
+        else "flat"
+        if trends
+        else None
+    )
+    evidence = f"highest criterion rating: {overall_label}" if overall_label else ""
+    tiles.append(_tile("misuse_diversion", rule, rating, trend, evidence, "diversion not computed"))
+    return tiles
+
+
+def _maritime_trend(maritime: dict) -> str | None:
+    """Up/down when an incident rate ratio's exact interval excludes 1, else flat.
+
+    Uses the all-source comparison when its two periods have comparable source coverage,
+    else the like-for-like comparison on the one source that covers both periods.
+    """
+    comparison = maritime.get("comparison") or {}
+    if not comparison.get("comparable", False):
+        comparison = comparison.get("like_for_like") or {}
+    rr = comparison.get("rate_ratio") or {}
+    low, high = rr.get("low"), rr.get("high")
+    if low is None or high is None:
+        return None
+    return "up" if low > 1 else "down" if high < 1 else "flat"

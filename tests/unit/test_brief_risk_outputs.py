@@ -1,0 +1,165 @@
+"""Bottom-line tiles, "what changed" and judgements.json on synthetic section values."""
+
+from __future__ import annotations
+
+import json
+
+from osa_analysis.brief.changes import changes_section, moved_beyond_uncertainty, what_changed
+from osa_analysis.brief.judgements import collect_judgements, write_judgements
+from osa_analysis.brief.tiles import band_rating, compute_tiles
+
+SCALE = ["very low", "low", "medium", "high", "very high"]
+
+
+def values(threat=6.0, fragility=3.0, primary=1, base=0, overall="possibly critical"):
+    return {
+        "composite": {
+            "dimensions": {
+                "threat": {"median": threat, "low": threat - 0.5, "high": threat + 0.5},
+                "fragility": {"median": fragility, "low": fragility - 1, "high": fragility + 1},
+                "capacity": {"median": 4.0, "low": 3.0, "high": 5.0},
+            },
+            "trend": {"direction": "flat"},
+        },
+        "governance": {
+            "ucdp": {
+                "n_active_primary_latest": primary,
+                "n_active_on_territory_latest": primary,
+                "n_primary_base_year": base,
+                "latest_year": 2024,
+                "base_year": 2019,
+            }
+        },
+        "diversion": {
+            "overall_rating": overall,
+            "criteria": [{"id": "eu_c3", "trend": "worse"}],
+            "tripwires": [],
+        },
+        "maritime": {
+            "comparison": {
+                "comparable": False,
+                "like_for_like": {"rate_ratio": {"low": 1.2, "high": 2.0}},
+            }
+        },
+    }
+
+
+def test_band_rating_uses_upper_bounds():
+    bands = [2.0, 3.5, 5.0, 6.5]
+    assert [band_rating(x, bands, SCALE) for x in (0, 2.0, 2.1, 5.0, 6.6)] == [
+        "very low",
+        "very low",
+        "low",
+        "medium",
+        "very high",
+    ]
+    assert band_rating(None, bands, SCALE) is None
+
+
+def test_four_tiles_with_ratings_and_arrows():
+    tiles = {t["id"]: t for t in compute_tiles(values())}
+    assert list(tiles) == [
+        "maritime_threat",
+        "structural_instability",
+        "conflict_involvement",
+        "misuse_diversion",
+    ]
+    assert tiles["maritime_threat"]["rating"] == "high"
+    assert tiles["maritime_threat"]["arrow"] == "↑"  # like-for-like interval above 1
+    assert tiles["structural_instability"]["rating"] == "low"
+    assert tiles["conflict_involvement"]["rating"] == "high"
+    assert tiles["conflict_involvement"]["trend"] == "up"  # 1 now, 0 in the base year
+    assert tiles["misuse_diversion"]["rating"] == "medium"
+    assert tiles["misuse_diversion"]["trend"] == "up"
+
+
+def test_missing_sections_give_unrated_tiles_with_a_reason():
+    tiles = compute_tiles({})
+    assert all(t["rating"] is None for t in tiles)
+    assert tiles[0]["evidence"] == "composite not computed"
+
+
+def test_more_conflicts_never_lower_the_conflict_tile():
+    order = {label: i for i, label in enumerate(SCALE)}
+    ratings = [
+        order[
+            {t["id"]: t for t in compute_tiles(values(primary=n))}["conflict_involvement"]["rating"]
+        ]
+        for n in range(4)
+    ]
+    assert ratings == sorted(ratings)
+
+
+def test_intervals_decide_whether_a_figure_moved():
+    assert moved_beyond_uncertainty({"low": 1, "high": 2}, {"low": 2.5, "high": 3})
+    assert not moved_beyond_uncertainty({"low": 1, "high": 2}, {"low": 1.5, "high": 3})
+    assert moved_beyond_uncertainty({"low": None, "high": 2}, {"low": 1, "high": 3}) is None
+
+
+def summary(threat, tile_rating, tripwire_status, as_of):
+    return {
+        "provenance": {"as_of": as_of, "country_iso3": "PHL", "package_version": "0"},
+        "composite": {
+            "score": {"median": threat, "low": threat - 0.3, "high": threat + 0.3},
+            "dimensions": {},
+        },
+        "bottom_line": {
+            "tiles": [{"id": "maritime_threat", "label": "Maritime threat", "rating": tile_rating}]
+        },
+        "diversion": {
+            "tripwires": [
+                {
+                    "id": "coup",
+                    "label": "Coup attempt",
+                    "status": tripwire_status,
+                    "data_date": as_of,
+                }
+            ]
+        },
+    }
+
+
+def test_a_triggered_tripwire_appears_in_what_changed():
+    before = summary(5.0, "medium", "not triggered", "2025-08-09")
+    after = summary(6.0, "high", "triggered", "2026-08-09")
+    changes = what_changed(after, before)
+    assert changes["previous_as_of"] == "2025-08-09"
+    assert [m["id"] for m in changes["indicators_moved"]] == ["composite.score"]
+    assert changes["tiles_changed"] == [
+        {"id": "maritime_threat", "label": "Maritime threat", "before": "medium", "after": "high"}
+    ]
+    assert [t["id"] for t in changes["tripwires_new"]] == ["coup"]
+    assert changes["n_changes"] == 3
+    section = changes_section(changes)
+    assert "3 change(s)" in section.markdown
+    assert len(section.tables[0][1]) == 3
+
+
+def test_first_brief_has_nothing_to_compare():
+    changes = what_changed(summary(5.0, "medium", "triggered", "2026-08-09"), None)
+    assert changes["n_changes"] == 0 and changes["previous_as_of"] is None
+    assert "first published brief" in changes_section(changes).markdown
+
+
+def test_judgements_carry_claim_horizon_likelihood_confidence_evidence(tmp_path):
+    s = summary(5.0, "medium", "not triggered", "2026-08-09")
+    s["diversion"]["scenarios"] = [
+        {
+            "id": "S2",
+            "label": "Unconstitutional change of government",
+            "likelihood_12m": [0.05, 0.1],
+            "likelihood_36m": [0.15, 0.26],
+            "yardstick_12m": "highly unlikely",
+            "yardstick_36m": "unlikely",
+            "confidence": "medium",
+            "base_rate": {"events": 5, "years": 73, "rate_per_year": 0.0685},
+        }
+    ]
+    j = collect_judgements(s)
+    first = j["judgements"][0]
+    assert first["id"] == "S2-12m" and first["horizon_months"] == 12
+    assert first["likelihood"] == [0.05, 0.1] and first["confidence"] == "medium"
+    assert "5 event(s) in 73 years" in first["evidence"][0]
+    path = write_judgements(j, tmp_path)
+    assert json.loads(path.read_text())["country_iso3"] == "PHL"
+    assert path.read_bytes() == write_judgements(j, tmp_path).read_bytes()
