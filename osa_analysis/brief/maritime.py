@@ -204,21 +204,9 @@ def _all_incident_events() -> pd.DataFrame:
 
 @cache
 def _scsdi_years() -> pd.Series:
-    """Year of every SCSDI event, indexed by ``(source, source_id)`` (dates may be partial)."""
-    from osa_analysis.loaders.scsdi import load_scsdi_geocoded, load_scsdi_published
+    from osa_analysis.loaders.scsdi import scsdi_event_years
 
-    parts = []
-    for frame in (load_scsdi_geocoded(), load_scsdi_published()):
-        parts.append(
-            pd.Series(
-                frame["year"].astype("Int64").to_numpy(),
-                index=pd.MultiIndex.from_arrays(
-                    [frame["source"].astype(str), frame["source_id"].astype(str)]
-                ),
-            )
-        )
-    years = pd.concat(parts)
-    return years[~years.index.duplicated()]
+    return scsdi_event_years()
 
 
 @cache

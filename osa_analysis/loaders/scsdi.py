@@ -673,3 +673,23 @@ def load_scsdi_published(path: Path | None = None) -> pd.DataFrame:
         index=idx,
     )
     return _validate(df, PUBLISHED_SCHEMA, path, failures)
+
+
+def scsdi_event_years() -> pd.Series:
+    """Year of every SCSDI event, indexed by ``(source, source_id)`` (dates may be partial).
+
+    Both SCSDI tables record a year even where the day or month is unknown, so this is the
+    reliable way to count events by year. Served from the loaders' disk cache.
+    """
+    parts = []
+    for frame in (load_scsdi_geocoded(), load_scsdi_published()):
+        parts.append(
+            pd.Series(
+                frame["year"].astype("Int64").to_numpy(),
+                index=pd.MultiIndex.from_arrays(
+                    [frame["source"].astype(str), frame["source_id"].astype(str)]
+                ),
+            )
+        )
+    years = pd.concat(parts)
+    return years[~years.index.duplicated()]

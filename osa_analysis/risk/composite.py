@@ -401,21 +401,9 @@ def _events() -> pd.DataFrame:
 
 @cache
 def _scsdi_years() -> pd.Series:
-    """Year of every SCSDI event by ``(source, source_id)`` (SCSDI dates may be partial)."""
-    from osa_analysis.loaders.scsdi import load_scsdi_geocoded, load_scsdi_published
+    from osa_analysis.loaders.scsdi import scsdi_event_years
 
-    parts = []
-    for frame in (load_scsdi_geocoded(), load_scsdi_published()):
-        parts.append(
-            pd.Series(
-                frame["year"].astype("Int64").to_numpy(),
-                index=pd.MultiIndex.from_arrays(
-                    [frame["source"].astype(str), frame["source_id"].astype(str)]
-                ),
-            )
-        )
-    years = pd.concat(parts)
-    return years[~years.index.duplicated()]
+    return scsdi_event_years()
 
 
 @cache
