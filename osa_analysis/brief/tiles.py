@@ -78,14 +78,17 @@ def compute_tiles(values: dict[str, dict[str, Any]]) -> list[dict]:
     for tid, dim in (("maritime_threat", "threat"), ("structural_instability", "fragility")):
         rule = rules["tiles"][tid]
         d = dims.get(dim) or {}
-        median = d.get("median")
+        # the method's nominal score (main specification) sets the rating; the Monte Carlo
+        # interval is its uncertainty (the MC median can sit between two modes, e.g. a
+        # country with no recorded incidents under the z-score alternative)
+        median = d.get("nominal", d.get("median"))
         rating = band_rating(median, rule["bands"], scale)
         trend = (d.get("trend") or {}).get("direction", trend_all) if d else None
         if tid == "maritime_threat":
             trend = _maritime_trend(values.get("maritime") or {}) or trend
         evidence = (
-            f"{dim} dimension {median:.1f}/10 (90% interval {d.get('low', float('nan')):.1f} to "
-            f"{d.get('high', float('nan')):.1f})"
+            f"{dim} dimension {median:.1f}/10 (Monte Carlo 90% interval "
+            f"{d.get('low', float('nan')):.1f} to {d.get('high', float('nan')):.1f})"
             if median is not None
             else ""
         )

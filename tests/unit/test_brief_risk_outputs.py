@@ -73,6 +73,14 @@ def test_four_tiles_with_ratings_and_arrows():
     assert tiles["misuse_diversion"]["trend"] == "up"
 
 
+def test_tiles_rate_the_nominal_score_not_the_monte_carlo_median():
+    v = values(threat=3.75)
+    v["composite"]["dimensions"]["threat"]["nominal"] = 0.0  # no incidents at all
+    tiles = {t["id"]: t for t in compute_tiles(v)}
+    assert tiles["maritime_threat"]["rating"] == "very low"
+    assert "0.0/10" in tiles["maritime_threat"]["evidence"]
+
+
 def test_missing_sections_give_unrated_tiles_with_a_reason():
     tiles = compute_tiles({})
     assert all(t["rating"] is None for t in tiles)
