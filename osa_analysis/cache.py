@@ -119,3 +119,33 @@ def disk_cached(*source_ids: str, version: str = ""):
         return wrapper
 
     return decorate
+
+
+def cached_object(
+    name: str,
+    source_ids: Sequence[str],
+    build: Callable[[], object],
+    *,
+    version: str = "",
+):
+    """Like :func:`cached_table` for any picklable result (arrays, dicts of frames...).
+
+    The pickle lives in the project's own cache folder and is only ever read back by the
+    package that wrote it (same code digest), never loaded from elsewhere.
+    """
+    import pickle
+
+    path = config.derived_cache_dir() / "objects" / f"{name}-{table_key(source_ids, version)}.pkl"
+    if path.exists():
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    result = build()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return result

@@ -567,7 +567,18 @@ def storm_passages(points: pd.DataFrame, distances_km=DISTANCES_KM) -> pd.DataFr
 
 @cache
 def _passages_cached(iso3: str, as_of: str) -> tuple[pd.DataFrame, dict]:
-    """Per-track passages near a country, with the overall closest approach."""
+    """Per-track passages near a country, with the overall closest approach (disk-cached)."""
+    from osa_analysis.cache import cached_object
+
+    return cached_object(
+        "cyclone_passages",
+        (*HAZARD_SOURCE_IDS, "ne_countries_50m"),
+        lambda: _passages(iso3, as_of),
+        version=f"{iso3}|{as_of}",
+    )
+
+
+def _passages(iso3: str, as_of: str) -> tuple[pd.DataFrame, dict]:
     land = _land_distance(iso3)
     fixes, removed = _prepared_fixes()
     fixes = fixes[fixes["time_ns"] <= pd.Timestamp(as_of).value]

@@ -1491,13 +1491,25 @@ class CompositeResult:
 
 @cache
 def _global_cached(as_of: str, draws: int, seed: int, sha: str, path: str) -> dict:
+    from osa_analysis.cache import cached_object
+
     method = load_method(path)
-    table = indicator_table(as_of, method)
-    mats = score_matrices(table, method)
-    choices = draw_choices(method, draws, seed)
-    mc = run_monte_carlo(mats, method, choices)
-    nom = nominal_scores(mats, method)
-    return {"mats": mats, "choices": choices, "mc": mc, "nominal": nom, "table": table}
+
+    def build() -> dict:
+        table = indicator_table(as_of, method)
+        mats = score_matrices(table, method)
+        choices = draw_choices(method, draws, seed)
+        mc = run_monte_carlo(mats, method, choices)
+        nom = nominal_scores(mats, method)
+        return {"mats": mats, "choices": choices, "mc": mc, "nominal": nom, "table": table}
+
+    # one global run serves every brief of the same as-of (on disk across processes)
+    return cached_object(
+        "risk_composite_global",
+        panel_source_ids(method),
+        build,
+        version=f"{sha}|{as_of}|{draws}|{seed}",
+    )
 
 
 def composite_scores(

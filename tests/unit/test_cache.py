@@ -44,3 +44,19 @@ def test_disk_cached_loader_uses_the_cache_only_for_the_default_call(tmp_path, m
     assert load_synthetic()["v"].tolist() == [1]  # from the cache
     assert load_synthetic(path="x.csv")["v"].tolist() == [2]  # explicit path: no cache
     assert calls == [None, "x.csv"]
+
+
+def test_cached_object_pickles_any_result_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("OSA_CACHE_DIR", str(tmp_path))
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"frame": pd.DataFrame({"a": [1.5]}), "n": 3}
+
+    first = cache.cached_object("synthetic-object", ["wgi"], build, version="PHL")
+    second = cache.cached_object("synthetic-object", ["wgi"], build, version="PHL")
+    assert calls == [1] and second["n"] == 3
+    pd.testing.assert_frame_equal(first["frame"], second["frame"])
+    cache.cached_object("synthetic-object", ["wgi"], build, version="FJI")
+    assert calls == [1, 1]  # another key builds again
