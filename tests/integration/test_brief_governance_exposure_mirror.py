@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from shown_numbers import numbers_not_in_values, shown_text
 
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import jsonable
@@ -55,67 +55,6 @@ def _ctx(iso3: str) -> BriefContext:
 
 # --- "every number shown is in values" ----------------------------------------------------------
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?![\w])")
-
-
-def _flatten(value, numbers: list[float], texts: list[str]) -> None:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            texts.append(str(k))  # keys count too (years of a series, distances)
-            _flatten(v, numbers, texts)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            _flatten(v, numbers, texts)
-    elif isinstance(value, bool) or value is None:
-        return
-    elif isinstance(value, int | float):
-        numbers.append(float(value))
-    elif isinstance(value, str):
-        texts.append(value)
-
-
-def numbers_not_in_values(text: str, values: dict) -> list[str]:
-    """Numbers (and ISO dates) in ``text`` that appear nowhere in ``values``.
-
-    A number matches a value when they agree after rounding to the number's decimals
-    (thousands separators and the sign are ignored), or when it appears as a whole number
-    inside one of the text values (storm ids, release names, dates).
-    """
-    numbers: list[float] = []
-    texts: list[str] = []
-    _flatten(jsonable(values), numbers, texts)
-    blob = "\n".join(texts)
-    missing = [d for d in _DATE.findall(text) if d not in blob]
-    for token in _NUMBER.findall(_DATE.sub(" ", text)):
-        plain = token.replace(",", "")
-        if re.search(rf"(?<![\d.]){re.escape(plain)}(?![\d])", blob):
-            continue
-        decimals = len(plain.split(".")[1]) if "." in plain else 0
-        tolerance = 0.5 * 10**-decimals + 1e-9
-        if not any(abs(abs(n) - float(plain)) <= tolerance for n in numbers):
-            missing.append(token)
-    return missing
-
-
-def _figure_text(fig) -> str:
-    """Titles, axis labels, legends and free text of a figure (not tick labels)."""
-    parts = [fig.get_suptitle(), *(t.get_text() for t in fig.texts)]
-    for legend in fig.legends:
-        parts += [t.get_text() for t in legend.get_texts()]
-    for ax in fig.axes:
-        parts += [ax.get_title(loc) for loc in ("left", "center", "right")]
-        parts += [ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.texts)]
-        if ax.get_legend() is not None:
-            parts += [t.get_text() for t in ax.get_legend().get_texts()]
-    return "\n".join(parts)
-
-
-def _shown_text(section) -> str:
-    tables = "\n".join(cap + "\n" + df.to_string(index=False) for cap, df in section.tables)
-    figures = "\n".join(cap + "\n" + _figure_text(fig) for cap, fig in section.figures)
-    return "\n".join([section.markdown, tables, figures, *section.caveats])
-
 
 def test_numbers_helper_catches_a_stray_number():
     values = {"a": 0.5714, "b": [2023, "2023-09-08"], "c": {"id": "storm 202022"}}
@@ -128,7 +67,7 @@ def test_numbers_helper_catches_a_stray_number():
 
 
 def _check_section(section) -> None:
-    assert numbers_not_in_values(_shown_text(section), section.values) == []
+    assert numbers_not_in_values(shown_text(section), section.values) == []
     json.dumps(jsonable(section.values), allow_nan=False)  # JSON-able, NaN-free
     kfs = section.values["key_figures"]
     assert 1 <= len(kfs) <= 3

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 
 import numpy as np
 import pandas as pd
 import pytest
+from shown_numbers import numbers_not_in_values, shown_text
 
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import jsonable
@@ -194,74 +194,20 @@ def test_sensitivity_shares(result):
 
 # --- the brief section ---------------------------------------------------------------------------
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?![\w])")
-
-
-def _flatten(value, numbers: list[float], texts: list[str]) -> None:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            texts.append(str(k))
-            _flatten(v, numbers, texts)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            _flatten(v, numbers, texts)
-    elif isinstance(value, bool) or value is None:
-        return
-    elif isinstance(value, int | float):
-        numbers.append(float(value))
-    elif isinstance(value, str):
-        texts.append(value)
-
-
-def numbers_not_in_values(text: str, values: dict) -> list[str]:
-    """Numbers (and ISO dates) in ``text`` that appear nowhere in ``values``.
-
-    A number matches when a value agrees after rounding to the number's decimals
-    (thousands separators ignored; a percentage may be a share × 100), or when it appears
-    as a whole number inside a text value (method version, units, labels).
-    """
-    numbers: list[float] = []
-    texts: list[str] = []
-    _flatten(jsonable(values), numbers, texts)
-    numbers += [100 * n for n in numbers]
-    blob = "\n".join(texts)
-    missing = [d for d in _DATE.findall(text) if d not in blob]
-    for token in _NUMBER.findall(_DATE.sub(" ", text)):
-        plain = token.replace(",", "")
-        if re.search(rf"(?<![\d.]){re.escape(plain)}(?![\d])", blob):
-            continue
-        decimals = len(plain.split(".")[1]) if "." in plain else 0
-        tolerance = 0.5 * 10**-decimals + 1e-9
-        if not any(abs(abs(n) - float(plain)) <= tolerance for n in numbers):
-            missing.append(token)
-    return missing
-
 
 def test_numbers_helper_catches_a_stray_number():
     values = {"a": 0.5714, "b": [2023, "2023-09-08"], "c": {"unit": "per 1000 km"}, "s": 0.25}
-    assert numbers_not_in_values("0.57 in 2023 (2023-09-08), 1000 km, 25%", values) == []
-    assert numbers_not_in_values("1,234 and 0.58 and 2024-01-01", values) == [
+    assert (
+        numbers_not_in_values(
+            "0.57 in 2023 (2023-09-08), 1000 km, 25%", values, percent_shares=True
+        )
+        == []
+    )
+    assert numbers_not_in_values("1,234 and 0.58 and 2024-01-01", values, percent_shares=True) == [
         "2024-01-01",
         "1,234",
         "0.58",
     ]
-
-
-def _figure_text(fig) -> str:
-    parts = [fig.get_suptitle(), *(t.get_text() for t in fig.texts)]
-    for legend in fig.legends:
-        parts += [t.get_text() for t in legend.get_texts()]
-    for ax in fig.axes:
-        parts += [ax.get_title(loc) for loc in ("left", "center", "right")]
-        parts += [ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.texts)]
-    return "\n".join(parts)
-
-
-def _shown_text(section) -> str:
-    tables = "\n".join(cap + "\n" + df.to_string(index=False) for cap, df in section.tables)
-    figures = "\n".join(cap + "\n" + _figure_text(fig) for cap, fig in section.figures)
-    return "\n".join([section.markdown, tables, figures, *section.caveats])
 
 
 @pytest.mark.parametrize("iso3", ["PHL", "FJI", "MNG", "TON"])
@@ -327,7 +273,7 @@ def test_section(method, iso3):
     }
     assert kf["value"] == v["score"]["median"]
     assert kf["interval"] == [v["score"]["low"], v["score"]["high"]]
-    assert numbers_not_in_values(_shown_text(section), v) == []
+    assert numbers_not_in_values(shown_text(section), v, percent_shares=True) == []
     json.dumps(jsonable(v), allow_nan=False)
     assert len(section.figures) == 2 and len(section.tables) == 2
     assert set(section.sources) == set(rc.panel_source_ids(method))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import re
 import time
 
 import pandas as pd
 import pytest
+from shown_numbers import numbers_not_in_values, shown_text
 
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import jsonable
@@ -190,69 +190,12 @@ def test_reference_rates_are_cached_and_stable(mirror):
 
 # --- the section -------------------------------------------------------------------------------
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?![\w])")
-
-
-def _flatten(value, numbers: list[float], texts: list[str]) -> None:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            texts.append(str(k))
-            _flatten(v, numbers, texts)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            _flatten(v, numbers, texts)
-    elif isinstance(value, bool) or value is None:
-        return
-    elif isinstance(value, int | float):
-        numbers.append(float(value))
-    elif isinstance(value, str):
-        texts.append(value)
-
-
-def numbers_not_in_values(text: str, values: dict) -> list[str]:
-    """Numbers (and ISO dates) in ``text`` that appear nowhere in ``values``.
-
-    A number matches when a value agrees after rounding to the number's decimals (thousands
-    separators and sign ignored), or when it appears verbatim inside a text value.
-    """
-    numbers: list[float] = []
-    texts: list[str] = []
-    _flatten(jsonable(values), numbers, texts)
-    blob = "\n".join(texts)
-    missing = [d for d in _DATE.findall(text) if d not in blob]
-    for token in _NUMBER.findall(_DATE.sub(" ", text)):
-        plain = token.replace(",", "")
-        if any(re.search(rf"(?<![\d.]){re.escape(t)}(?![\d])", blob) for t in {plain, token}):
-            continue
-        decimals = len(plain.split(".")[1]) if "." in plain else 0
-        tolerance = 0.5 * 10**-decimals + 1e-9
-        if not any(abs(abs(n) - float(plain)) <= tolerance for n in numbers):
-            missing.append(token)
-    return missing
-
 
 def test_numbers_helper_catches_a_stray_number():
     assert numbers_not_in_values("rate 0.183 and 42 and 2024-01-02", {"a": 0.1834}) == [
         "2024-01-02",
         "42",
     ]
-
-
-def _figure_text(fig) -> str:
-    parts = [fig.get_suptitle(), *(t.get_text() for t in fig.texts)]
-    for legend in fig.legends:
-        parts += [t.get_text() for t in legend.get_texts()]
-    for ax in fig.axes:
-        parts += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
-        parts += [t.get_text() for t in ax.texts]
-    return "\n".join(parts)
-
-
-def _shown(section) -> str:
-    tables = "\n".join(cap + "\n" + df.to_string(index=False) for cap, df in section.tables)
-    figures = "\n".join(cap + "\n" + _figure_text(fig) for cap, fig in section.figures)
-    return "\n".join([section.markdown, tables, figures, *section.caveats])
 
 
 @pytest.mark.parametrize("iso3", ["PHL", "FJI", "BGD", "MYS", "VNM"])
@@ -309,7 +252,7 @@ def test_section(mirror, iso3):
     assert v["peers_matrix"][iso3] == {c["id"]: c["rating"] for c in v["criteria"]}
     assert v["overall_rating"]["rating"] in ("not critical", "possibly critical", "critical")
     assert 1 <= len(v["key_figures"]) <= 3
-    assert numbers_not_in_values(_shown(section), v) == []
+    assert numbers_not_in_values(shown_text(section), v) == []
     assert set(D.SOURCES) <= ctx.used_sources
     assert elapsed < 8.0
     if iso3 == "VNM":
