@@ -51,6 +51,7 @@ from osa_analysis.validation import (
     require_columns,
     validate,
 )
+from osa_analysis.yamlio import safe_load
 
 RECIPIENTS_DIR = CURATED_DIR / "recipients"
 PROJECTS_FILE = RECIPIENTS_DIR / "osa_projects.csv"
@@ -467,7 +468,7 @@ def load_recipient_countries(path: Path | None = None) -> pd.DataFrame:
     """
     path = Path(path) if path else COUNTRIES_FILE
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise DataFormatError(f"{path}: not valid YAML: {exc}") from None
     entries = doc.get("countries") if isinstance(doc, dict) else None

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from osa_analysis.config import SOURCES_FILE
+from osa_analysis.yamlio import safe_load
 
 REDISTRIBUTION_CLASSES = ("open", "attribution", "share-alike", "internal")
 """Licence classes, from the most to the least permissive (see the README)."""
@@ -171,8 +170,7 @@ def read_registry(path: Path = SOURCES_FILE) -> dict[str, Source]:
     RegistryError
         Listing every incomplete entry at once.
     """
-    with open(path, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh) or {}
+    raw = safe_load(Path(path).read_text(encoding="utf-8")) or {}
     if not isinstance(raw, dict):
         raise RegistryError(f"{path}: expected a mapping of source ids to entries")
     problems = [p for sid, entry in raw.items() for p in entry_problems(sid, entry or {})]

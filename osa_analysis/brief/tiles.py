@@ -11,9 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from osa_analysis.config import CURATED_DIR
+from osa_analysis.yamlio import safe_load
 
 TILES_FILE = CURATED_DIR / "risk" / "tiles.yaml"
 ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: "–"}
@@ -23,8 +22,7 @@ ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: "–"}
 @cache
 def tile_rules(path: Path = TILES_FILE) -> dict:
     """Read the tile rules (``data/risk/tiles.yaml``)."""
-    with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return safe_load(Path(path).read_text(encoding="utf-8"))
 
 
 def band_rating(score: float | None, bands: list[float], scale: list[str]) -> str | None:

@@ -43,6 +43,7 @@ import yaml
 from scipy import stats
 
 from osa_analysis import config
+from osa_analysis.yamlio import safe_load
 
 CONFIG_FILE = config.CURATED_DIR / "risk" / "composite.yaml"
 """The method file (versioned; see its header)."""
@@ -152,7 +153,7 @@ def method_problems(method: dict) -> list[str]:
 
 @cache
 def _read_method(path: str, sha: str) -> dict:
-    method = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    method = safe_load(Path(path).read_text(encoding="utf-8"))
     problems = method_problems(method)
     if problems:
         raise MethodError(f"{path}: " + "; ".join(problems))

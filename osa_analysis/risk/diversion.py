@@ -36,12 +36,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from osa_analysis.cache import cached_table
 from osa_analysis.config import CURATED_DIR
 from osa_analysis.countries import country_name
 from osa_analysis.stats import binomial_interval, poisson_interval
+from osa_analysis.yamlio import safe_load
 
 CONFIG_FILE = CURATED_DIR / "risk" / "diversion.yaml"
 """The method configuration (versioned by its ``method_version``)."""
@@ -178,7 +178,7 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
 @cache
 def _config_cached(path: str) -> tuple[dict, str]:
     text = Path(path).read_text(encoding="utf-8")
-    cfg = yaml.safe_load(text)
+    cfg = safe_load(text)
     problems = config_problems(cfg)
     if problems:
         raise ValueError(f"{path}: invalid diversion config: " + "; ".join(problems))
