@@ -3,9 +3,12 @@
 One brief (:func:`run_brief`)
     1. **Skip** when ``reports/<ISO3>/run.json`` says ``ok`` with the same :func:`run_key`
        (notebook text, content parameters, input sha256s, package version and source).
-    2. **Execute** the jupytext notebook with papermill into a staging folder under
+    2. **Execute** the notebook (the jupytext ``.py`` converted to ``.ipynb`` once per
+       process, :func:`prepare_notebook`) with papermill into a staging folder under
        ``reports/.staging/``, in a **child process** (``python -m osa_analysis.runner``) with
-       the working directory at the project root. papermill's ``execution_timeout`` bounds
+       the working directory at the project root. The kernel is stopped as soon as the last
+       cell has run, and parallel briefs share the CPUs' numerical threads
+       (:func:`threads_per_job`). papermill's ``execution_timeout`` bounds
        each cell; the runner bounds the whole run (``run_timeout_s``) by killing the child,
        whose kernel then exits by itself (ipykernel polls its parent process). A child per
        brief also keeps papermill's process-wide ``chdir`` out of the caller, so any
@@ -41,6 +44,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -373,6 +377,51 @@ def declared_parameters(nb) -> list[str]:
     return names
 
 
+@functools.lru_cache(maxsize=8)
+def _notebook_json(path: str, mtime_ns: int, size: int) -> tuple[str, tuple[str, ...]]:
+    """Return a notebook as ``.ipynb`` JSON text and its declared parameters (cached)."""
+    import jupytext
+    import nbformat
+
+    nb = jupytext.read(path)
+    nb.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    return nbformat.writes(nb), tuple(declared_parameters(nb))
+
+
+def prepare_notebook(notebook: Path, dest: Path) -> list[str]:
+    """Write the brief notebook to ``dest`` as ``.ipynb`` for papermill; return its parameters.
+
+    A jupytext ``.py`` (or an ``.ipynb``) is read once per process and file version, so a
+    worker building several briefs converts it once and the papermill child never imports
+    jupytext. The kernelspec is set to :data:`KERNEL_NAME`.
+
+    Parameters
+    ----------
+    notebook : Path
+        The brief notebook.
+    dest : Path
+        Where to write the ``.ipynb``.
+
+    Returns
+    -------
+    list of str
+        The names assigned in its ``parameters`` cell (:func:`declared_parameters`).
+
+    Raises
+    ------
+    RunnerError
+        When the notebook has no (or more than one) ``parameters`` cell.
+    """
+    stat = Path(notebook).stat()
+    text, declared = _notebook_json(str(notebook), stat.st_mtime_ns, stat.st_size)
+    Path(dest).write_text(text, encoding="utf-8")
+    return list(declared)
+
+
 def select_parameters(
     declared: Sequence[str],
     values: Mapping[str, Any],
@@ -453,6 +502,9 @@ def _child_main(argv: Sequence[str]) -> int:
     Run as ``python -m osa_analysis.runner REQUEST.json`` by :func:`run_brief`.
     """
     skip_slow_imports()
+    # papermill imports pyarrow.fs (and so numpy) for its HDFS handler only: the child
+    # reads and writes local files, so it marks the module absent (about 0.1 s per brief).
+    sys.modules.setdefault("pyarrow.fs", None)  # type: ignore[assignment]
     request = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     logging.basicConfig(
         level=logging.INFO,
@@ -465,19 +517,12 @@ def _child_main(argv: Sequence[str]) -> int:
         logging.getLogger(name).addFilter(_NoiseFilter())
     result: dict[str, Any] = {"ok": False, "error": None}
     try:
-        import jupytext
+        import nbformat
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
-        nb = jupytext.read(request["notebook"])
-        nb.metadata["kernelspec"] = {
-            "name": KERNEL_NAME,
-            "display_name": "Python 3 (ipykernel)",
-            "language": "python",
-        }
-        parameters = select_parameters(
-            declared_parameters(nb), request["params"], request["defaults"], request["extra"]
-        )
+        nb = nbformat.read(request["notebook"], as_version=4)
+        parameters = request["parameters"]
         logging.getLogger("osa_analysis.runner").info("parameters: %s", json.dumps(parameters))
         papermill.execute_notebook(
             nb,
@@ -488,6 +533,9 @@ def _child_main(argv: Sequence[str]) -> int:
             progress_bar=False,
             log_output=False,
             cwd=request["cwd"],
+            # Every cell has run and its outputs are in the notebook: stop the kernel at once
+            # instead of papermill's graceful shutdown, which idles about 1 s per brief.
+            shutdown_kernel="immediate",
         )
         result["ok"] = True
     except PapermillExecutionError as exc:
@@ -557,8 +605,47 @@ def _execute(request: dict, work: Path, env: dict[str, str], run_timeout_s: floa
         }
 
 
-def _child_env(params: BriefParams) -> dict[str, str]:
+THREAD_ENV_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+)
+"""Thread-pool sizes of OpenMP, the BLAS libraries, numexpr and Arrow (which reads
+``OMP_NUM_THREADS``), set by :func:`_child_env` when a brief's CPU share is limited."""
+
+
+def threads_per_job(jobs: int, cpus: int | None = None) -> int:
+    """Return the CPU threads each of ``jobs`` parallel briefs may use (at least 1).
+
+    Parameters
+    ----------
+    jobs : int
+        Briefs running at once.
+    cpus : int, optional
+        CPUs this process may use; default :func:`os.sched_getaffinity` (or
+        :func:`os.cpu_count`).
+    """
+    if cpus is None:
+        try:
+            cpus = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            cpus = os.cpu_count() or 1
+    return max(1, cpus // max(1, jobs))
+
+
+def _child_env(params: BriefParams, threads: int | None = None) -> dict[str, str]:
+    """Return the environment of a brief's papermill child (and so of its kernel).
+
+    ``threads`` caps the thread pools of numerical libraries (:data:`THREAD_ENV_VARS`), so
+    that parallel briefs do not oversubscribe the CPUs; a value the caller's environment
+    already sets wins.
+    """
     env = dict(os.environ)
+    if threads is not None:
+        for name in THREAD_ENV_VARS:
+            env.setdefault(name, str(threads))
     params.apply_environment(env)
     as_of = dt.datetime.combine(params.as_of, dt.time(), tzinfo=dt.UTC)
     env.setdefault("SOURCE_DATE_EPOCH", str(int(as_of.timestamp())))  # reproducible figures
@@ -707,6 +794,7 @@ def run_brief(
     run_timeout_s: float = 1800,
     extra_parameters: Mapping[str, Any] | None = None,
     key: str | None = None,
+    threads: int | None = None,
 ) -> RunResult:
     """Build one country brief (see the module docstring for the steps).
 
@@ -734,6 +822,9 @@ def run_brief(
     key : str, optional
         The run key when already computed (:func:`run_all` passes the key it checked, so a
         build uses one key throughout); default :func:`run_key`.
+    threads : int, optional
+        CPU threads the notebook's numerical libraries may use (:func:`_child_env`); default
+        no limit. :func:`run_all` sets it for its own process pool (:func:`threads_per_job`).
 
     Returns
     -------
@@ -775,19 +866,23 @@ def run_brief(
     }
     executed = staging / BRIEF_FILES["ipynb"]
     try:
+        source = work / "source.ipynb"
+        declared = prepare_notebook(notebook, source)
+        parameters = select_parameters(
+            declared,
+            run_params.to_notebook_parameters(),
+            BriefParams(iso3, as_of=params.as_of, output_dir=staging).to_notebook_parameters(),
+            extra_parameters,
+        )
         request = {
-            "notebook": str(notebook),
+            "notebook": str(source),
             "output": str(executed),
-            "params": run_params.to_notebook_parameters(),
-            "defaults": BriefParams(
-                iso3, as_of=params.as_of, output_dir=staging
-            ).to_notebook_parameters(),
-            "extra": dict(extra_parameters or {}),
+            "parameters": parameters,
             "cell_timeout_s": cell_timeout_s,
             "cwd": str(PROJECT_ROOT),
             "result": str(work / "result.json"),
         }
-        outcome = _execute(request, work, _child_env(run_params), run_timeout_s)
+        outcome = _execute(request, work, _child_env(run_params, threads), run_timeout_s)
         error = outcome.get("error")
         nb = _read_notebook(executed)
         if error is None and nb is None:
@@ -981,7 +1076,8 @@ def run_all(
         shut down. Default: ``ProcessPoolExecutor(max_workers=jobs)``, created only when some
         brief is not up to date, and shut down at the end.
     jobs : int
-        Worker processes of the default executor (2 fits a 2-core machine).
+        Worker processes of the default executor (2 fits a 2-core machine); each brief's
+        numerical thread pools then get an equal share of the CPUs (:func:`threads_per_job`).
     progress : callable, optional
         Called with each :class:`RunResult` as it completes (in the calling process).
     notebook, reports_dir, force, render, pdf, cell_timeout_s, run_timeout_s, extra_parameters
@@ -1031,6 +1127,8 @@ def run_all(
     if todo:
         own = executor is None
         pool = default_executor(jobs) if own else executor
+        if own:  # our pool shares this machine's CPUs between the jobs
+            kwargs["threads"] = threads_per_job(jobs)
         try:
             futures = {
                 pool.submit(_run_brief_safely, params_list[i], kwargs, keys[i]): i for i in todo

@@ -248,6 +248,47 @@ def test_select_parameters_drops_undeclared_defaults_and_refuses_others():
         runner.select_parameters(declared, values, defaults, {"lookback_years": 3})
 
 
+def test_prepare_notebook_writes_the_ipynb_papermill_runs_and_converts_once(tmp_path):
+    import jupytext
+
+    runner._notebook_json.cache_clear()
+    declared = runner.prepare_notebook(FIXTURE_NB, tmp_path / "a.ipynb")
+    assert declared == runner.declared_parameters(jupytext.read(FIXTURE_NB))
+    nb = nbformat.read(tmp_path / "a.ipynb", as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == runner.KERNEL_NAME == "python3"
+    assert [c.source for c in nb.cells] == [c.source for c in jupytext.read(FIXTURE_NB).cells]
+    runner.prepare_notebook(FIXTURE_NB, tmp_path / "b.ipynb")
+    assert (tmp_path / "b.ipynb").read_bytes() == (tmp_path / "a.ipynb").read_bytes()
+    info = runner._notebook_json.cache_info()
+    assert (info.hits, info.misses) == (1, 1)
+
+
+def test_prepare_notebook_refuses_a_notebook_without_parameters_cell(tmp_path):
+    source = tmp_path / "plain.py"
+    source.write_text("# %%\nx = 1\n", encoding="utf-8")
+    with pytest.raises(runner.RunnerError, match="exactly one cell tagged 'parameters', not 0"):
+        runner.prepare_notebook(source, tmp_path / "plain.ipynb")
+
+
+@pytest.mark.parametrize(
+    ("jobs", "cpus", "threads"), [(2, 2, 1), (1, 8, 8), (3, 8, 2), (16, 2, 1), (0, 4, 4)]
+)
+def test_threads_per_job_share_the_cpus(jobs, cpus, threads):
+    assert runner.threads_per_job(jobs, cpus) == threads
+
+
+def test_child_env_caps_numerical_threads_unless_the_caller_set_them(monkeypatch):
+    for name in runner.THREAD_ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "3")
+    env = runner._child_env(params_for("PHL"), threads=1)
+    assert env["OMP_NUM_THREADS"] == env["MKL_NUM_THREADS"] == "1"
+    assert env["OPENBLAS_NUM_THREADS"] == "3"
+    unlimited = runner._child_env(params_for("PHL"))
+    assert "OMP_NUM_THREADS" not in unlimited
+    assert unlimited["OPENBLAS_NUM_THREADS"] == "3"
+
+
 def _executed(*cells):
     return nbformat.v4.new_notebook(cells=list(cells))
 
