@@ -540,10 +540,13 @@ def test_run_all_isolates_a_failing_country_in_processes(tmp_path):
     assert (tmp_path / "_failed" / "FJI").is_dir()
 
 
-def test_run_all_accepts_a_thread_pool_and_rebuilds_the_index_once(tmp_path, monkeypatch):
+def test_run_all_accepts_a_process_pool_and_rebuilds_the_index_once(tmp_path, monkeypatch):
+    import multiprocessing
+
     indexed = []
     monkeypatch.setattr(runner, "rebuild_index", lambda reports: indexed.append(reports))
-    with cf.ThreadPoolExecutor(max_workers=2) as pool:
+    context = multiprocessing.get_context("spawn")
+    with cf.ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
         results = runner.run_all(
             [params_for("BGD", lookback_years=2), params_for("TON", lookback_years=3)],
             executor=pool,
@@ -551,11 +554,49 @@ def test_run_all_accepts_a_thread_pool_and_rebuilds_the_index_once(tmp_path, mon
             reports_dir=tmp_path,
             render=False,
         )
-        assert pool.submit(lambda: 42).result() == 42  # the caller's executor stays usable
+        assert pool.submit(abs, -42).result() == 42  # the caller's executor stays usable
     assert [r.status for r in results] == ["ok", "ok"]
     assert json.loads((tmp_path / "BGD" / "summary.json").read_text())["score"] == score("BGD", 2)
     assert json.loads((tmp_path / "TON" / "summary.json").read_text())["score"] == score("TON", 3)
     assert indexed == [tmp_path.resolve()]
+
+
+def test_default_executor_runs_jobs_threads_with_a_share_of_the_cpus(tmp_path, monkeypatch):
+    seen = []
+
+    def fake_run_brief(params, **kwargs):
+        import threading
+
+        seen.append((params.country_iso3, kwargs.get("threads"), threading.current_thread().name))
+        return runner.RunResult(params.country_iso3, "ok", AS_OF, kwargs["key"], 0.0)
+
+    monkeypatch.setattr(runner, "run_brief", fake_run_brief)
+    results = runner.run_all(
+        [params_for("PHL"), params_for("FJI")], jobs=2, reports_dir=tmp_path, index=False
+    )
+    assert [r.status for r in results] == ["ok", "ok"]
+    assert sorted(c for c, _, _ in seen) == ["FJI", "PHL"]
+    assert {t for _, t, _ in seen} == {runner.threads_per_job(2)}
+    assert all(name.startswith("brief") for _, _, name in seen)
+    given = []
+    monkeypatch.setattr(
+        runner,
+        "run_brief",
+        lambda p, **kw: given.append(kw.get("threads")) or fake_run_brief(p, **kw),
+    )
+    with cf.ThreadPoolExecutor(max_workers=1) as pool:
+        runner.run_all([params_for("PHL")], executor=pool, reports_dir=tmp_path, index=False)
+    assert given == [None]  # a caller's executor: its CPU share is the caller's business
+
+
+def test_kernels_use_unix_sockets_of_their_own(tmp_path):
+    config = runner._kernel_config(str(tmp_path))
+    if os.name == "nt":
+        assert "KernelManager" not in config
+    else:
+        assert config.KernelManager.transport == "ipc"
+        assert config.KernelManager.ip == str(tmp_path / "k")
+    assert "KernelManager" not in runner._kernel_config(None)
 
 
 class _RefusingExecutor(cf.Executor):
