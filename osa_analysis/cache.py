@@ -14,23 +14,13 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from osa_analysis import __version__, config
+from osa_analysis.digests import code_digest
 from osa_analysis.sources import get_source
-
-
-@cache
-def code_digest() -> str:
-    """sha256 of the package's own Python source (computed once per process)."""
-    digest = hashlib.sha256()
-    for path in sorted(config.PACKAGE_DIR.rglob("*.py")):
-        digest.update(path.relative_to(config.PACKAGE_DIR).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def table_key(source_ids: Sequence[str], version: str = "", extra: dict | None = None) -> str:

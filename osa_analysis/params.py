@@ -49,20 +49,70 @@ class ParamsError(ValueError):
     """Brief parameters are unknown, of the wrong type or out of range (all listed at once)."""
 
 
+RECIPIENT_CODES_FILE = "recipient_codes-{key}.json"
+"""Name of the recipient code lists in the derived cache (see :func:`recipient_code_lists`)."""
+
+
 @cache
-def _recipient_codes() -> tuple[str, ...]:
-    """Every OSA recipient's ISO3 code (read once per process from the curated tables)."""
+def recipient_code_lists() -> dict[str, tuple[str, ...]]:
+    """Return the ISO3 codes of every OSA recipient (``all``) and of the default peers.
+
+    They come from :func:`osa_analysis.recipients.recipients`, which loads and validates the
+    curated tables (``data/recipients/osa_projects.csv`` and ``countries.yaml``) with pandas
+    and pandera. The result is kept as a small JSON file in the derived cache
+    (``OSA_CACHE_DIR``), keyed by the sha256 of both files and of the package code, so that
+    validating parameters (the command line, every kernel) does not import pandas once the
+    tables have been checked; a missing, stale or unreadable file is simply rebuilt.
+
+    Returns
+    -------
+    dict
+        ``{"all": (...), "peers": (...)}``, alphabetical ISO3 codes.
+    """
+    import hashlib
+    import json
+    import tempfile
+
+    from osa_analysis.config import CURATED_DIR, derived_cache_dir
+    from osa_analysis.digests import code_digest
+
+    digest = hashlib.sha256(code_digest().encode())
+    for name in ("osa_projects.csv", "countries.yaml"):
+        digest.update((CURATED_DIR / "recipients" / name).read_bytes())
+    path = derived_cache_dir() / RECIPIENT_CODES_FILE.format(key=digest.hexdigest()[:16])
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        lists = {name: tuple(data[name]) for name in ("all", "peers")}
+        if all(isinstance(c, str) for codes in lists.values() for c in codes) and lists["all"]:
+            return lists
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     from osa_analysis.recipients import recipients
 
-    return tuple(recipients())
+    lists = {"all": tuple(recipients()), "peers": tuple(recipients(fiscal_year=PEER_FISCAL_YEAR))}
+    text = json.dumps({name: list(codes) for name, codes in lists.items()})
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    except OSError:  # a read-only cache: validate from the tables next time too
+        pass
+    return lists
 
 
-@cache
+def _recipient_codes() -> tuple[str, ...]:
+    """Every OSA recipient's ISO3 code (:func:`recipient_code_lists`)."""
+    return recipient_code_lists()["all"]
+
+
 def default_peers() -> tuple[str, ...]:
     """Return the default peer set: the FY2023 OSA recipients (BGD, FJI, MYS, PHL)."""
-    from osa_analysis.recipients import recipients
-
-    return tuple(recipients(fiscal_year=PEER_FISCAL_YEAR))
+    return recipient_code_lists()["peers"]
 
 
 def default_as_of() -> dt.date:

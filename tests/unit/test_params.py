@@ -226,3 +226,38 @@ def test_apply_environment(monkeypatch, tmp_path):
 
     assert config.data_dir() == tmp_path / "raw"
     assert config.derived_cache_dir() == tmp_path / "derived"
+
+
+def test_recipient_codes_are_kept_in_the_derived_cache(monkeypatch, tmp_path):
+    import subprocess
+    import sys
+
+    from osa_analysis import params
+    from osa_analysis.recipients import recipients
+
+    monkeypatch.setenv("OSA_CACHE_DIR", str(tmp_path))
+    params.recipient_code_lists.cache_clear()
+    try:
+        lists = params.recipient_code_lists()
+        assert lists == {"all": tuple(recipients()), "peers": ("BGD", "FJI", "MYS", "PHL")}
+        assert ", ".join(lists["all"]) == ALL_RECIPIENTS
+        (cached,) = tmp_path.glob("recipient_codes-*.json")
+        assert json.loads(cached.read_text()) == {k: list(v) for k, v in lists.items()}
+
+        cached.write_text("{", encoding="utf-8")  # unreadable: rebuilt from the tables
+        params.recipient_code_lists.cache_clear()
+        assert params.recipient_code_lists() == lists
+        assert json.loads(cached.read_text())["peers"] == ["BGD", "FJI", "MYS", "PHL"]
+        assert [p.name for p in tmp_path.iterdir()] == [cached.name]  # no temporary file left
+
+        # Once cached, validating parameters does not import pandas (the command line's case).
+        code = (
+            "import sys; from osa_analysis.params import BriefParams; "
+            "BriefParams('fji'); print('pandas' in sys.modules)"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip() == "False"
+    finally:
+        params.recipient_code_lists.cache_clear()
