@@ -29,7 +29,8 @@ One brief (:func:`run_brief`)
 
 Many briefs (:func:`run_all`)
     Countries run in parallel, each in processes of its own (papermill child and kernel),
-    ``jobs`` at a time from threads of the calling process (:func:`default_executor`), or
+    ``jobs`` notebooks at a time from threads of the calling process
+    (:func:`default_executor`; one brief's rendering overlaps the next one's run), or
     on any :class:`concurrent.futures.Executor`, e.g. a process pool or a Dask cluster's
     (:func:`dask_executor`). Kernels talk to papermill over Unix sockets of their own
     (:func:`_kernel_config`), so parallel kernels never race for TCP ports. One country's
@@ -58,6 +59,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import uuid
@@ -815,6 +817,7 @@ def run_brief(
     extra_parameters: Mapping[str, Any] | None = None,
     key: str | None = None,
     threads: int | None = None,
+    slot: threading.Semaphore | None = None,
 ) -> RunResult:
     """Build one country brief (see the module docstring for the steps).
 
@@ -844,7 +847,11 @@ def run_brief(
         build uses one key throughout); default :func:`run_key`.
     threads : int, optional
         CPU threads the notebook's numerical libraries may use (:func:`_child_env`); default
-        no limit. :func:`run_all` sets it for its own process pool (:func:`threads_per_job`).
+        no limit. :func:`run_all` sets it for its default executor (:func:`threads_per_job`).
+    slot : threading.Semaphore, optional
+        Held while the notebook executes (waiting for it is not counted in ``duration_s``);
+        :func:`run_all`'s default executor runs more threads than ``jobs`` and lets ``jobs``
+        notebooks execute at once, so one brief's rendering overlaps the next one's run.
 
     Returns
     -------
@@ -885,10 +892,17 @@ def run_brief(
         "files": {},
     }
     executed = staging / BRIEF_FILES["ipynb"]
-    # The kernel's IPC sockets: a short path of this brief's own (Unix sockets allow ~100
-    # characters), removed with the work folder.
-    sockets = tempfile.mkdtemp(prefix="osa-kernel-")
+    sockets = None
+    holding = contextlib.ExitStack()  # the execution slot, given back once the kernel is done
+    if slot is not None:
+        slot.acquire()
+        holding.callback(slot.release)
+        start, started = time.perf_counter(), _utc_now()  # the brief's time, not its wait
+        record["started_utc"] = _iso(started)
     try:
+        # The kernel's IPC sockets: a short path of this brief's own (Unix sockets allow
+        # about 100 characters), removed at the end.
+        sockets = tempfile.mkdtemp(prefix="osa-kernel-")
         source = work / "source.ipynb"
         declared = prepare_notebook(notebook, source)
         parameters = select_parameters(
@@ -907,6 +921,7 @@ def run_brief(
             "result": str(work / "result.json"),
         }
         outcome = _execute(request, work, _child_env(run_params, threads), run_timeout_s)
+        holding.close()  # checking, rendering and publishing overlap the next brief's run
         error = outcome.get("error")
         nb = _read_notebook(executed)
         if error is None and nb is None:
@@ -919,6 +934,8 @@ def run_brief(
             error = _render(executed, staging, pdf=pdf)
     except Exception as exc:  # a runner bug or an I/O error: still keep what there is
         error = _error(type(exc).__name__, str(exc), None, traceback.format_exc())
+    finally:
+        holding.close()
 
     files = {kind: name for kind, name in BRIEF_FILES.items() if (staging / name).is_file()}
     finished = _utc_now()
@@ -943,7 +960,8 @@ def run_brief(
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        shutil.rmtree(sockets, ignore_errors=True)
+        if sockets:
+            shutil.rmtree(sockets, ignore_errors=True)
 
 
 def _read_notebook(path: Path):
@@ -1033,15 +1051,16 @@ def _run_brief_safely(params: BriefParams, kwargs: dict, key: str | None) -> Run
         )
 
 
-def default_executor(jobs: int) -> cf.Executor:
-    """Return the default executor: ``jobs`` threads of the calling process.
+def default_executor(threads: int) -> cf.Executor:
+    """Return the default executor: ``threads`` threads of the calling process.
 
     A brief's notebook always runs in processes of its own (the papermill child and its
     kernel, :func:`run_brief`); the thread only waits for them, then renders and publishes.
     Threads spare each build the start-up of worker processes that would import the same
-    libraries again (about 1.3 s of a four-brief build on two cores).
+    libraries again (about 1.3 s of a four-brief build on two cores). :func:`run_all` starts
+    one thread per brief and lets ``jobs`` notebooks run at once (``slot``).
     """
-    return cf.ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="brief")
+    return cf.ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="brief")
 
 
 @contextlib.contextmanager
@@ -1153,9 +1172,10 @@ def run_all(
 
     if todo:
         own = executor is None
-        pool = default_executor(jobs) if own else executor
-        if own:  # our threads share this machine's CPUs between the jobs
+        pool = default_executor(len(todo)) if own else executor
+        if own:  # ``jobs`` notebooks at once, sharing this machine's CPUs
             kwargs["threads"] = threads_per_job(jobs)
+            kwargs["slot"] = threading.Semaphore(max(1, jobs))
         try:
             futures = {
                 pool.submit(_run_brief_safely, params_list[i], kwargs, keys[i]): i for i in todo

@@ -561,32 +561,53 @@ def test_run_all_accepts_a_process_pool_and_rebuilds_the_index_once(tmp_path, mo
     assert indexed == [tmp_path.resolve()]
 
 
-def test_default_executor_runs_jobs_threads_with_a_share_of_the_cpus(tmp_path, monkeypatch):
-    seen = []
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_default_executor_runs_jobs_notebooks_at_once_with_a_share_of_the_cpus(
+    tmp_path, monkeypatch, jobs
+):
+    import threading
+
+    for name in runner.THREAD_ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    lock, running, peak, envs = threading.Lock(), [0], [0], []
+
+    def fake_execute(request, work, env, run_timeout_s):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+            envs.append(env.get("OMP_NUM_THREADS"))
+        time.sleep(0.3)
+        with lock:
+            running[0] -= 1
+        return {"ok": False, "error": runner._error("FakeError", "not run")}
+
+    monkeypatch.setattr(runner, "_execute", fake_execute)
+    countries = ["PHL", "FJI", "MYS", "BGD"]
+    results = runner.run_all(
+        [params_for(c) for c in countries],
+        jobs=jobs,
+        notebook=FIXTURE_NB,
+        reports_dir=tmp_path,
+        render=False,
+        index=False,
+    )
+    assert [(r.country_iso3, r.status) for r in results] == [(c, "failed") for c in countries]
+    assert all(r.error["ename"] == "FakeError" for r in results)
+    assert peak[0] == jobs  # one thread per brief, ``jobs`` notebooks at a time
+    assert envs == [str(runner.threads_per_job(jobs))] * len(countries)
+
+
+def test_a_callers_executor_gets_no_cpu_limit_and_no_slot(tmp_path, monkeypatch):
+    given = []
 
     def fake_run_brief(params, **kwargs):
-        import threading
-
-        seen.append((params.country_iso3, kwargs.get("threads"), threading.current_thread().name))
+        given.append((kwargs.get("threads"), kwargs.get("slot")))
         return runner.RunResult(params.country_iso3, "ok", AS_OF, kwargs["key"], 0.0)
 
     monkeypatch.setattr(runner, "run_brief", fake_run_brief)
-    results = runner.run_all(
-        [params_for("PHL"), params_for("FJI")], jobs=2, reports_dir=tmp_path, index=False
-    )
-    assert [r.status for r in results] == ["ok", "ok"]
-    assert sorted(c for c, _, _ in seen) == ["FJI", "PHL"]
-    assert {t for _, t, _ in seen} == {runner.threads_per_job(2)}
-    assert all(name.startswith("brief") for _, _, name in seen)
-    given = []
-    monkeypatch.setattr(
-        runner,
-        "run_brief",
-        lambda p, **kw: given.append(kw.get("threads")) or fake_run_brief(p, **kw),
-    )
     with cf.ThreadPoolExecutor(max_workers=1) as pool:
         runner.run_all([params_for("PHL")], executor=pool, reports_dir=tmp_path, index=False)
-    assert given == [None]  # a caller's executor: its CPU share is the caller's business
+    assert given == [(None, None)]  # a caller's executor: its CPU share is the caller's business
 
 
 def test_kernels_use_unix_sockets_of_their_own(tmp_path):
