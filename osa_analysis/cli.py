@@ -238,6 +238,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                 cell_timeout_s=args.cell_timeout,
                 run_timeout_s=args.run_timeout,
                 index=False,
+                warm_kernels=not args.cold_kernels,
             )
     index_ok = True
     try:
@@ -281,6 +282,11 @@ def _add_build_parser(sub: argparse._SubParsersAction) -> None:
     p_build.add_argument("--jobs", type=int, default=2, metavar="N", help="parallel briefs (2)")
     p_build.add_argument("--force", action="store_true", help="rebuild up-to-date briefs too")
     p_build.add_argument("--no-pdf", action="store_true", help="skip the PDF (Chromium)")
+    p_build.add_argument(
+        "--cold-kernels",
+        action="store_true",
+        help="start every kernel afresh instead of forking it from a warm kernel server",
+    )
     p_build.add_argument(
         "--no-render", action="store_true", help="publish notebook and summary only (no HTML/PDF)"
     )

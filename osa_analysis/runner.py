@@ -39,8 +39,10 @@ Many briefs (:func:`run_all`)
 
 ``run.json`` fields: ``country_iso3``, ``as_of``, ``status``, ``run_key``, ``started_utc``,
 ``finished_utc``, ``duration_s``, ``package_version``, ``git_commit``, ``params``, ``inputs``,
-``error`` (``null`` or ``{ename, evalue, cell_index, traceback_tail}``; ``cell_index`` counts
-the cells of the source notebook from 0, without papermill's injected cell) and ``files``.
+``kernel`` (``"warm"`` when forked from the build's kernel server, ``"fresh"`` otherwise,
+with the reason when the server could not serve it), ``error`` (``null`` or ``{ename,
+evalue, cell_index, traceback_tail}``; ``cell_index`` counts the cells of the source notebook
+from 0, without papermill's injected cell) and ``files``.
 """
 
 from __future__ import annotations
@@ -525,6 +527,9 @@ def _child_main(argv: Sequence[str]) -> int:
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
+        from osa_analysis.warmkernel import use_kernel_server
+
+        use_kernel_server(request.get("kernel_server"))
         nb = nbformat.read(request["notebook"], as_version=4)
         parameters = request["parameters"]
         logging.getLogger("osa_analysis.runner").info("parameters: %s", json.dumps(parameters))
@@ -549,6 +554,8 @@ def _child_main(argv: Sequence[str]) -> int:
         result["error"] = _error(type(exc).__name__, str(exc), None, traceback.format_exc())
     if result["error"]:
         print(result["error"]["traceback_tail"], file=sys.stderr)
+    warm = sys.modules.get("osa_analysis.warmkernel")
+    result["kernel"] = getattr(warm, "LAST_LAUNCH", None) or "fresh"
     _write_json(Path(request["result"]), result)
     return 0 if result["ok"] else 1
 
@@ -818,6 +825,7 @@ def run_brief(
     key: str | None = None,
     threads: int | None = None,
     slot: threading.Semaphore | None = None,
+    kernel_server: str | None = None,
 ) -> RunResult:
     """Build one country brief (see the module docstring for the steps).
 
@@ -852,6 +860,9 @@ def run_brief(
         Held while the notebook executes (waiting for it is not counted in ``duration_s``);
         :func:`run_all`'s default executor runs more threads than ``jobs`` and lets ``jobs``
         notebooks execute at once, so one brief's rendering overlaps the next one's run.
+    kernel_server : str, optional
+        Address of the build's :class:`osa_analysis.warmkernel.KernelServer`: the kernel is
+        forked from it (already holding the brief's imports) instead of started afresh.
 
     Returns
     -------
@@ -888,6 +899,7 @@ def run_brief(
         "git_commit": git_commit(),
         "params": params.content_parameters() | dict(extra_parameters or {}),
         "inputs": input_digests(),
+        "kernel": None,
         "error": None,
         "files": {},
     }
@@ -917,11 +929,13 @@ def run_brief(
             "parameters": parameters,
             "cell_timeout_s": cell_timeout_s,
             "socket_dir": sockets,
+            "kernel_server": kernel_server,
             "cwd": str(PROJECT_ROOT),
             "result": str(work / "result.json"),
         }
         outcome = _execute(request, work, _child_env(run_params, threads), run_timeout_s)
         holding.close()  # checking, rendering and publishing overlap the next brief's run
+        record["kernel"] = outcome.get("kernel")
         error = outcome.get("error")
         nb = _read_notebook(executed)
         if error is None and nb is None:
@@ -1051,6 +1065,13 @@ def _run_brief_safely(params: BriefParams, kwargs: dict, key: str | None) -> Run
         )
 
 
+def warm_kernels_supported() -> bool:
+    """Return whether this system can fork warm kernels (:mod:`osa_analysis.warmkernel`)."""
+    import socket
+
+    return sys.platform.startswith("linux") and hasattr(socket, "send_fds")
+
+
 def default_executor(threads: int) -> cf.Executor:
     """Return the default executor: ``threads`` threads of the calling process.
 
@@ -1110,6 +1131,7 @@ def run_all(
     run_timeout_s: float = 1800,
     extra_parameters: Mapping[str, Any] | None = None,
     index: bool = True,
+    warm_kernels: bool = True,
 ) -> list[RunResult]:
     """Build many briefs in parallel; a failing country never stops the others.
 
@@ -1131,6 +1153,10 @@ def run_all(
     index : bool
         Rebuild ``reports/index.html`` and ``index.json`` once at the end
         (:func:`rebuild_index`); an index error is logged, not raised.
+    warm_kernels : bool
+        With the default executor on Linux, fork the kernels from one
+        :class:`osa_analysis.warmkernel.KernelServer` that has imported the brief's libraries
+        once (about 1.2 s less per brief); ``False`` starts every kernel afresh.
 
     Returns
     -------
@@ -1173,9 +1199,17 @@ def run_all(
     if todo:
         own = executor is None
         pool = default_executor(len(todo)) if own else executor
+        server = contextlib.ExitStack()
         if own:  # ``jobs`` notebooks at once, sharing this machine's CPUs
             kwargs["threads"] = threads_per_job(jobs)
             kwargs["slot"] = threading.Semaphore(max(1, jobs))
+            if warm_kernels and warm_kernels_supported():
+                from osa_analysis.warmkernel import KernelServer
+
+                env = _child_env(params_list[todo[0]], kwargs["threads"])
+                kwargs["kernel_server"] = server.enter_context(
+                    KernelServer(env, PROJECT_ROOT)
+                ).address
         try:
             futures = {
                 pool.submit(_run_brief_safely, params_list[i], kwargs, keys[i]): i for i in todo
@@ -1201,6 +1235,7 @@ def run_all(
         finally:
             if own:
                 pool.shutdown(wait=True, cancel_futures=True)
+            server.close()
     if index:
         try:
             rebuild_index(kwargs["reports_dir"])

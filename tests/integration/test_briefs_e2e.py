@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -14,6 +15,7 @@ from osa_analysis.brief.context import BriefContext
 from osa_analysis.params import BriefParams
 from osa_analysis.render import check_html_in_chromium, find_chromium
 from osa_analysis.sources import registry
+from osa_analysis.warmkernel import KernelServer
 
 pytestmark = pytest.mark.mirror
 
@@ -42,6 +44,7 @@ def test_briefs_build_with_status_ok_and_all_files(built):
             assert (folder / name).is_file(), f"{iso3}/{name}"
         run = json.loads((folder / "run.json").read_text())
         assert run["status"] == "ok" and run["country_iso3"] == iso3
+        assert run["kernel"] == ("warm" if runner.warm_kernels_supported() else "fresh")
         assert len(list((folder / "history").iterdir())) == 1
         if find_chromium():
             assert (folder / "brief.pdf").read_bytes()[:5] == b"%PDF-"
@@ -91,8 +94,19 @@ def test_rerun_is_skipped_then_forced_reruns_give_identical_html(built):
     summary = json.loads((reports / "PHL" / "summary.json").read_text())
     assert summary["what_changed"]["previous_as_of"] == summary["provenance"]["as_of"]
     assert summary["what_changed"]["n_changes"] == 0
-    second = runner.run_brief(params, reports_dir=reports, force=True, pdf=False)
+    assert json.loads((reports / "PHL" / "run.json").read_text())["kernel"] == "fresh"
+    # ... also when the kernel is forked from a warm kernel server (as run_all does)
+    with contextlib.ExitStack() as stack:
+        address = None
+        if runner.warm_kernels_supported():
+            env = runner._child_env(params)
+            address = stack.enter_context(KernelServer(env, config.PROJECT_ROOT)).address
+        second = runner.run_brief(
+            params, reports_dir=reports, force=True, pdf=False, kernel_server=address
+        )
     assert second.status == "ok", second.error
+    kernel = json.loads((reports / "PHL" / "run.json").read_text())["kernel"]
+    assert kernel == ("warm" if address else "fresh")
     assert (reports / "PHL" / "brief.html").read_bytes() == html
     judgements = json.loads((reports / "PHL" / "judgements.json").read_text())
     assert judgements["country_iso3"] == "PHL" and judgements["judgements"]

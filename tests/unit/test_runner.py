@@ -42,6 +42,7 @@ RUN_JSON_KEYS = {
     "git_commit",
     "params",
     "inputs",
+    "kernel",
     "error",
     "files",
 }
