@@ -166,6 +166,8 @@ def _become_kernel(request: dict, fds: Sequence[int]) -> None:
     os.setsid()
     for target, fd in zip((0, 1, 2), fds, strict=True):
         os.dup2(fd, target)
+    for fd in fds:
+        os.close(fd)
     for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)

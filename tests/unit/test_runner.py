@@ -736,6 +736,10 @@ def test_cli_build_exit_status(tmp_path, no_index, capsys):
     assert code == 0
     assert "skipped" in capsys.readouterr().out
 
+    args = [*common, "--notebook", str(failing), "--force", "--cold-kernels"]
+    assert cli.main(["build", "--country", "PHL", *args]) == 0
+    assert json.loads((reports / "PHL" / "run.json").read_text())["kernel"] == "fresh"
+
 
 def test_cli_build_refuses_bad_parameters(tmp_path, no_index):
     with pytest.raises(SystemExit) as info:
