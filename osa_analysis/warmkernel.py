@@ -21,7 +21,6 @@ starts the kernel the usual way, so a warm kernel is only ever an optimisation.
 
 from __future__ import annotations
 
-import array
 import contextlib
 import json
 import logging
@@ -83,7 +82,7 @@ def startup_env_differences(server_env: Mapping[str, str], env: Mapping[str, str
     from osa_analysis.runner import THREAD_ENV_VARS
 
     names = {n for n in (*server_env, *env) if n.startswith("PYTHON")} | set(THREAD_ENV_VARS)
-    names.discard("PYTHONUNBUFFERED")  # stdio buffering: set again in the forked kernel
+    names.discard("PYTHONUNBUFFERED")  # stdio buffering: ipykernel replaces the streams
     return sorted(n for n in names if server_env.get(n) != env.get(n))
 
 
@@ -109,6 +108,7 @@ def serve(address: str, preload: Sequence[str] = PRELOAD) -> None:
     server_env = dict(os.environ)
     while True:
         conn, _ = listener.accept()
+        conn.settimeout(30)  # a client that never finishes its request is dropped
         with conn:
             try:
                 _serve_one(conn, listener, server_env)
@@ -168,8 +168,7 @@ def _become_kernel(request: dict, fds: Sequence[int]) -> None:
         os.dup2(fd, target)
     for fd in fds:
         os.close(fd)
-    for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGPIPE):
-        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server ignores it; Python does not
     signal.signal(signal.SIGINT, signal.default_int_handler)
     os.environ.clear()
     os.environ.update(request["env"])
@@ -354,8 +353,8 @@ def request_kernel(
         conn.connect(address)
         sys.stdout.flush()
         sys.stderr.flush()
-        fds = array.array("i", [devnull.fileno(), sys.stdout.fileno(), sys.stderr.fileno()])
-        socket.send_fds(conn, [json.dumps(request).encode()], list(fds))
+        fds = [devnull.fileno(), sys.stdout.fileno(), sys.stderr.fileno()]
+        socket.send_fds(conn, [json.dumps(request).encode()], fds)
         conn.shutdown(socket.SHUT_WR)
         reply = b""
         while chunk := conn.recv(_MAX_MESSAGE):

@@ -7,6 +7,7 @@ Uses the runner's synthetic notebook (``tests/fixtures/runner/brief_fixture.py``
 from __future__ import annotations
 
 import json
+import signal
 import time
 from pathlib import Path
 
@@ -62,7 +63,9 @@ def test_a_warm_kernel_is_forked_by_the_server_and_gives_the_same_brief(server, 
     fresh_summary = json.loads((tmp_path / "fresh" / "FJI" / "summary.json").read_text())
     assert warm_summary.pop("kernel_parent_pid") == server.pid
     assert fresh_summary.pop("kernel_parent_pid") != server.pid
-    assert warm_summary == fresh_summary
+    assert warm_summary == fresh_summary  # hash seed and signal dispositions included
+    assert warm_summary["kernel_signals"]["SIGPIPE"] == str(signal.SIG_IGN)  # Python's default
+    assert warm_summary["kernel_signals"]["SIGCHLD"] == str(signal.SIG_DFL)
     assert warm_summary["score"] == sum(map(ord, "FJI")) * 5
     assert warm_summary["kernel_cwd"] == str(PROJECT_ROOT)
 
