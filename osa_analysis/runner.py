@@ -6,13 +6,14 @@ One brief (:func:`run_brief`)
     2. **Execute** the notebook (the jupytext ``.py`` converted to ``.ipynb`` once per
        process, :func:`prepare_notebook`) with papermill into a staging folder under
        ``reports/.staging/``, in a **child process** (``python -m osa_analysis.runner``) with
-       the working directory at the project root. The kernel is stopped as soon as the last
-       cell has run, and parallel briefs share the CPUs' numerical threads
-       (:func:`threads_per_job`). papermill's ``execution_timeout`` bounds
-       each cell; the runner bounds the whole run (``run_timeout_s``) by killing the child,
-       whose kernel then exits by itself (ipykernel polls its parent process). A child per
-       brief also keeps papermill's process-wide ``chdir`` out of the caller, so any
-       executor (threads included) is safe.
+       the working directory at the project root. The kernel is fresh, or forked from the
+       build's warm kernel server (:mod:`osa_analysis.warmkernel`); it is stopped as soon as
+       the last cell has run, and parallel briefs share the CPUs' numerical threads
+       (:func:`threads_per_job`). papermill's ``execution_timeout`` bounds each cell; the
+       runner bounds the whole run (``run_timeout_s``) by killing the child, whose kernel
+       then exits by itself (it watches the process that asked for it). A child per brief
+       also keeps papermill's process-wide ``chdir`` out of the caller, so any executor
+       (threads included) is safe.
     3. **Check completeness**: ``summary.json`` written to ``output_dir``, every non-empty
        code cell executed, no error output (papermill reports ``sys.exit(0)`` in a cell as
        success with the remaining cells unexecuted; this check catches it).
