@@ -179,3 +179,96 @@ def validate_collected(
     if problems:
         raise DataValidationError(str(source), pd.concat(problems, ignore_index=True))
     return out
+
+
+# Text tables (UCDP, coups, V-Dem): read every cell as text, then convert named columns.
+
+MISSING_EMPTY = ("",)
+"""Empty cells (UCDP writes ``""``) are the only missing-value marker in the UCDP and coup files."""
+
+MISSING_EMPTY_OR_NA = ("", "NA")
+"""Missing-value markers in R-written files (V-Dem ERT writes ``NA``)."""
+
+
+def read_text_table(path: Path, sep: str = ",") -> pd.DataFrame:
+    """Read a delimited file with every cell as text (no type or NA guessing)."""
+    try:
+        return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataFormatError(f"{path}: cannot be parsed as a delimited file: {exc}") from exc
+
+
+def convert_text_columns(
+    raw: pd.DataFrame,
+    kinds: dict[str, str],
+    path: Path,
+    *,
+    required: tuple[str, ...] = (),
+    date_format: str = "%Y-%m-%d",
+    missing: tuple[str, ...] = MISSING_EMPTY,
+) -> dict[str, pd.Series]:
+    """Convert text columns to typed series, reporting every unparseable cell at once.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        Text frame as read (index = record number).
+    kinds : dict
+        Source column to one of ``int`` (→ ``Int64``), ``float`` (→ ``float64``), ``date``
+        (→ ``datetime64[ns]``), ``bool01`` (``0``/``1`` → ``boolean``) or ``str``
+        (→ ``string``, stripped). Cells in ``missing`` become NA.
+    path : Path
+        The file, named in errors.
+    required : tuple of str
+        Columns in which a missing cell is itself a problem.
+    date_format : str
+        ``strftime`` format of ``date`` columns.
+    missing : tuple of str
+        Cell texts (after stripping) that mean "missing".
+
+    Returns
+    -------
+    dict of str to pandas.Series
+        Converted series keyed by source column name.
+
+    Raises
+    ------
+    DataValidationError
+        Listing each cell (record, column, value) that could not be converted.
+    """
+    out: dict[str, pd.Series] = {}
+    problems: list[dict] = []
+
+    def flag(mask: pd.Series, column: str, check: str, values: pd.Series) -> None:
+        for record, value in values[mask].items():
+            problems.append({"record": record, "column": column, "check": check, "value": value})
+
+    for col, kind in kinds.items():
+        text = raw[col].astype("string").str.strip()
+        text = text.mask(text.isin(missing))
+        if kind in ("int", "float"):
+            number = pd.to_numeric(text, errors="coerce").astype("float64")
+            bad = text.notna() & number.isna()
+            if kind == "int":
+                bad |= number.notna() & (number % 1 != 0)
+                converted = number.mask(bad).astype("Int64")
+            else:
+                converted = number.mask(bad)
+            flag(bad, col, f"parse as {'integer' if kind == 'int' else 'number'}", text)
+        elif kind == "date":
+            converted = pd.to_datetime(text, format=date_format, errors="coerce")
+            converted = converted.astype("datetime64[ns]")
+            flag(text.notna() & converted.isna(), col, f"parse as date {date_format}", text)
+        elif kind == "bool01":
+            converted = text.map({"0": False, "1": True}).astype("boolean")
+            flag(text.notna() & converted.isna(), col, "be 0 or 1", text)
+        elif kind == "str":
+            converted = text
+        else:  # pragma: no cover - programming error
+            raise ValueError(f"unknown kind {kind!r}")
+        if col in required:
+            flag(text.isna(), col, "not missing", text)
+        out[col] = converted
+    if problems:
+        raise DataValidationError(str(path), pd.DataFrame(problems))
+    return out

@@ -23,17 +23,18 @@ import pandera.pandas as pa
 from osa_analysis.cache import disk_cached
 from osa_analysis.countries import COUNTRY_TABLES, to_iso3
 from osa_analysis.fetch import fetch
-from osa_analysis.validation import DataFormatError, DataValidationError, require_columns, validate
+from osa_analysis.validation import (
+    DataFormatError,
+    DataValidationError,
+    convert_text_columns,
+    read_text_table,
+    require_columns,
+    validate,
+)
 
 # --------------------------------------------------------------------------------------------
 # Shared reading helpers
 # --------------------------------------------------------------------------------------------
-
-MISSING_EMPTY = ("",)
-"""Empty cells (UCDP writes ``""``) are the only missing-value marker in the UCDP and coup files."""
-
-MISSING_EMPTY_OR_NA = ("", "NA")
-"""Missing-value markers in R-written files (V-Dem ERT writes ``NA``)."""
 
 
 def _first_line(path: Path) -> str:
@@ -52,90 +53,6 @@ def _sniff_delimiter(path: Path, candidates: tuple[str, ...]) -> str:
             "the file is not in the expected format."
         )
     return best
-
-
-def _read_text(path: Path, sep: str = ",") -> pd.DataFrame:
-    """Read a delimited file with every cell as text (no type or NA guessing)."""
-    try:
-        return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataFormatError(f"{path}: cannot be parsed as a delimited file: {exc}") from exc
-
-
-def _convert(
-    raw: pd.DataFrame,
-    kinds: dict[str, str],
-    path: Path,
-    *,
-    required: tuple[str, ...] = (),
-    date_format: str = "%Y-%m-%d",
-    missing: tuple[str, ...] = MISSING_EMPTY,
-) -> dict[str, pd.Series]:
-    """Convert text columns to typed series, reporting every unparseable cell at once.
-
-    Parameters
-    ----------
-    raw : pandas.DataFrame
-        Text frame as read (index = record number).
-    kinds : dict
-        Source column to one of ``int`` (→ ``Int64``), ``float`` (→ ``float64``), ``date``
-        (→ ``datetime64[ns]``), ``bool01`` (``0``/``1`` → ``boolean``) or ``str``
-        (→ ``string``, stripped). Cells in ``missing`` become NA.
-    path : Path
-        The file, named in errors.
-    required : tuple of str
-        Columns in which a missing cell is itself a problem.
-    date_format : str
-        ``strftime`` format of ``date`` columns.
-    missing : tuple of str
-        Cell texts (after stripping) that mean "missing".
-
-    Returns
-    -------
-    dict of str to pandas.Series
-        Converted series keyed by source column name.
-
-    Raises
-    ------
-    DataValidationError
-        Listing each cell (record, column, value) that could not be converted.
-    """
-    out: dict[str, pd.Series] = {}
-    problems: list[dict] = []
-
-    def flag(mask: pd.Series, column: str, check: str, values: pd.Series) -> None:
-        for record, value in values[mask].items():
-            problems.append({"record": record, "column": column, "check": check, "value": value})
-
-    for col, kind in kinds.items():
-        text = raw[col].astype("string").str.strip()
-        text = text.mask(text.isin(missing))
-        if kind in ("int", "float"):
-            number = pd.to_numeric(text, errors="coerce").astype("float64")
-            bad = text.notna() & number.isna()
-            if kind == "int":
-                bad |= number.notna() & (number % 1 != 0)
-                converted = number.mask(bad).astype("Int64")
-            else:
-                converted = number.mask(bad)
-            flag(bad, col, f"parse as {'integer' if kind == 'int' else 'number'}", text)
-        elif kind == "date":
-            converted = pd.to_datetime(text, format=date_format, errors="coerce")
-            converted = converted.astype("datetime64[ns]")
-            flag(text.notna() & converted.isna(), col, f"parse as date {date_format}", text)
-        elif kind == "bool01":
-            converted = text.map({"0": False, "1": True}).astype("boolean")
-            flag(text.notna() & converted.isna(), col, "be 0 or 1", text)
-        elif kind == "str":
-            converted = text
-        else:  # pragma: no cover - programming error
-            raise ValueError(f"unknown kind {kind!r}")
-        if col in required:
-            flag(text.isna(), col, "not missing", text)
-        out[col] = converted
-    if problems:
-        raise DataValidationError(str(path), pd.DataFrame(problems))
-    return out
 
 
 @cache
@@ -320,10 +237,12 @@ def load_ucdp_acd(path: Path | None = None) -> pd.DataFrame:
         A cell cannot be parsed or a value is out of range (record and column listed).
     """
     path = Path(path) if path else fetch("ucdp_prio_acd")
-    raw = _read_text(path, sep=_sniff_delimiter(path, (",", ";")))
+    raw = read_text_table(path, sep=_sniff_delimiter(path, (",", ";")))
     require_columns(raw, ACD_RAW_COLUMNS, path)
     date_format = _acd_date_format(raw, path)
-    cols = _convert(raw, ACD_KINDS, path, required=ACD_REQUIRED, date_format=date_format)
+    cols = convert_text_columns(
+        raw, ACD_KINDS, path, required=ACD_REQUIRED, date_format=date_format
+    )
 
     def label(col: str, labels: dict[int, str]) -> pd.Series:
         return cols[col].map(labels).astype("string")
@@ -589,7 +508,7 @@ def load_ucdp_organized_violence(path: Path | None = None) -> pd.DataFrame:
         - ``version``
     """
     path = Path(path) if path else fetch("ucdp_orgviolence_cy")
-    raw = _read_text(path)
+    raw = read_text_table(path)
     require_columns(raw, list(ORGVIO_RENAMES), path)
     raw = raw.rename(columns=ORGVIO_RENAMES, errors="raise")
     kinds = {
@@ -601,7 +520,7 @@ def load_ucdp_organized_violence(path: Path | None = None) -> pd.DataFrame:
         for name in ORGVIO_RENAMES.values()
     }
     required = tuple(name for name in kinds if name not in _ORGVIO_DYADS)
-    cols = _convert(raw, kinds, path, required=required)
+    cols = convert_text_columns(raw, kinds, path, required=required)
     tidy = pd.DataFrame(cols, index=raw.index)
     for name in _ORGVIO_DYADS:
         tidy[name] = tidy[name].mask(tidy[name] == "NO_DYAD")  # UCDP's "none" marker
@@ -693,7 +612,7 @@ def load_coups_powell_thyne(path: Path | None = None) -> pd.DataFrame:
         ``failed`` for code 1), ``version``.
     """
     path = Path(path) if path else fetch("coups_powell_thyne")
-    raw = _read_text(path, sep=_sniff_delimiter(path, ("\t", ",")))
+    raw = read_text_table(path, sep=_sniff_delimiter(path, ("\t", ",")))
     require_columns(raw, PT_RAW_COLUMNS, path)
     kinds = {
         "country": "str",
@@ -707,7 +626,7 @@ def load_coups_powell_thyne(path: Path | None = None) -> pd.DataFrame:
         "version": "str",
     }
     required = ("country", "ccode", "year", "month", "day", "coup", "version")
-    cols = _convert(raw, kinds, path, required=required)
+    cols = convert_text_columns(raw, kinds, path, required=required)
     cow = cols["ccode"].astype("int64")
     tidy = pd.DataFrame(
         {
@@ -818,7 +737,7 @@ def load_coups_cline(path: Path | None = None) -> pd.DataFrame:
         ``harrest``, ``jailed``, ``tried``, ``fled``, ``exile``.
     """
     path = Path(path) if path else fetch("coups_cline")
-    raw = _read_text(path)
+    raw = read_text_table(path)
     require_columns(raw, CLINE_RAW_COLUMNS, path)
     kinds = {
         "coup_id": "str",
@@ -831,7 +750,7 @@ def load_coups_cline(path: Path | None = None) -> pd.DataFrame:
         **dict.fromkeys(CLINE_FLAGS, "bool01"),
     }
     required = ("coup_id", "cowcode", "country", "year", "event_type", *CLINE_FLAGS)
-    cols = _convert(raw, kinds, path, required=required)
+    cols = convert_text_columns(raw, kinds, path, required=required)
     cow = cols["cowcode"].astype("int64")
     for (wrong, country), right in CLINE_COWCODE_ERRATA.items():
         cow = cow.mask((cow == wrong) & (cols["country"] == country), right)

@@ -19,8 +19,13 @@ import pandera.pandas as pa
 from osa_analysis.cache import disk_cached
 from osa_analysis.countries import to_iso3
 from osa_analysis.fetch import fetch
-from osa_analysis.loaders.conflict import MISSING_EMPTY_OR_NA, _convert, _read_text
-from osa_analysis.validation import require_columns, validate
+from osa_analysis.validation import (
+    MISSING_EMPTY_OR_NA,
+    convert_text_columns,
+    read_text_table,
+    require_columns,
+    validate,
+)
 
 VDEM_HISTORICAL_UNITS = frozenset({"DDR", "PSB", "PSG", "SML", "VDR", "YMD", "ZZB"})
 """V-Dem ``country_text_id`` codes with no ISO3: German Democratic Republic, Palestine/British
@@ -210,7 +215,7 @@ def load_vdem_ert(path: Path | None = None) -> pd.DataFrame:
         outside episodes are nullable booleans.
     """
     path = Path(path) if path else fetch("vdem_ert")
-    raw = _read_text(path)
+    raw = read_text_table(path)
     # R's row-number column: header "" (pandas names it "Unnamed: 0"); absent in re-exports
     raw = raw.drop(columns=[c for c in raw.columns if c in ("", "Unnamed: 0")])
     require_columns(raw, list(ERT_RENAMES), path)
@@ -226,7 +231,7 @@ def load_vdem_ert(path: Path | None = None) -> pd.DataFrame:
         for name in ERT_RENAMES.values()
     }
     required = _ERT_REQUIRED + tuple(_ERT_BOOL)
-    cols = _convert(raw, kinds, path, required=required, missing=MISSING_EMPTY_OR_NA)
+    cols = convert_text_columns(raw, kinds, path, required=required, missing=MISSING_EMPTY_OR_NA)
     tidy = pd.DataFrame(cols, index=raw.index)
     tidy["vdem_country_id"] = tidy["vdem_country_id"].astype("int64")
     tidy["year"] = tidy["year"].astype("int64")
@@ -453,7 +458,9 @@ def load_vdem_indices(path: Path | None = None) -> pd.DataFrame:
         **dict.fromkeys(["polyarchy", "libdem", "partipdem", "delibdem", "egaldem"], "float"),
         "regime": "int",
     }
-    cols = _convert(raw, kinds, path, required=_ERT_REQUIRED, missing=MISSING_EMPTY_OR_NA)
+    cols = convert_text_columns(
+        raw, kinds, path, required=_ERT_REQUIRED, missing=MISSING_EMPTY_OR_NA
+    )
     tidy = pd.DataFrame(cols, index=raw.index)
     tidy["vdem_country_id"] = tidy["vdem_country_id"].astype("int64")
     tidy["year"] = tidy["year"].astype("int64")
