@@ -531,23 +531,37 @@ def _child_main(argv: Sequence[str]) -> int:
         from osa_analysis.warmkernel import use_kernel_server
 
         use_kernel_server(request.get("kernel_server"))
-        nb = nbformat.read(request["notebook"], as_version=4)
         parameters = request["parameters"]
         logging.getLogger("osa_analysis.runner").info("parameters: %s", json.dumps(parameters))
-        papermill.execute_notebook(
-            nb,
-            request["output"],
-            parameters=parameters,
-            kernel_name=KERNEL_NAME,
-            execution_timeout=request["cell_timeout_s"],
-            progress_bar=False,
-            log_output=False,
-            cwd=request["cwd"],
-            # Every cell has run and its outputs are in the notebook: stop the kernel at once
-            # instead of papermill's graceful shutdown, which idles about 1 s per brief.
-            shutdown_kernel="immediate",
-            config=_kernel_config(request.get("socket_dir")),
-        )
+        for attempt in (1, 2):
+            try:
+                papermill.execute_notebook(
+                    nbformat.read(request["notebook"], as_version=4),
+                    request["output"],
+                    parameters=parameters,
+                    kernel_name=KERNEL_NAME,
+                    execution_timeout=request["cell_timeout_s"],
+                    progress_bar=False,
+                    log_output=False,
+                    cwd=request["cwd"],
+                    # Every cell has run and its outputs are in the notebook: stop the kernel
+                    # at once instead of papermill's graceful shutdown (about 1 s idle).
+                    shutdown_kernel="immediate",
+                    config=_kernel_config(request.get("socket_dir")),
+                )
+                break
+            except PapermillExecutionError:
+                raise
+            except Exception as exc:  # the kernel died or never answered
+                if attempt == 2 or not _warm_kernel_failed_at_start(request["output"]):
+                    raise
+                logging.getLogger("osa_analysis.runner").warning(
+                    "the warm kernel failed before any cell ran (%s: %s); again with a fresh "
+                    "kernel",
+                    type(exc).__name__,
+                    exc,
+                )
+                use_kernel_server(None)
         result["ok"] = True
     except PapermillExecutionError as exc:
         result["error"] = _error(exc.ename, exc.evalue, None, "\n".join(exc.traceback))
@@ -559,6 +573,20 @@ def _child_main(argv: Sequence[str]) -> int:
     result["kernel"] = getattr(warm, "LAST_LAUNCH", None) or "fresh"
     _write_json(Path(request["result"]), result)
     return 0 if result["ok"] else 1
+
+
+def _warm_kernel_failed_at_start(output: str) -> bool:
+    """Return whether this process's kernel was warm and no cell of ``output`` ran."""
+    import nbformat
+
+    warm = sys.modules.get("osa_analysis.warmkernel")
+    if getattr(warm, "LAST_LAUNCH", None) != "warm":
+        return False
+    try:
+        nb = nbformat.read(output, as_version=4)
+    except Exception:  # nothing written yet
+        return True
+    return not any(c.get("execution_count") for c in nb.cells if c.cell_type == "code")
 
 
 def _kernel_config(socket_dir: str | None):
@@ -1068,9 +1096,20 @@ def _run_brief_safely(params: BriefParams, kwargs: dict, key: str | None) -> Run
 
 def warm_kernels_supported() -> bool:
     """Return whether this system can fork warm kernels (:mod:`osa_analysis.warmkernel`)."""
+    import signal
     import socket
 
-    return sys.platform.startswith("linux") and hasattr(socket, "send_fds")
+    if not (
+        sys.platform.startswith("linux")
+        and hasattr(socket, "send_fds")
+        and hasattr(signal, "pidfd_send_signal")
+    ):
+        return False
+    try:  # pidfds need Linux 5.3
+        os.close(os.pidfd_open(os.getpid()))
+    except OSError:
+        return False
+    return True
 
 
 def default_executor(threads: int) -> cf.Executor:
@@ -1208,9 +1247,12 @@ def run_all(
                 from osa_analysis.warmkernel import KernelServer
 
                 env = _child_env(params_list[todo[0]], kwargs["threads"])
-                kwargs["kernel_server"] = server.enter_context(
-                    KernelServer(env, PROJECT_ROOT)
-                ).address
+                try:
+                    kwargs["kernel_server"] = server.enter_context(
+                        KernelServer(env, PROJECT_ROOT)
+                    ).address
+                except Exception as exc:  # an optimisation only: build with fresh kernels
+                    log.warning("no warm kernel server (%s: %s)", type(exc).__name__, exc)
         try:
             futures = {
                 pool.submit(_run_brief_safely, params_list[i], kwargs, keys[i]): i for i in todo

@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 PRELOAD = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
-    "matplotlib_inline.backend_inline",
     "osa_analysis.brief.assemble",
     "osa_analysis.brief.changes",
     "osa_analysis.brief.composite_section",
@@ -62,28 +61,69 @@ PRELOAD = (
     "pyarrow.parquet",
     "pyogrio",
 )
-"""Modules the server imports before forking kernels (the brief notebook's imports)."""
+"""Modules the server imports before forking kernels (the brief notebook's imports).
+
+``matplotlib_inline.backend_inline`` must not be among them: it hooks figure display into
+the IPython shell that exists when it is *first* imported, so it has to be imported inside
+each kernel (the server checks it is not loaded)."""
+
+NOT_PRELOADED = ("matplotlib_inline.backend_inline",)
+"""Modules that set themselves up for the running shell at import: never in the server."""
+
+MAY_DIFFER_PREFIXES = ("OSA_", "JPY_")
+MAY_DIFFER = frozenset({"SOURCE_DATE_EPOCH", "PYDEVD_DISABLE_FILE_VALIDATION", "PYTHONUNBUFFERED"})
+"""Environment variables a kernel may have with other values than the server: the package
+reads its ``OSA_*`` settings and matplotlib ``SOURCE_DATE_EPOCH`` when they are used,
+jupyter_client sets ``JPY_*`` and ipykernel replaces the standard streams. Any other
+difference (hash seed, thread-pool sizes, locale, library configuration read at import)
+makes the server refuse, and the kernel starts afresh."""
 
 PROVISIONER_NAME = "osa-warm-kernel"
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 _LAUNCHER = "ipykernel_launcher"
-_MAX_MESSAGE = 1 << 20
+_HEADER = 8  # bytes of the request length
+_REQUEST_TIMEOUT_S = 60
 _EXITED_RC = 0  # the server reaps its kernels, so their exit status is not known here
 
 
 def startup_env_differences(server_env: Mapping[str, str], env: Mapping[str, str]) -> list[str]:
-    """Return the variables, read at interpreter or library start-up, that differ.
+    """Return the variables whose difference a forked kernel could not honour.
 
     A forked kernel inherits what the server's interpreter and libraries read when they
-    started (hash seed, thread-pool sizes, module search path, ...), so it may only serve a
-    kernel whose environment agrees on them: every ``PYTHON*`` variable and the
-    thread-pool sizes of :data:`osa_analysis.runner.THREAD_ENV_VARS`.
+    started, so it may only serve a kernel whose environment agrees with the server's on
+    every variable but those of :data:`MAY_DIFFER` (and the ``OSA_``/``JPY_`` prefixes).
     """
-    from osa_analysis.runner import THREAD_ENV_VARS
+    names = set(server_env) | set(env)
+    return sorted(
+        n
+        for n in names
+        if n not in MAY_DIFFER
+        and not n.startswith(MAY_DIFFER_PREFIXES)
+        and server_env.get(n) != env.get(n)
+    )
 
-    names = {n for n in (*server_env, *env) if n.startswith("PYTHON")} | set(THREAD_ENV_VARS)
-    names.discard("PYTHONUNBUFFERED")  # stdio buffering: ipykernel replaces the streams
-    return sorted(n for n in names if server_env.get(n) != env.get(n))
+
+def _recv_exactly(conn: socket.socket, n: int, data: bytes = b"") -> bytes:
+    while len(data) < n:
+        chunk = conn.recv(n - len(data))
+        if not chunk:
+            raise ConnectionError("the peer closed the connection mid-message")
+        data += chunk
+    return data
+
+
+def _send_line(conn: socket.socket, message: dict) -> None:
+    conn.sendall(json.dumps(message).encode() + b"\n")
+
+
+def _recv_line(conn: socket.socket) -> dict:
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return json.loads(data or b"{}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,54 +134,75 @@ def serve(address: str, preload: Sequence[str] = PRELOAD) -> None:
     """Listen on ``address`` (a Unix socket path) and fork a kernel for each request.
 
     The socket listens before the (slow) imports, so early requests wait for them instead
-    of failing. Runs until killed.
+    of failing. The server exits, removing its socket, when the process that started it
+    has gone (a runner killed without clean-up leaves nothing behind).
+
+    Forking relies on the preloaded libraries being fork-safe: the server runs no Python
+    thread; OpenBLAS and Arrow (jemalloc) keep native threads of their own and reset them
+    in the child with their fork handlers.
     """
+    parent = os.getppid()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address)
     listener.listen(16)
+    # As ipykernel_launcher does: the working directory leaves sys.path while modules load
+    # (IPython puts it back in each kernel).
+    if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
+        del sys.path[0]
+    before = dict(os.environ)
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # as ipykernel sets it at start-up
     import importlib
 
     for name in preload:
         importlib.import_module(name)
+    loaded = [name for name in NOT_PRELOADED if name in sys.modules]
+    if loaded:
+        raise SystemExit(f"warm kernel server: {loaded} must be imported in each kernel")
+    # Variables the imports set (pandera, pyogrio): a fresh kernel has them after its imports.
+    added = {k: v for k, v in os.environ.items() if k not in before and k != "MPLBACKEND"}
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system
-    server_env = dict(os.environ)
-    while True:
-        conn, _ = listener.accept()
-        conn.settimeout(30)  # a client that never finishes its request is dropped
-        with conn:
-            try:
-                _serve_one(conn, listener, server_env)
-            except Exception as exc:  # one bad request never stops the server
-                with contextlib.suppress(OSError):
-                    conn.sendall(json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode())
-
-
-def _serve_one(conn: socket.socket, listener: socket.socket, server_env: dict) -> None:
-    message, fds, _, _ = socket.recv_fds(conn, _MAX_MESSAGE, 3)
     try:
-        while chunk := conn.recv(_MAX_MESSAGE):  # the client shuts its side after sending
-            message += chunk
-        request = json.loads(message)
+        while os.getppid() == parent:
+            ready, _, _ = select.select([listener], [], [], 1.0)
+            if not ready:
+                continue
+            conn, _ = listener.accept()
+            conn.settimeout(_REQUEST_TIMEOUT_S)  # a client that stalls is dropped
+            with conn:
+                try:
+                    _serve_one(conn, listener, before, added)
+                except Exception as exc:  # one bad request never stops the server
+                    with contextlib.suppress(OSError):
+                        _send_line(conn, {"error": f"{type(exc).__name__}: {exc}"})
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(address)
+            os.rmdir(os.path.dirname(address))  # the folder KernelServer made, if empty
+
+
+def _serve_one(conn: socket.socket, listener: socket.socket, server_env: dict, added: dict):
+    header, fds, _, _ = socket.recv_fds(conn, _HEADER, 4)
+    try:
+        header = _recv_exactly(conn, _HEADER, header)
+        request = json.loads(_recv_exactly(conn, int(header)))
+        if len(fds) != 4:
+            raise ValueError(f"expected 4 file descriptors, got {len(fds)}")
         refused = _refusal(request, server_env)
         if refused:
-            conn.sendall(json.dumps({"error": refused}).encode())
+            _send_line(conn, {"error": refused})
             return
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:  # the kernel
+        if os.fork() == 0:  # the kernel
             try:
                 listener.close()
-                conn.close()
-                _become_kernel(request, fds)
+                _become_kernel(request, fds, conn, added)
             except BaseException:
                 import traceback
 
                 traceback.print_exc()
             finally:
                 os._exit(1)
-        conn.sendall(json.dumps({"pid": pid}).encode())
     finally:
         for fd in fds:
             os.close(fd)
@@ -151,7 +212,7 @@ def _refusal(request: dict, server_env: dict) -> str | None:
     argv = request.get("argv") or []
     if len(argv) < 3 or argv[1:3] != ["-m", _LAUNCHER]:
         return f"not an ipykernel command: {argv[:3]}"
-    if os.path.realpath(argv[0]) != os.path.realpath(sys.executable):
+    if os.path.abspath(argv[0]) != os.path.abspath(sys.executable):
         return f"another interpreter: {argv[0]}"
     if threading.active_count() != 1:
         return "the server has started threads; forking is not safe"
@@ -161,50 +222,61 @@ def _refusal(request: dict, server_env: dict) -> str | None:
     return None
 
 
-def _become_kernel(request: dict, fds: Sequence[int]) -> None:
-    """In the forked process: take the brief's session, streams, environment; run ipykernel."""
+def _become_kernel(request: dict, fds: Sequence[int], conn: socket.socket, added: dict) -> None:
+    """In the forked process: take the brief's session, streams, environment; run ipykernel.
+
+    The process id goes back to the client only once the set-up has worked, and the kernel
+    starts only after the client confirms it still wants it (a client that gave up meanwhile
+    has started a fresh kernel instead).
+    """
     os.setsid()
-    for target, fd in zip((0, 1, 2), fds, strict=True):
+    stdin, stdout, stderr, requester = fds
+    for target, fd in ((0, stdin), (1, stdout), (2, stderr)):
         os.dup2(fd, target)
-    for fd in fds:
         os.close(fd)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server ignores it; Python does not
     signal.signal(signal.SIGINT, signal.default_int_handler)
     os.environ.clear()
     os.environ.update(request["env"])
-    # ipykernel watches the process named here and exits when it is gone (as it watches the
-    # process that launched it); the papermill process is watched by _exit_with.
-    os.environ["JPY_PARENT_PID"] = str(os.getppid())
+    for name, value in added.items():
+        os.environ.setdefault(name, value)
+    # As jupyter_client tells a fresh kernel: its parent is the process that asked for it.
+    os.environ["JPY_PARENT_PID"] = str(request["requester_pid"])
     os.chdir(request["cwd"])
-    _exit_with(request["watch_pid"])
-    sys.argv = [_LAUNCHER, *request["argv"][3:]]
+    if "numpy.random" in sys.modules:  # a fresh kernel seeds numpy's global generator anew
+        sys.modules["numpy.random"].seed()
+    _send_line(conn, {"pid": os.getpid()})
+    if conn.recv(2) != b"go":
+        os._exit(0)
+    conn.close()
+    _exit_with(requester)
+    parent = f"--IPKernelApp.parent_handle={request['requester_pid']}"
+    sys.argv = [_launcher_path(), *request["argv"][3:], parent]
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()
     os._exit(0)
 
 
-def _exit_with(pid: int) -> None:
-    """Exit this process as soon as process ``pid`` (the papermill child) has exited."""
+def _launcher_path() -> str:
+    import importlib.util
+
+    spec = importlib.util.find_spec(_LAUNCHER)
+    return spec.origin if spec and spec.origin else _LAUNCHER
+
+
+def _exit_with(requester: int) -> None:
+    """Exit this process as soon as the requester (the papermill child) has exited.
+
+    ``requester`` is a pidfd of that process (readable once it has exited), so a reused
+    process id can never keep the kernel alive.
+    """
 
     def watch() -> None:
-        try:
-            handle = os.pidfd_open(pid)
-        except (AttributeError, OSError):
-            handle = None
-        while True:
-            if handle is not None:
-                ready, _, _ = select.select([handle], [], [], 1.0)
-                if ready:
-                    os._exit(0)
-            else:
-                try:
-                    os.kill(pid, 0)
-                except ProcessLookupError:
-                    os._exit(0)
-                time.sleep(0.5)
+        select.select([requester], [], [])
+        os._exit(0)
 
-    threading.Thread(target=watch, name="osa-parent-watch", daemon=True).start()
+    threading.Thread(target=watch, name="osa-requester-watch", daemon=True).start()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,15 +298,21 @@ class KernelServer:
     def __init__(self, env: Mapping[str, str], cwd: Path) -> None:
         self._dir = tempfile.mkdtemp(prefix="osa-kernels-")
         self.address = str(Path(self._dir) / "server")
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "osa_analysis.warmkernel", self.address],
-            cwd=cwd,
-            env=dict(env),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "osa_analysis.warmkernel", self.address],
+                cwd=cwd,
+                env=dict(env),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(self._dir, ignore_errors=True)
+            raise
 
     @property
     def pid(self) -> int:
@@ -311,9 +389,13 @@ class ForkedKernel:
         return self.returncode  # type: ignore[return-value]
 
     def send_signal(self, signum: int) -> None:
-        """Send ``signum`` to the kernel if it is still running."""
+        """Send ``signum`` to the kernel if it is still running (never to a reused pid)."""
         if self.poll() is None:
-            os.kill(self.pid, signum)
+            with contextlib.suppress(ProcessLookupError):
+                if self._handle is not None:
+                    signal.pidfd_send_signal(self._handle, signum)
+                else:
+                    os.kill(self.pid, signum)
 
     def kill(self) -> None:
         """Send SIGKILL."""
@@ -325,26 +407,31 @@ class ForkedKernel:
 
 
 def request_kernel(
-    address: str, argv: Sequence[str], env: Mapping[str, str], cwd: str, timeout: float = 60
+    address: str,
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    cwd: str,
+    timeout: float = _REQUEST_TIMEOUT_S,
 ) -> ForkedKernel:
     """Ask the server at ``address`` for a kernel running ``argv``; return its handle.
 
     The kernel gets this process's standard output and error, no standard input, ``env``
-    and ``cwd``, and exits when this process exits.
+    and ``cwd``, and exits when this process exits (it watches a pidfd of this process).
 
     Raises
     ------
     OSError
-        When the server cannot be reached.
+        When the server cannot be reached (or this system has no pidfds).
     RuntimeError
-        When the server refuses (naming why).
+        When the server refuses (naming why) or the kernel could not be set up.
     """
     request = {
         "argv": list(argv),
         "env": dict(env),
         "cwd": str(cwd),
-        "watch_pid": os.getpid(),
+        "requester_pid": os.getpid(),
     }
+    body = json.dumps(request).encode()
     with (
         socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn,
         open(os.devnull, "rb") as devnull,
@@ -353,16 +440,19 @@ def request_kernel(
         conn.connect(address)
         sys.stdout.flush()
         sys.stderr.flush()
-        fds = [devnull.fileno(), sys.stdout.fileno(), sys.stderr.fileno()]
-        socket.send_fds(conn, [json.dumps(request).encode()], fds)
-        conn.shutdown(socket.SHUT_WR)
-        reply = b""
-        while chunk := conn.recv(_MAX_MESSAGE):
-            reply += chunk
-        reply = json.loads(reply or b"{}")
-    if "pid" not in reply:
-        raise RuntimeError(reply.get("error", "no reply from the kernel server"))
-    return ForkedKernel(int(reply["pid"]))
+        me = os.pidfd_open(os.getpid())
+        try:
+            fds = [devnull.fileno(), sys.stdout.fileno(), sys.stderr.fileno(), me]
+            socket.send_fds(conn, [f"{len(body):0{_HEADER}d}".encode()], fds)
+        finally:
+            os.close(me)
+        conn.sendall(body)
+        reply = _recv_line(conn)
+        if "pid" not in reply:
+            raise RuntimeError(reply.get("error", "the kernel server gave no kernel"))
+        kernel = ForkedKernel(int(reply["pid"]))
+        conn.sendall(b"go")
+    return kernel
 
 
 def _warm_provisioner_class():
@@ -393,6 +483,14 @@ def _warm_provisioner_class():
                 LAST_LAUNCH = "fresh"
             return await super().launch_kernel(cmd, **kwargs)
 
+        async def send_signal(self, signum: int) -> None:
+            # A warm kernel is reaped by the server the moment it exits, so its process
+            # group id may be reused: signal it only while it runs.
+            if isinstance(self.process, ForkedKernel) and self.process.poll() is not None:
+                return
+            with contextlib.suppress(ProcessLookupError):
+                await super().send_signal(signum)
+
     return WarmKernelProvisioner
 
 
@@ -411,6 +509,8 @@ def use_kernel_server(address: str | None) -> None:
     """
     global WarmKernelProvisioner
     if not address:
+        if WarmKernelProvisioner is not None:  # from now on, kernels start afresh
+            WarmKernelProvisioner.server_address = None
         return
     from importlib.metadata import EntryPoint
 

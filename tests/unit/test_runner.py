@@ -230,7 +230,7 @@ def test_declared_parameters_read_annotated_cells():
 
     declared = runner.declared_parameters(jupytext.read(FIXTURE_NB))
     assert declared[:9] == list(BriefParams.field_names())
-    assert declared[9:] == ["fail", "fail_for", "sleep_s", "pid_file", "stop_early"]
+    assert declared[9:] == ["fail", "fail_for", "sleep_s", "pid_file", "stop_early", "plot"]
 
 
 def test_select_parameters_drops_undeclared_defaults_and_refuses_others():

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from osa_analysis import runner
 from osa_analysis.config import PROJECT_ROOT
 from osa_analysis.params import BriefParams
-from osa_analysis.warmkernel import KernelServer, startup_env_differences
+from osa_analysis.warmkernel import KernelServer, request_kernel, startup_env_differences
 
 FIXTURE_NB = Path(__file__).parents[1] / "fixtures" / "runner" / "brief_fixture.py"
 AS_OF = "2026-08-09"
@@ -37,24 +40,46 @@ def build(params, reports, **kwargs):
     return result, record
 
 
+def server_env() -> dict[str, str]:
+    """The environment a brief's kernel gets, without pytest's per-phase marker."""
+    env = runner._child_env(params_for("PHL"))
+    env.pop("PYTEST_CURRENT_TEST", None)
+    return env
+
+
 @pytest.fixture(scope="module")
 def server():
-    with KernelServer(runner._child_env(params_for("PHL")), PROJECT_ROOT) as running:
+    with KernelServer(server_env(), PROJECT_ROOT) as running:
         yield running
 
 
-def test_startup_env_differences_name_what_a_fork_cannot_change():
-    base = {"PYTHONHASHSEED": "0", "PYTHONUNBUFFERED": "1", "HOME": "/root"}
-    assert startup_env_differences(base, dict(base, HOME="/tmp", PYTHONUNBUFFERED="")) == []
-    changed = dict(base, PYTHONHASHSEED="1", OMP_NUM_THREADS="2", PYTHONPATH="/x")
+def steady_env(monkeypatch) -> None:
+    """Drop PYTEST_CURRENT_TEST, which pytest changes per phase (a server refuses on it)."""
+    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
+
+
+def test_startup_env_differences_allow_only_what_is_read_at_use():
+    base = {"PYTHONHASHSEED": "0", "PYTHONUNBUFFERED": "1", "LANG": "C.UTF-8"}
+    allowed = dict(
+        base, PYTHONUNBUFFERED="", OSA_DATA_DIR="/d", JPY_SESSION_NAME="x", SOURCE_DATE_EPOCH="1"
+    )
+    assert startup_env_differences(base, allowed) == []
+    changed = dict(
+        base, PYTHONHASHSEED="1", OMP_NUM_THREADS="2", PANDERA_VALIDATION_ENABLED="False"
+    )
+    del changed["LANG"]
     assert startup_env_differences(base, changed) == [
+        "LANG",
         "OMP_NUM_THREADS",
+        "PANDERA_VALIDATION_ENABLED",
         "PYTHONHASHSEED",
-        "PYTHONPATH",
     ]
 
 
-def test_a_warm_kernel_is_forked_by_the_server_and_gives_the_same_brief(server, tmp_path):
+def test_a_warm_kernel_is_forked_by_the_server_and_gives_the_same_brief(
+    server, monkeypatch, tmp_path
+):
+    steady_env(monkeypatch)
     warm, warm_record = build(params_for("FJI"), tmp_path / "warm", kernel_server=server.address)
     fresh, fresh_record = build(params_for("FJI"), tmp_path / "fresh")
     assert (warm.status, fresh.status) == ("ok", "ok")
@@ -70,13 +95,14 @@ def test_a_warm_kernel_is_forked_by_the_server_and_gives_the_same_brief(server, 
     assert warm_summary["kernel_cwd"] == str(PROJECT_ROOT)
 
 
-def test_no_server_or_a_refusing_one_gives_a_fresh_kernel(tmp_path):
+def test_no_server_or_a_refusing_one_gives_a_fresh_kernel(monkeypatch, tmp_path):
+    steady_env(monkeypatch)
     result, record = build(
         params_for("PHL"), tmp_path / "none", kernel_server=str(tmp_path / "no-such-socket")
     )
     assert result.status == "ok"
     assert record["kernel"].startswith("fresh (FileNotFoundError")
-    other = dict(runner._child_env(params_for("PHL")), PYTHONHASHSEED="7")
+    other = dict(server_env(), PYTHONHASHSEED="7")
     with KernelServer(other, PROJECT_ROOT) as refusing:
         result, record = build(params_for("PHL"), tmp_path / "ref", kernel_server=refusing.address)
     assert result.status == "ok"
@@ -85,7 +111,8 @@ def test_no_server_or_a_refusing_one_gives_a_fresh_kernel(tmp_path):
     )
 
 
-def test_a_warm_kernel_ends_with_its_run_on_timeout(server, tmp_path):
+def test_a_warm_kernel_ends_with_its_run_on_timeout(server, monkeypatch, tmp_path):
+    steady_env(monkeypatch)
     pid_file = tmp_path / "kernel.pid"
     result = runner.run_brief(
         params_for("MYS"),
@@ -124,10 +151,60 @@ def test_run_all_forks_warm_kernels_unless_told_not_to(tmp_path):
 
 
 def test_closing_the_server_stops_it_and_removes_its_socket():
-    server = KernelServer(runner._child_env(params_for("PHL")), PROJECT_ROOT)
+    server = KernelServer(server_env(), PROJECT_ROOT)
     folder = Path(server.address).parent
     assert folder.is_dir()
     server.close()
     assert server._proc.returncode is not None
     assert not folder.exists()
     server.close()  # twice is harmless
+
+
+def test_pyplot_figures_display_in_warm_kernels_as_in_fresh_ones(server, monkeypatch, tmp_path):
+    steady_env(monkeypatch)
+    for kind, address in (("warm", server.address), ("fresh", None)):
+        reports = tmp_path / kind
+        result, record = build(
+            params_for("TON"), reports, kernel_server=address, extra_parameters={"plot": True}
+        )
+        assert (result.status, record["kernel"]) == ("ok", kind)
+        nb = nbformat.read(reports / "TON" / "brief.ipynb", as_version=4)
+        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+        assert any("image/png" in o.get("data", {}) for o in outputs), kind
+
+
+def test_a_kernel_that_cannot_be_set_up_is_never_started(server, monkeypatch, tmp_path):
+    steady_env(monkeypatch)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", str(tmp_path / "k.json")]
+    with pytest.raises(RuntimeError, match="the kernel server gave no kernel"):
+        request_kernel(server.address, argv, server_env(), str(tmp_path / "no-such-folder"))
+    with pytest.raises(RuntimeError, match="not an ipykernel command"):
+        request_kernel(server.address, [sys.executable, "-c", "1"], server_env(), str(tmp_path))
+
+
+def test_the_server_exits_when_the_process_that_started_it_dies(tmp_path):
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from osa_analysis.warmkernel import KernelServer\n"
+        "server = KernelServer({**__import__('os').environ}, Path.cwd())\n"
+        "print(server.pid, server.address, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    starter = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True
+    )
+    pid, address = starter.stdout.readline().split()
+    for _ in range(100):  # wait for the server to listen
+        if Path(address).exists():
+            break
+        time.sleep(0.1)
+    starter.kill()  # no clean-up runs
+    starter.wait()
+    for _ in range(100):
+        if not Path(f"/proc/{pid}").exists() and not Path(address).parent.exists():
+            break
+        time.sleep(0.1)
+    stat = Path(f"/proc/{pid}/stat")
+    assert not stat.exists() or stat.read_text().rsplit(") ", 1)[1][0] == "Z"  # exited
+    assert not Path(address).parent.exists()
