@@ -10,6 +10,7 @@ is either off (``render=False``) or replaced by a stub module, so these tests do
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import datetime as dt
 import json
 import os
@@ -494,16 +495,28 @@ def test_missing_summary_is_an_incomplete_brief(tmp_path):
     assert not (tmp_path / "reports" / "BGD").exists()
 
 
-def test_whole_run_timeout_kills_the_run_and_its_kernel(tmp_path):
+@pytest.mark.parametrize("kernel", ["fresh", "warm"])
+def test_whole_run_timeout_kills_the_run_and_its_kernel(tmp_path, monkeypatch, kernel):
+    from osa_analysis.warmkernel import KernelServer
+
+    if kernel == "warm" and not runner.warm_kernels_supported():
+        pytest.skip("warm kernels need Linux")
+    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)  # changes per phase
     pid_file = tmp_path / "kernel.pid"
-    result = runner.run_brief(
-        params_for("MYS"),
-        notebook=FIXTURE_NB,
-        reports_dir=tmp_path / "reports",
-        render=False,
-        run_timeout_s=10,
-        extra_parameters={"sleep_s": 600.0, "pid_file": str(pid_file)},
-    )
+    with contextlib.ExitStack() as stack:
+        address = None
+        if kernel == "warm":  # the kernel is not the papermill child's own child
+            env = runner._child_env(params_for("MYS"))
+            address = stack.enter_context(KernelServer(env, PROJECT_ROOT)).address
+        result = runner.run_brief(
+            params_for("MYS"),
+            notebook=FIXTURE_NB,
+            reports_dir=tmp_path / "reports",
+            render=False,
+            run_timeout_s=10,
+            extra_parameters={"sleep_s": 600.0, "pid_file": str(pid_file)},
+            kernel_server=address,
+        )
     assert result.status == "failed"
     assert result.error["ename"] == "RunTimeoutError"
     assert result.error["evalue"] == "the notebook did not finish within the 10 s run limit"
@@ -511,7 +524,7 @@ def test_whole_run_timeout_kills_the_run_and_its_kernel(tmp_path):
     assert (result.path / "brief.ipynb").is_file()  # the autosaved, partly executed notebook
     assert "killed after the 10 s run limit" in (result.path / "log.txt").read_text()
     kernel_pid = int(pid_file.read_text())
-    for _ in range(100):  # the orphaned kernel notices its parent is gone (polls each second)
+    for _ in range(100):  # the kernel notices the papermill child is gone (within a second)
         if not Path(f"/proc/{kernel_pid}").exists():
             break
         time.sleep(0.2)

@@ -111,27 +111,6 @@ def test_no_server_or_a_refusing_one_gives_a_fresh_kernel(monkeypatch, tmp_path)
     )
 
 
-def test_a_warm_kernel_ends_with_its_run_on_timeout(server, monkeypatch, tmp_path):
-    steady_env(monkeypatch)
-    pid_file = tmp_path / "kernel.pid"
-    result = runner.run_brief(
-        params_for("MYS"),
-        notebook=FIXTURE_NB,
-        reports_dir=tmp_path / "reports",
-        render=False,
-        run_timeout_s=10,
-        extra_parameters={"sleep_s": 600.0, "pid_file": str(pid_file)},
-        kernel_server=server.address,
-    )
-    assert result.error["ename"] == "RunTimeoutError"
-    kernel_pid = int(pid_file.read_text())
-    for _ in range(50):  # the kernel watches the papermill process (each second)
-        if not Path(f"/proc/{kernel_pid}").exists():
-            break
-        time.sleep(0.2)
-    assert not Path(f"/proc/{kernel_pid}").exists()
-
-
 def test_run_all_forks_warm_kernels_unless_told_not_to(tmp_path):
     for warm, expected in ((True, "warm"), (False, "fresh")):
         reports = tmp_path / expected
