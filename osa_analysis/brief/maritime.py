@@ -203,13 +203,6 @@ def _all_incident_events() -> pd.DataFrame:
 
 
 @cache
-def _scsdi_years() -> pd.Series:
-    from osa_analysis.loaders.scsdi import scsdi_event_years
-
-    return scsdi_event_years()
-
-
-@cache
 def _milex() -> tuple[pd.DataFrame, pd.DataFrame]:
     from osa_analysis.loaders.indicators import load_wb_milex_share, load_wb_milex_usd
 
@@ -1571,10 +1564,9 @@ def grayzone_events(ctx: BriefContext) -> pd.DataFrame:
     gz = events[events["category"].eq("gray_zone_coercion").fillna(False).to_numpy()]
     actors = gz["actors_iso3"].astype("string").fillna("")
     mine = gz[actors.str.split(";").map(lambda a: ctx.country_iso3 in a).to_numpy()].copy()
-    years = _scsdi_years()
-    keys = pd.MultiIndex.from_arrays([mine["source"].astype(str), mine["source_id"].astype(str)])
-    fallback = pd.Series(years.reindex(keys).to_numpy(), index=mine.index, dtype="Int64")
-    mine["year"] = mine["date"].dt.year.astype("Int64").fillna(fallback)
+    from osa_analysis.loaders.scsdi import event_years
+
+    mine["year"] = event_years(mine)
     as_of = pd.Timestamp(ctx.as_of)
     keep = mine["date"].le(as_of).fillna(False) | (
         mine["date"].isna() & mine["year"].le(as_of.year).fillna(False)

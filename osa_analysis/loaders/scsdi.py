@@ -27,6 +27,7 @@ was not available to confirm the unit; this is inferred from the values.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -675,11 +676,13 @@ def load_scsdi_published(path: Path | None = None) -> pd.DataFrame:
     return _validate(df, PUBLISHED_SCHEMA, path, failures)
 
 
+@cache
 def scsdi_event_years() -> pd.Series:
     """Year of every SCSDI event, indexed by ``(source, source_id)`` (dates may be partial).
 
     Both SCSDI tables record a year even where the day or month is unknown, so this is the
-    reliable way to count events by year. Served from the loaders' disk cache.
+    reliable way to count events by year. Built once per process from the loaders' disk
+    cache; treat the result as read-only.
     """
     parts = []
     for frame in (load_scsdi_geocoded(), load_scsdi_published()):
@@ -693,3 +696,30 @@ def scsdi_event_years() -> pd.Series:
         )
     years = pd.concat(parts)
     return years[~years.index.duplicated()]
+
+
+def event_years(events: pd.DataFrame) -> pd.Series:
+    """Return each harmonised event's year: its date's year, else the year SCSDI records.
+
+    SCSDI events with a partial date (day or month unknown) have no ``date`` in the
+    harmonised table but keep their year here (:func:`scsdi_event_years`); other events
+    without a date stay NA.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Rows of :func:`osa_analysis.incidents.load_incidents` (``source``, ``source_id``,
+        ``date``).
+
+    Returns
+    -------
+    pandas.Series
+        ``Int64`` years on ``events.index``.
+    """
+    keys = pd.MultiIndex.from_arrays(
+        [events["source"].astype(str), events["source_id"].astype(str)]
+    )
+    fallback = pd.Series(
+        scsdi_event_years().reindex(keys).to_numpy(), index=events.index, dtype="Int64"
+    )
+    return events["date"].dt.year.astype("Int64").fillna(fallback)

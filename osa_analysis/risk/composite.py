@@ -401,13 +401,6 @@ def _events() -> pd.DataFrame:
 
 
 @cache
-def _scsdi_years() -> pd.Series:
-    from osa_analysis.loaders.scsdi import scsdi_event_years
-
-    return scsdi_event_years()
-
-
-@cache
 def _eez_area() -> pd.Series:
     from osa_analysis.eez import load_eez
 
@@ -524,6 +517,18 @@ def build_indicator_panel(method: dict) -> pd.DataFrame:
             return _members(universe, first, last)
         raise MethodError(f"unknown zero_fill {kind!r}")
 
+    def count_panel(spec: dict, counts: pd.DataFrame, per_year: bool = True) -> pd.DataFrame:
+        """Window the yearly ``counts`` over the indicator's coverage, zero-filled."""
+        first, last, _ = _indicator_coverage(spec)
+        return window_panel(
+            counts,
+            members_for(spec, first, last),
+            first,
+            last,
+            spec["window_years"],
+            per_year=spec.get("per_year", per_year),
+        )
+
     ind = method["indicators"]
     events = _events()
 
@@ -547,15 +552,7 @@ def build_indicator_panel(method: dict) -> pd.DataFrame:
         if iid not in ind:
             continue
         spec = ind[iid]
-        first, last, _ = _indicator_coverage(spec)
-        panel = window_panel(
-            pa_counts,
-            members_for(spec, first, last),
-            first,
-            last,
-            spec["window_years"],
-            per_year=spec.get("per_year", True),
-        )
+        panel = count_panel(spec, pa_counts)
         den = panel["country_iso3"].map(denominator)
         panel["value"] = panel["value"] / den.where(den > 0) * float(spec["scale_factor"])
         add(iid, panel)
@@ -564,9 +561,9 @@ def build_indicator_panel(method: dict) -> pd.DataFrame:
     if "grayzone" in ind:
         spec = ind["grayzone"]
         gz = events[events["category"].eq("gray_zone_coercion").fillna(False).to_numpy()]
-        keys = pd.MultiIndex.from_arrays([gz["source"].astype(str), gz["source_id"].astype(str)])
-        fallback = pd.Series(_scsdi_years().reindex(keys).to_numpy(), index=gz.index)
-        year = gz["date"].dt.year.astype("Int64").fillna(fallback.astype("Int64"))
+        from osa_analysis.loaders.scsdi import event_years
+
+        year = event_years(gz)
         actors = gz["actors_iso3"].astype("string").fillna("").str.split(";")
         long = pd.DataFrame({"actors": actors, "year": year}).explode("actors")
         long = long[long["actors"].ne("") & long["year"].notna()]
@@ -578,18 +575,7 @@ def build_indicator_panel(method: dict) -> pd.DataFrame:
             .rename(columns={"actors": "country_iso3"})
         )
         gz_counts["year"] = gz_counts["year"].astype(int)
-        first, last, _ = _indicator_coverage(spec)
-        add(
-            "grayzone",
-            window_panel(
-                gz_counts,
-                members_for(spec, first, last),
-                first,
-                last,
-                spec["window_years"],
-                per_year=spec.get("per_year", True),
-            ),
-        )
+        add("grayzone", count_panel(spec, gz_counts))
 
     # UCDP conflicts with the state as primary party or location
     if "conflict_years" in ind:
@@ -604,18 +590,7 @@ def build_indicator_panel(method: dict) -> pd.DataFrame:
             .rename("count")
             .reset_index()
         )
-        first, last, _ = _indicator_coverage(spec)
-        add(
-            "conflict_years",
-            window_panel(
-                cy_counts,
-                members_for(spec, first, last),
-                first,
-                last,
-                spec["window_years"],
-                per_year=spec.get("per_year", True),
-            ),
-        )
+        add("conflict_years", count_panel(spec, cy_counts))
 
     # organized-violence deaths per capita
     if "violence_deaths" in ind:
@@ -651,20 +626,8 @@ def build_indicator_panel(method: dict) -> pd.DataFrame:
             .rename("count")
             .reset_index()
         )
-        first, last, _ = _indicator_coverage(spec)
-        members = members_for(spec, first, last)
         # UCDP's state list starts in 1989: later years only
-        add(
-            "coups",
-            window_panel(
-                coup_counts,
-                members,
-                first,
-                last,
-                spec["window_years"],
-                per_year=spec.get("per_year", False),
-            ),
-        )
+        add("coups", count_panel(spec, coup_counts, per_year=False))
 
     # level indicators
     wgi = load_wgi()

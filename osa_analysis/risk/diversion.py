@@ -876,24 +876,10 @@ def _grayzone_actor_events(events: pd.DataFrame) -> pd.DataFrame:
     The same events and years as the gray-zone section
     (:func:`osa_analysis.brief.maritime.grayzone_events`).
     """
-    from osa_analysis.loaders.scsdi import load_scsdi_geocoded, load_scsdi_published
+    from osa_analysis.loaders.scsdi import event_years
 
     gz = events[events["category"].eq("gray_zone_coercion").fillna(False).to_numpy()].copy()
-    parts = []
-    for frame in (load_scsdi_geocoded(), load_scsdi_published()):
-        parts.append(
-            pd.Series(
-                frame["year"].astype("Int64").to_numpy(),
-                index=pd.MultiIndex.from_arrays(
-                    [frame["source"].astype(str), frame["source_id"].astype(str)]
-                ),
-            )
-        )
-    years = pd.concat(parts)
-    years = years[~years.index.duplicated()]
-    keys = pd.MultiIndex.from_arrays([gz["source"].astype(str), gz["source_id"].astype(str)])
-    fallback = pd.Series(years.reindex(keys).to_numpy(), index=gz.index, dtype="Int64")
-    gz["year"] = gz["date"].dt.year.astype("Int64").fillna(fallback)
+    gz["year"] = event_years(gz)
     gz["country_iso3"] = gz["actors_iso3"].astype("string").fillna("").str.split(";")
     long = gz[["incident_id", "country_iso3", "year", "date"]].explode("country_iso3")
     long = long[long["country_iso3"].astype(str).str.len() == 3]
