@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from osa_analysis import __version__
-from osa_analysis.render import STYLE_FILE, TEMPLATES_DIR, atomic_write_text, vintage_rows
+from osa_analysis.files import atomic_write_text, read_json_object
+from osa_analysis.render import STYLE_FILE, TEMPLATES_DIR, vintage_rows
 
 log = logging.getLogger(__name__)
 
@@ -103,20 +104,6 @@ def _human(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "unknown time"
 
 
-def _read_json(path: Path) -> dict[str, Any] | None:
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        log.warning("catalog: ignoring unreadable %s: %s", path, exc)
-        return None
-    if not isinstance(data, dict):
-        log.warning("catalog: ignoring %s: not a JSON object", path)
-        return None
-    return data
-
-
 def _link(reports_dir: Path, path: Path) -> str:
     """Return the URL of ``path`` relative to ``reports_dir`` (percent-encoded, POSIX)."""
     relative = path.relative_to(reports_dir).as_posix()
@@ -172,7 +159,7 @@ def _country_name(iso3: str, provenance: Mapping[str, Any]) -> str:
 
 
 def _failure(reports_dir: Path, folder: Path) -> dict[str, Any]:
-    run = _read_json(folder / "run.json") or {}
+    run = read_json_object(folder / "run.json") or {}
     stamp = _STAMP.match(folder.name)
     when = _run_time(run) or (parse_utc(stamp.group(1)) if stamp else None)
     error = run.get("error") if isinstance(run.get("error"), Mapping) else {}
@@ -195,7 +182,7 @@ def _history(reports_dir: Path, country_dir: Path) -> list[dict[str, Any]]:
         return []
     items = []
     for folder in sorted(p for p in history_dir.iterdir() if p.is_dir()):
-        run = _read_json(folder / "run.json")
+        run = read_json_object(folder / "run.json")
         links = _links(reports_dir, folder, run, _BRIEF_FILES)
         if not links["html"]:
             continue
@@ -216,8 +203,8 @@ def _history(reports_dir: Path, country_dir: Path) -> list[dict[str, Any]]:
 
 def _country(reports_dir: Path, iso3: str) -> dict[str, Any] | None:
     country_dir = reports_dir / iso3
-    run = _read_json(country_dir / "run.json")
-    summary = _read_json(country_dir / "summary.json")
+    run = read_json_object(country_dir / "run.json")
+    summary = read_json_object(country_dir / "summary.json")
     published = (run is not None and run.get("status") == "ok") or (
         run is None and (country_dir / "brief.html").is_file()
     )

@@ -71,10 +71,10 @@ def recipient_code_lists() -> dict[str, tuple[str, ...]]:
     """
     import hashlib
     import json
-    import tempfile
 
     from osa_analysis.config import CURATED_DIR, derived_cache_dir
     from osa_analysis.digests import code_digest
+    from osa_analysis.files import write_json
 
     digest = hashlib.sha256(code_digest().encode())
     for name in ("osa_projects.csv", "countries.yaml"):
@@ -90,16 +90,8 @@ def recipient_code_lists() -> dict[str, tuple[str, ...]]:
     from osa_analysis.recipients import recipients
 
     lists = {"all": tuple(recipients()), "peers": tuple(recipients(fiscal_year=PEER_FISCAL_YEAR))}
-    text = json.dumps({name: list(codes) for name, codes in lists.items()})
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        write_json(path, {name: list(codes) for name, codes in lists.items()})
     except OSError:  # a read-only cache: validate from the tables next time too
         pass
     return lists

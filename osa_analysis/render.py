@@ -49,7 +49,6 @@ import json
 import logging
 import os
 import re
-import secrets
 import select
 import shutil
 import subprocess
@@ -63,6 +62,7 @@ from typing import Any
 import nbformat
 
 from osa_analysis import __version__
+from osa_analysis.files import atomic_write_text, read_json_object, temporary_sibling
 
 log = logging.getLogger(__name__)
 
@@ -646,14 +646,7 @@ def _read_summary(
     if isinstance(summary, Mapping):
         return summary
     path = Path(summary) if summary is not None else executed_ipynb.parent / "summary.json"
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        log.warning("ignoring unreadable %s: %s", path, exc)
-        return None
-    return data if isinstance(data, Mapping) else None
+    return read_json_object(path)
 
 
 def _provenance(
@@ -776,32 +769,6 @@ def _kicker(*, debug: bool) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def _temporary_sibling(path: Path) -> Path:
-    """Return an unused temporary name in ``path``'s folder (same file system)."""
-    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8, Unix newlines) to ``path`` through a temporary file and rename.
-
-    Parameters
-    ----------
-    path : Path
-        Destination; its folder is created when missing.
-    text : str
-        Content.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temporary_sibling(path)
-    try:
-        with tmp.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 # --------------------------------------------------------------------------------------
 # Chromium: PDF and page check
 # --------------------------------------------------------------------------------------
@@ -882,7 +849,7 @@ def render_pdf(
     if not html.is_file():
         raise RenderError(f"no HTML page to print: {html}")
     out_pdf.parent.mkdir(parents=True, exist_ok=True)
-    tmp_pdf = _temporary_sibling(out_pdf)
+    tmp_pdf = temporary_sibling(out_pdf)
     try:
         with tempfile.TemporaryDirectory(prefix="osa-chromium-") as profile:
             cmd = [

@@ -73,6 +73,7 @@ from typing import Any
 
 from osa_analysis import __version__
 from osa_analysis.config import CURATED_DIR, PACKAGE_DIR, PROJECT_ROOT, SOURCES_FILE
+from osa_analysis.files import read_json_object, write_json
 from osa_analysis.params import BriefParams
 
 log = logging.getLogger(__name__)
@@ -296,26 +297,9 @@ def git_commit() -> str | None:
     return commit if proc.returncode == 0 and re.fullmatch(r"[0-9a-f]{40}", commit) else None
 
 
-def _write_json(path: Path, data: Any) -> None:
-    """Write JSON atomically (temporary file in the same folder, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, sort_keys=True, default=str)
-            fh.write("\n")
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
 def read_run_record(country_dir: Path) -> dict | None:
     """Return the ``run.json`` of a published brief folder, or ``None`` if absent/unreadable."""
-    try:
-        record = json.loads((Path(country_dir) / RUN_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return record if isinstance(record, dict) else None
+    return read_json_object(Path(country_dir) / RUN_FILE)
 
 
 def _up_to_date(country_dir: Path, key: str, *, render: bool) -> dict | None:
@@ -571,7 +555,7 @@ def _child_main(argv: Sequence[str]) -> int:
         print(result["error"]["traceback_tail"], file=sys.stderr)
     warm = sys.modules.get("osa_analysis.warmkernel")
     result["kernel"] = getattr(warm, "LAST_LAUNCH", None) or "fresh"
-    _write_json(Path(request["result"]), result)
+    write_json(Path(request["result"]), result)
     return 0 if result["ok"] else 1
 
 
@@ -625,7 +609,7 @@ def _kill_group(proc: subprocess.Popen) -> None:
 def _execute(request: dict, work: Path, env: dict[str, str], run_timeout_s: float) -> dict:
     """Run the child process for ``request``; return its result (or a timeout error)."""
     request_path = work / "request.json"
-    _write_json(request_path, request)
+    write_json(request_path, request)
     with open(work / LOG_FILE, "ab") as log_fh:
         proc = subprocess.Popen(
             [sys.executable, "-m", "osa_analysis.runner", str(request_path)],
@@ -991,7 +975,7 @@ def run_brief(
     try:
         if error is None:
             record["files"] = files
-            _write_json(staging / RUN_FILE, record)
+            write_json(staging / RUN_FILE, record)
             history_name = f"{params.as_of.isoformat()}--{key[:12]}"
             _publish(staging, country_dir, history_name, files)
             return RunResult(
@@ -1061,7 +1045,7 @@ def _keep_failure(
     shutil.copy2(work / LOG_FILE, keep / LOG_FILE)
     files["log"] = LOG_FILE
     record["files"] = files
-    _write_json(keep / RUN_FILE, record)
+    write_json(keep / RUN_FILE, record)
     _make_readable(keep)
     failed.parent.mkdir(parents=True, exist_ok=True)
     os.replace(keep, failed)
