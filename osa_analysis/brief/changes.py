@@ -140,10 +140,26 @@ def what_changed(current: dict[str, Any], previous: dict[str, Any] | None) -> di
 
 
 def read_previous_summary(path: str | Path | None) -> dict | None:
-    """Read the previous brief's ``summary.json``; None when there is none."""
+    """Read the previous brief's ``summary.json``; None when there is none.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, when it is not a JSON object (the brief then fails and the published
+        one stays as it is; restore the file from the brief's ``history/``).
+    """
     if not path or not Path(path).is_file():
         return None
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise ValueError(
+            f"{path}: the last published summary.json is not valid JSON ({exc}); restore it "
+            "from the brief's history/ folder"
+        ) from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: the last published summary.json is not a JSON object")
+    return data
 
 
 def changes_section(changes: dict[str, Any]) -> Section:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import json
 
-from osa_analysis.brief.changes import changes_section, moved_beyond_uncertainty, what_changed
+import pytest
+
+from osa_analysis.brief.changes import (
+    changes_section,
+    moved_beyond_uncertainty,
+    read_previous_summary,
+    what_changed,
+)
 from osa_analysis.brief.judgements import collect_judgements, write_judgements
 from osa_analysis.brief.tiles import band_rating, compute_tiles
 
@@ -171,3 +178,17 @@ def test_judgements_carry_claim_horizon_likelihood_confidence_evidence(tmp_path)
     path = write_judgements(j, tmp_path)
     assert json.loads(path.read_text())["country_iso3"] == "PHL"
     assert path.read_bytes() == write_judgements(j, tmp_path).read_bytes()
+
+
+def test_previous_summary_is_read_or_refused_naming_the_file(tmp_path):
+    assert read_previous_summary(None) is None
+    assert read_previous_summary(tmp_path / "absent.json") is None
+    good = tmp_path / "summary.json"
+    good.write_text('{"provenance": {"as_of": "2026-08-09"}}')
+    assert read_previous_summary(good) == {"provenance": {"as_of": "2026-08-09"}}
+    good.write_text("{truncated")
+    with pytest.raises(ValueError, match=r"summary\.json: the last published summary\.json is"):
+        read_previous_summary(good)
+    good.write_text("[]")
+    with pytest.raises(ValueError, match="not a JSON object"):
+        read_previous_summary(good)
