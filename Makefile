@@ -1,6 +1,6 @@
 # Set-up and everyday commands. Each target creates the virtual environment it needs.
 #   make briefs   fetch every source (sha256-checked) and build every country brief into reports/
-#   make test     ruff + the full test suite
+#   make test     ruff, the import-layer contract (import-linter) and the full test suite
 #   make lab      JupyterLab on the notebooks
 # Offline: OSA_DATA_MIRROR=/path/to/mirror make briefs
 
@@ -22,6 +22,7 @@ briefs: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lab: $(BIN)/.installed

@@ -30,9 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from osa_analysis.config import PROJECT_ROOT
-from osa_analysis.params import default_as_of, default_peers
-from osa_analysis.runner import KERNEL_NAME, NOTEBOOK
+from osa_analysis.build.params import default_as_of, default_peers
+from osa_analysis.build.runner import KERNEL_NAME, NOTEBOOK
+from osa_analysis.core.config import PROJECT_ROOT
 
 TARGET_RATIO = 0.4
 TARGET_NOCHANGE_S = 2.0
@@ -44,7 +44,11 @@ def tool(name: str) -> list[str]:
     path = BIN / name
     if path.exists():
         return [str(path)]
-    module = {"osa-briefs": "osa_analysis.cli", "jupyter": "jupyter", "papermill": "papermill"}
+    module = {
+        "osa-briefs": "osa_analysis.build.cli",
+        "jupyter": "jupyter",
+        "papermill": "papermill",
+    }
     return [sys.executable, "-m", module[name]]
 
 

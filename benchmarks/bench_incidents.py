@@ -13,9 +13,10 @@ import statistics
 import sys
 import time
 
-from osa_analysis import config, incidents
-from osa_analysis.eez import load_approximate_eez
-from osa_analysis.fetch import fetch
+from osa_analysis.core import config
+from osa_analysis.harmonise import incidents
+from osa_analysis.harmonise.eez import load_approximate_eez
+from osa_analysis.sources.fetch import fetch
 
 REPEATS = 3
 

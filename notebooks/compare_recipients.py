@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -24,11 +26,11 @@ country_iso3 = "PHL"  # the country whose peers are charted
 peers = ["BGD", "FJI", "MYS", "PHL"]
 
 # %%
+from osa_analysis.analyse.explore import recipient_overview
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.display import show
 from osa_analysis.brief.peers import peers_section
-from osa_analysis.explore import recipient_overview
-from osa_analysis.recipients import load_osa_projects, osa_totals
+from osa_analysis.sources.recipients import load_osa_projects, osa_totals
 
 recipient_overview(as_of, years=years)
 

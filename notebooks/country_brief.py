@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -26,7 +28,7 @@ previous_summary = None  # summary.json of the last published brief (set by the 
 from osa_analysis.brief.assemble import build_brief, write_brief_outputs
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.display import show
-from osa_analysis.params import BriefParams
+from osa_analysis.build.params import BriefParams
 
 params = BriefParams.from_mapping(
     {

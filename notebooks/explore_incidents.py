@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -22,13 +24,13 @@ since = "2015-01-01"  # start of the period explored
 coastal_state = "PHL"  # ISO3 of a coastal state to look at closely
 
 # %%
-from osa_analysis.explore import (
+from osa_analysis.analyse.explore import (
     incidents_by_source,
     incidents_by_year,
     source_agreement,
     top_coastal_states,
 )
-from osa_analysis.incidents import incident_quality_report, load_incidents
+from osa_analysis.harmonise.incidents import incident_quality_report, load_incidents
 
 events = load_incidents()
 events.shape

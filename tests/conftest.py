@@ -1,7 +1,7 @@
 """Shared test fixtures.
 
 Unit tests read tiny hand-written fixtures under ``tests/fixtures/``. Integration tests
-(marker ``mirror``) read the real files through :func:`osa_analysis.fetch.fetch`; they skip
+(marker ``mirror``) read the real files through :func:`osa_analysis.sources.fetch.fetch`; they skip
 only when no mirror is configured and nothing is cached, and they **fail** when
 ``OSA_DATA_MIRROR`` is set but a file is missing or wrong.
 """
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from osa_analysis import config
-from osa_analysis.fetch import cached_path, fetch
+from osa_analysis.core import config
+from osa_analysis.sources.fetch import cached_path, fetch
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -42,7 +42,7 @@ def pytest_sessionstart(session):
     """With ``OSA_REQUIRE_CHROMIUM`` set (CI), a missing Chromium fails instead of skipping."""
     import os
 
-    from osa_analysis.render import find_chromium
+    from osa_analysis.build.render import find_chromium
 
     if os.environ.get("OSA_REQUIRE_CHROMIUM") and find_chromium() is None:
         raise pytest.UsageError("OSA_REQUIRE_CHROMIUM is set but no Chromium was found")

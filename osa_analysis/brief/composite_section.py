@@ -5,7 +5,7 @@ interval among the brief's peers and among every country with data, the three di
 the reliability (missing and stale indicators, with reasons), the trend against the same
 method one year earlier, and what drives the uncertainty (first-order sensitivity).
 
-Method and calibration: ``data/risk/composite.yaml`` via :mod:`osa_analysis.risk.composite`.
+Method and calibration: ``data/risk/composite.yaml`` via :mod:`osa_analysis.analyse.composite`.
 """
 
 from __future__ import annotations
@@ -14,11 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from osa_analysis.brief.context import BriefContext
-from osa_analysis.brief.section import Section, esc, fmt_num
-from osa_analysis.brief.style import ACCENT, COUNTRY_COLORS, NEUTRAL, figure
-from osa_analysis.countries import country_name
-from osa_analysis.risk.composite import (
+from osa_analysis.analyse.composite import (
     composite_scores,
     dimension_names,
     load_method,
@@ -26,6 +22,10 @@ from osa_analysis.risk.composite import (
     primary_indicators,
     trend_direction,
 )
+from osa_analysis.brief.context import BriefContext
+from osa_analysis.brief.section import Section, esc, fmt_num
+from osa_analysis.brief.style import ACCENT, COUNTRY_COLORS, NEUTRAL, figure
+from osa_analysis.core.countries import country_name
 
 KEY = "composite"
 TITLE = "8. Structural risk composite"

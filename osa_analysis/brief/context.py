@@ -7,7 +7,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from osa_analysis.recipients import load_osa_projects, load_recipient_countries
+from osa_analysis.sources.recipients import load_osa_projects, load_recipient_countries
 
 
 @dataclass
@@ -43,7 +43,7 @@ class BriefContext:
 
     @classmethod
     def from_params(cls, params) -> BriefContext:
-        """Build from a validated :class:`osa_analysis.params.BriefParams`."""
+        """Build from a validated :class:`osa_analysis.build.params.BriefParams`."""
         return cls(
             country_iso3=params.country_iso3,
             as_of=pd.Timestamp(params.as_of),
@@ -80,7 +80,7 @@ class BriefContext:
     @cached_property
     def incidents(self) -> pd.DataFrame:
         """All harmonised incident events up to ``as_of`` (every coastal state)."""
-        from osa_analysis.incidents import INCIDENT_SOURCE_IDS, load_incidents
+        from osa_analysis.harmonise.incidents import INCIDENT_SOURCE_IDS, load_incidents
 
         self.use(*INCIDENT_SOURCE_IDS, "ne_countries_50m", "ne_land_50m")
         return load_incidents(end=self.as_of.strftime("%Y-%m-%d"))
@@ -88,7 +88,7 @@ class BriefContext:
     @cached_property
     def eez(self):
         """Approximate (or user-supplied Marine Regions) EEZ polygons."""
-        from osa_analysis.eez import load_eez
+        from osa_analysis.harmonise.eez import load_eez
 
         self.use("ne_countries_50m", "ne_land_50m")
         return load_eez()

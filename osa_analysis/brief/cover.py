@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
-from osa_analysis import __version__
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section, esc, fmt_num
-from osa_analysis.countries import country_name
-from osa_analysis.sources import get_source
+from osa_analysis.core.countries import country_name
+from osa_analysis.core.provenance import __version__, git_commit
+from osa_analysis.sources.registry import get_source
 
 CURATED_SOURCE = {
     "id": "osa_projects",
@@ -21,13 +19,6 @@ CURATED_SOURCE = {
 }
 
 
-@cache
-def _git_commit() -> str | None:
-    from osa_analysis.runner import git_commit  # one implementation for runs and briefs
-
-    return git_commit()
-
-
 def _coverage_end(coverage: str) -> str:
     """End of a registry coverage ``start/end`` ("n/a" stays "n/a")."""
     start, sep, end = coverage.partition("/")
@@ -36,7 +27,7 @@ def _coverage_end(coverage: str) -> str:
 
 def last_observations(ctx: BriefContext) -> dict[str, str]:
     """Last observation date per incident source used, from the data (≤ ``as_of``)."""
-    from osa_analysis.incidents import load_incident_reports
+    from osa_analysis.harmonise.incidents import load_incident_reports
 
     reports = load_incident_reports(end=ctx.as_of.strftime("%Y-%m-%d"))
     last = reports.groupby("source")["date"].max()
@@ -70,7 +61,7 @@ def cover_section(ctx: BriefContext) -> Section:
     """
     name = country_name(ctx.country_iso3)
     vintages = vintage_table(ctx)
-    commit = _git_commit()
+    commit = git_commit()
     provenance = {
         "country_iso3": ctx.country_iso3,
         "country_name": name,

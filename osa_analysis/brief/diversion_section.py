@@ -1,6 +1,6 @@
 """Section 9: OSA misuse and diversion risk, conditioned on the equipment supplied.
 
-Presents :func:`osa_analysis.risk.diversion.assess` (brief-anchors Part B section 8, A4):
+Presents :func:`osa_analysis.analyse.diversion.assess` (brief-anchors Part B section 8, A4):
 a plain-language summary first, then the criterion matrix (EU Common Position criteria 2,
 3, 4, 7; ATT Art. 7(1)(a), 7(1)(b)(i)-(ii), Art. 11; Japan's Three Principles legal test
 and empirical UCDP flag, shown apart), the scenario register S1-S6 with likelihoods from
@@ -17,7 +17,7 @@ from matplotlib.patches import Patch, Rectangle
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.brief.style import NEUTRAL, figure
-from osa_analysis.countries import country_name
+from osa_analysis.core.countries import country_name
 
 KEY = "diversion"
 TITLE = "9. OSA misuse and diversion risk"
@@ -69,7 +69,7 @@ OP_TEXT = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 
 def condition_text(met: dict) -> str:
     """Plain words for a condition that holds, e.g. "WGI rule of law (whole 90% band) < 0"."""
-    from osa_analysis.risk.diversion import INDICATORS
+    from osa_analysis.analyse.diversion import INDICATORS
 
     band = " (whole 90% band)" if met["field"] == "high" and met["op"] in ("<", "<=") else ""
     band = band or (" (whole 90% band)" if met["field"] == "low" else "")
@@ -408,8 +408,8 @@ def diversion_section(ctx: BriefContext) -> Section:
         (``rating``: the highest criterion rating, and the residual-risk summary),
         ``equipment`` and ``key_figures``.
     """
-    from osa_analysis.incidents import GEOGRAPHY_SOURCE_IDS, INCIDENT_SOURCE_IDS
-    from osa_analysis.risk.diversion import SOURCES, assess, load_config, peer_matrix
+    from osa_analysis.analyse.diversion import SOURCES, assess, load_config, peer_matrix
+    from osa_analysis.harmonise.incidents import GEOGRAPHY_SOURCE_IDS, INCIDENT_SOURCE_IDS
 
     cfg = load_config()
     sources = list(dict.fromkeys((*SOURCES, *INCIDENT_SOURCE_IDS, *GEOGRAPHY_SOURCE_IDS)))

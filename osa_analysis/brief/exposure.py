@@ -2,7 +2,7 @@
 
 Cyclone exposure
     Every best-track fix of the common fix table
-    (:func:`osa_analysis.loaders.hazards.tracks_fixes`: IBTrACS with the WMO agency's winds,
+    (:func:`osa_analysis.sources.loaders.hazards.tracks_fixes`: IBTrACS with the WMO agency's winds,
     IBTrACS with the US agencies' winds, JTWC Western North Pacific, IMD North Indian Ocean)
     is measured against the country's land (Natural Earth 1:50m country polygons). Tracks are
     first interpolated to steps of at most :data:`INTERP_STEP_KM`, so a fast storm cannot
@@ -41,8 +41,8 @@ from scipy.stats import chi2
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.brief.style import ACCENT, NEUTRAL, figure
-from osa_analysis.countries import country_name
-from osa_analysis.loaders.hazards import AGENCY_COVERAGE
+from osa_analysis.core.countries import country_name
+from osa_analysis.sources.loaders.hazards import AGENCY_COVERAGE
 
 HAZARD_SOURCE_IDS = (
     "ibtracs_sp",
@@ -56,7 +56,7 @@ HAZARD_SOURCE_IDS = (
 """Registry ids behind the cyclone fix table (its cache key)."""
 
 EARTH_RADIUS_KM = 6371.0088
-"""Mean Earth radius (IUGG), as in :mod:`osa_analysis.eez`."""
+"""Mean Earth radius (IUGG), as in :mod:`osa_analysis.harmonise.eez`."""
 
 DISTANCES_KM = (100, 200, 500)
 """Distances from the country's land at which passing storms are counted."""
@@ -116,7 +116,7 @@ AGENCY_PERIODS: dict[str, dict[str, tuple[str, str]]] = {
 """Periods each agency's registered files cover completely, per IBTrACS basin (inclusive).
 
 From the registry coverage of ``ibtracs_sp``, ``ibtracs_last3years``, ``jtwc_wnp`` and
-``imd_observations`` and :data:`osa_analysis.loaders.hazards.AGENCY_COVERAGE`. Before 2021
+``imd_observations`` and :data:`osa_analysis.sources.loaders.hazards.AGENCY_COVERAGE`. Before 2021
 the SP file holds only the South-Indian legs of SP storms, so SI is covered from 2021 only.
 """
 
@@ -278,7 +278,7 @@ class LandDistance:
 
 @cache
 def _countries():
-    from osa_analysis.loaders.geography import load_ne_countries
+    from osa_analysis.sources.loaders.geography import load_ne_countries
 
     return load_ne_countries()
 
@@ -290,7 +290,7 @@ def country_land(iso3: str) -> shapely.Geometry | None:
     Parameters
     ----------
     iso3 : str
-        ``country_iso3`` of :func:`~osa_analysis.loaders.geography.load_ne_countries`.
+        ``country_iso3`` of :func:`~osa_analysis.sources.loaders.geography.load_ne_countries`.
 
     Returns
     -------
@@ -421,8 +421,8 @@ def _prepared_fixes() -> tuple[pd.DataFrame, dict]:
 
     Returns the frame and counts of what was removed.
     """
-    from osa_analysis.cache import cached_table
-    from osa_analysis.loaders.hazards import tracks_fixes
+    from osa_analysis.sources.cache import cached_table
+    from osa_analysis.sources.loaders.hazards import tracks_fixes
 
     fixes = cached_table("tracks_fixes", HAZARD_SOURCE_IDS, tracks_fixes)
     spur = fixes["track_type"].fillna("").str.startswith("spur").to_numpy()
@@ -568,7 +568,7 @@ def storm_passages(points: pd.DataFrame, distances_km=DISTANCES_KM) -> pd.DataFr
 @cache
 def _passages_cached(iso3: str, as_of: str) -> tuple[pd.DataFrame, dict]:
     """Per-track passages near a country, with the overall closest approach (disk-cached)."""
-    from osa_analysis.cache import cached_object
+    from osa_analysis.sources.cache import cached_object
 
     return cached_object(
         "cyclone_passages",
@@ -1047,7 +1047,7 @@ def _track_map(exp: dict, iso3: str):
     keys = set(chosen["storm_id"])
     tr = fixes[(fixes["agency"] == agency) & fixes["storm_id"].isin(keys)]
     geom = country_land(iso3)
-    from osa_analysis.loaders.geography import lon_extent
+    from osa_analysis.sources.loaders.geography import lon_extent
 
     west, east = lon_extent(geom)
     shift = east > 180  # the country straddles ±180°: draw in 0–360° longitudes
@@ -1316,7 +1316,7 @@ def exposure_section(ctx: BriefContext) -> Section:
         ``coverage_gaps`` and ``key_figures`` (mean gale-force storms per season within
         :data:`HEADLINE_KM` with an exact Poisson interval, and the strongest wind there).
     """
-    from osa_analysis.loaders.hazards import COVERAGE_GAPS
+    from osa_analysis.sources.loaders.hazards import COVERAGE_GAPS
 
     iso3 = ctx.country_iso3
     name = country_name(iso3)
@@ -1616,21 +1616,21 @@ def _latest(
 
 @cache
 def _milex_share():
-    from osa_analysis.loaders.indicators import load_wb_milex_share
+    from osa_analysis.sources.loaders.indicators import load_wb_milex_share
 
     return load_wb_milex_share()
 
 
 @cache
 def _milex_usd():
-    from osa_analysis.loaders.indicators import load_wb_milex_usd
+    from osa_analysis.sources.loaders.indicators import load_wb_milex_usd
 
     return load_wb_milex_usd()
 
 
 @cache
 def _imb_indicators():
-    from osa_analysis.loaders.imb import load_imb_country_indicators
+    from osa_analysis.sources.loaders.imb import load_imb_country_indicators
 
     return load_imb_country_indicators()
 

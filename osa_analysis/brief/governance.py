@@ -27,7 +27,7 @@ from matplotlib.ticker import MaxNLocator
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.brief.style import ACCENT, COUNTRY_COLORS, NEUTRAL, figure
-from osa_analysis.countries import country_name
+from osa_analysis.core.countries import country_name
 
 WGI_Z = 1.645
 """Normal quantile of WGI's 90% band."""
@@ -96,49 +96,49 @@ PRIMARY_ROLES = ("side_a_primary", "side_b_primary")
 
 @cache
 def _wgi() -> pd.DataFrame:
-    from osa_analysis.loaders.indicators import load_wgi, wgi_interval
+    from osa_analysis.sources.loaders.indicators import load_wgi, wgi_interval
 
     return wgi_interval(load_wgi(), z=WGI_Z)
 
 
 @cache
 def _ert() -> pd.DataFrame:
-    from osa_analysis.loaders.governance import load_vdem_ert
+    from osa_analysis.sources.loaders.governance import load_vdem_ert
 
     return load_vdem_ert()
 
 
 @cache
 def _episodes() -> pd.DataFrame:
-    from osa_analysis.loaders.governance import vdem_episodes
+    from osa_analysis.sources.loaders.governance import vdem_episodes
 
     return vdem_episodes(_ert())
 
 
 @cache
 def _coups() -> pd.DataFrame:
-    from osa_analysis.loaders.conflict import coup_events
+    from osa_analysis.sources.loaders.conflict import coup_events
 
     return coup_events()
 
 
 @cache
 def _acd() -> pd.DataFrame:
-    from osa_analysis.loaders.conflict import load_ucdp_acd
+    from osa_analysis.sources.loaders.conflict import load_ucdp_acd
 
     return load_ucdp_acd()
 
 
 @cache
 def _conflict_years() -> pd.DataFrame:
-    from osa_analysis.loaders.conflict import ucdp_conflict_years
+    from osa_analysis.sources.loaders.conflict import ucdp_conflict_years
 
     return ucdp_conflict_years(_acd())
 
 
 @cache
 def _orgvio() -> pd.DataFrame:
-    from osa_analysis.loaders.conflict import load_ucdp_organized_violence
+    from osa_analysis.sources.loaders.conflict import load_ucdp_organized_violence
 
     return load_ucdp_organized_violence()
 
@@ -162,8 +162,8 @@ def wgi_summary(
     Parameters
     ----------
     wgi : pandas.DataFrame
-        :func:`~osa_analysis.loaders.indicators.load_wgi` output with ``estimate_low`` and
-        ``estimate_high`` (:func:`~osa_analysis.loaders.indicators.wgi_interval`).
+        :func:`~osa_analysis.sources.loaders.indicators.load_wgi` output with ``estimate_low`` and
+        ``estimate_high`` (:func:`~osa_analysis.sources.loaders.indicators.wgi_interval`).
     iso3 : str
     year_max : int
         Latest year allowed (the brief's ``as_of`` year).
@@ -267,7 +267,7 @@ def coup_summary(events: pd.DataFrame, iso3: str, as_of: pd.Timestamp) -> dict:
     Parameters
     ----------
     events : pandas.DataFrame
-        :func:`~osa_analysis.loaders.conflict.coup_events` output.
+        :func:`~osa_analysis.sources.loaders.conflict.coup_events` output.
     iso3 : str
     as_of : pandas.Timestamp
         Events after this date are ignored.
@@ -382,7 +382,7 @@ def conflict_counts(conflict_years: pd.DataFrame, iso3: str, years: list[int]) -
     Parameters
     ----------
     conflict_years : pandas.DataFrame
-        :func:`~osa_analysis.loaders.conflict.ucdp_conflict_years` output.
+        :func:`~osa_analysis.sources.loaders.conflict.ucdp_conflict_years` output.
     iso3 : str
     years : list of int
 

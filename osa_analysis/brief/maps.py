@@ -3,7 +3,7 @@
 One map style for every country (:func:`incident_map`):
 
 * Natural Earth 1:50m land (the brief's country shaded darker) and coastline;
-* the country's EEZ (:func:`osa_analysis.eez.load_eez`: Marine Regions v12 when supplied,
+* the country's EEZ (:func:`osa_analysis.harmonise.eez.load_eez`: Marine Regions v12 when supplied,
   otherwise the approximate EEZ) as a tinted area with a dashed outline;
 * incident points coloured by a group (severity, actor pair ...), filled or open;
 * a Gaussian kernel density of the positions (:class:`scipy.stats.gaussian_kde` with a
@@ -11,7 +11,7 @@ One map style for every country (:func:`incident_map`):
   azimuthal-equidistant projection centred on the map, so the bandwidth is stated in km.
 
 Countries whose EEZ crosses the antimeridian (Fiji) are drawn in 0–360° longitudes
-(:func:`osa_analysis.loaders.geography.shift_longitudes`), so the map is one piece.
+(:func:`osa_analysis.sources.loaders.geography.shift_longitudes`), so the map is one piece.
 """
 
 from __future__ import annotations
@@ -95,28 +95,28 @@ class Extent:
 
 @cache
 def _land() -> gpd.GeoDataFrame:
-    from osa_analysis.loaders.geography import load_ne_land
+    from osa_analysis.sources.loaders.geography import load_ne_land
 
     return load_ne_land()
 
 
 @cache
 def _coastline() -> gpd.GeoDataFrame:
-    from osa_analysis.loaders.geography import load_ne_coastline
+    from osa_analysis.sources.loaders.geography import load_ne_coastline
 
     return load_ne_coastline()
 
 
 @cache
 def _countries() -> gpd.GeoDataFrame:
-    from osa_analysis.loaders.geography import load_ne_countries
+    from osa_analysis.sources.loaders.geography import load_ne_countries
 
     return load_ne_countries()
 
 
 @cache
 def _eez() -> gpd.GeoDataFrame:
-    from osa_analysis.eez import load_eez
+    from osa_analysis.harmonise.eez import load_eez
 
     return load_eez()
 
@@ -140,9 +140,9 @@ def country_extent(
     """Return a window around the country's EEZ (or its land if it has none), padded.
 
     Longitudes run past 180° when the EEZ crosses the antimeridian (Fiji: about 171 to
-    184), using :func:`~osa_analysis.loaders.geography.lon_extent`.
+    184), using :func:`~osa_analysis.sources.loaders.geography.lon_extent`.
     """
-    from osa_analysis.loaders.geography import country_bounds, lon_extent
+    from osa_analysis.sources.loaders.geography import country_bounds, lon_extent
 
     rows = country_eez(iso3, eez)
     if len(rows):
@@ -165,7 +165,7 @@ def _window(layer: gpd.GeoDataFrame, extent: Extent, key: str | None = None) -> 
 
     ``key`` names a process-wide base layer whose 0–360° copy is cached.
     """
-    from osa_analysis.loaders.geography import shift_longitudes
+    from osa_analysis.sources.loaders.geography import shift_longitudes
 
     geoms = layer.geometry
     if extent.shifted:

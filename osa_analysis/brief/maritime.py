@@ -27,8 +27,13 @@ from matplotlib.ticker import MaxNLocator
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.brief.style import NEUTRAL, SEVERITY_COLORS, figure
-from osa_analysis.solar import CIVIL_TWILIGHT_DEG, SUNRISE_ELEVATION_DEG
-from osa_analysis.stats import RATE_RATIO_METHOD, binomial_interval, poisson_interval, rate_ratio
+from osa_analysis.core.solar import CIVIL_TWILIGHT_DEG, SUNRISE_ELEVATION_DEG
+from osa_analysis.core.stats import (
+    RATE_RATIO_METHOD,
+    binomial_interval,
+    poisson_interval,
+    rate_ratio,
+)
 
 # --------------------------------------------------------------------------- constants
 
@@ -197,14 +202,14 @@ def _cap(text: str) -> str:
 @cache
 def _all_incident_events() -> pd.DataFrame:
     """Return the whole harmonised event table, undated events included (cached)."""
-    from osa_analysis.incidents import load_incidents
+    from osa_analysis.harmonise.incidents import load_incidents
 
     return load_incidents()
 
 
 @cache
 def _milex() -> tuple[pd.DataFrame, pd.DataFrame]:
-    from osa_analysis.loaders.indicators import load_wb_milex_share, load_wb_milex_usd
+    from osa_analysis.sources.loaders.indicators import load_wb_milex_share, load_wb_milex_usd
 
     return load_wb_milex_share(), load_wb_milex_usd()
 
@@ -219,7 +224,7 @@ def source_coverage() -> pd.DataFrame:
         (Timestamps: earliest start and latest end over the group's files; a year-only
         coverage ``2009/2023`` spans 1 Jan to 31 Dec), ``source_ids`` (``;``-joined).
     """
-    from osa_analysis.sources import get_source
+    from osa_analysis.sources.registry import get_source
 
     rows = []
     for group, (label, ids) in COVERAGE_GROUPS.items():
@@ -241,7 +246,7 @@ def source_coverage() -> pd.DataFrame:
 
 
 def _registry_coverage(source_id: str) -> str:
-    from osa_analysis.sources import get_source
+    from osa_analysis.sources.registry import get_source
 
     return get_source(source_id).coverage
 
@@ -275,7 +280,7 @@ def country_events(ctx: BriefContext) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The harmonised event columns (:func:`osa_analysis.incidents.load_incidents`) for
+        The harmonised event columns (:func:`osa_analysis.harmonise.incidents.load_incidents`) for
         ``coastal_state_iso3 == ctx.country_iso3``, up to ``ctx.as_of``, every category.
     """
     events = ctx.incidents
@@ -412,7 +417,7 @@ def period_comparison(
     -------
     dict
         ``periods`` (ISO dates), ``recent`` and ``previous`` counts, ``recent_interval``
-        (exact Poisson 95%), ``rate_ratio`` (:class:`~osa_analysis.stats.RateRatio` as a
+        (exact Poisson 95%), ``rate_ratio`` (:class:`~osa_analysis.core.stats.RateRatio` as a
         dict), ``coverage`` (share of each period each channel covers; ``coverage_pct``
         the same in %), ``comparable``
         (every channel covers both periods alike, ±:data:`COMPARABLE_TOLERANCE`),
@@ -536,7 +541,7 @@ def incident_times(events: pd.DataFrame, iso3: str) -> pd.DataFrame:
         (``source``/``standard``/NA), ``datetime_utc`` (naive UTC), ``elevation_deg``,
         ``darkness`` (day/twilight/night or NA when time, offset or position is missing).
     """
-    from osa_analysis.solar import darkness, solar_elevation
+    from osa_analysis.core.solar import darkness, solar_elevation
 
     hhmm = events["time_local"].astype("string").str.extract(r"^(\d{2}):(\d{2})$")
     hour = pd.to_numeric(hhmm[0], errors="coerce")
@@ -1564,7 +1569,7 @@ def grayzone_events(ctx: BriefContext) -> pd.DataFrame:
     gz = events[events["category"].eq("gray_zone_coercion").fillna(False).to_numpy()]
     actors = gz["actors_iso3"].astype("string").fillna("")
     mine = gz[actors.str.split(";").map(lambda a: ctx.country_iso3 in a).to_numpy()].copy()
-    from osa_analysis.loaders.scsdi import event_years
+    from osa_analysis.sources.loaders.scsdi import event_years
 
     mine["year"] = event_years(mine)
     as_of = pd.Timestamp(ctx.as_of)

@@ -8,7 +8,7 @@ import pandas as pd
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section
 from osa_analysis.brief.style import COUNTRY_COLORS, NEUTRAL, figure
-from osa_analysis.countries import country_name
+from osa_analysis.core.countries import country_name
 
 PEER_YEARS = 15
 """Years shown in the peer charts."""
@@ -39,7 +39,7 @@ def peer_incident_counts(ctx: BriefContext) -> pd.DataFrame:
 
 def peer_wgi(ctx: BriefContext, indicator: str = "pv") -> pd.DataFrame:
     """WGI estimate and 90% band of one indicator per peer and year."""
-    from osa_analysis.loaders.indicators import load_wgi, wgi_interval
+    from osa_analysis.sources.loaders.indicators import load_wgi, wgi_interval
 
     ctx.use("wgi")
     wgi = wgi_interval(load_wgi())
@@ -53,7 +53,7 @@ def peer_wgi(ctx: BriefContext, indicator: str = "pv") -> pd.DataFrame:
 
 def peer_milex(ctx: BriefContext) -> pd.DataFrame:
     """Military expenditure, % of GDP (World Bank, SIPRI-sourced), per peer and year."""
-    from osa_analysis.loaders.indicators import load_wb_milex_share
+    from osa_analysis.sources.loaders.indicators import load_wb_milex_share
 
     ctx.use("wb_milex_share")
     milex = load_wb_milex_share()

@@ -11,8 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from osa_analysis.config import CURATED_DIR
-from osa_analysis.yamlio import safe_load
+from osa_analysis.core.config import CURATED_DIR
+from osa_analysis.core.yamlio import safe_load
 
 TILES_FILE = CURATED_DIR / "risk" / "tiles.yaml"
 ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: "–"}

@@ -8,7 +8,7 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from osa_analysis.loaders import asam
+from osa_analysis.sources.loaders import asam
 
 pytestmark = pytest.mark.mirror
 

@@ -101,9 +101,13 @@ def governance(mirror):
 
 
 def test_governance_phl_real_values(governance):
-    from osa_analysis.loaders.conflict import coup_events, load_ucdp_acd, ucdp_conflict_years
-    from osa_analysis.loaders.governance import load_vdem_ert
-    from osa_analysis.loaders.indicators import load_wgi
+    from osa_analysis.sources.loaders.conflict import (
+        coup_events,
+        load_ucdp_acd,
+        ucdp_conflict_years,
+    )
+    from osa_analysis.sources.loaders.governance import load_vdem_ert
+    from osa_analysis.sources.loaders.indicators import load_wgi
 
     sec = governance["PHL"]
     _check_section(sec)
@@ -169,7 +173,7 @@ def test_governance_phl_real_values(governance):
 
 
 def test_governance_fiji_coups(governance):
-    from osa_analysis.loaders.conflict import load_coups_powell_thyne
+    from osa_analysis.sources.loaders.conflict import load_coups_powell_thyne
 
     sec = governance["FJI"]
     _check_section(sec)
@@ -218,8 +222,8 @@ def _brute_force_storms(agency: str, iso3: str, seasons: list[int], km: float) -
     ``km`` of the land: these storms must all be counted by the section.
     """
     from osa_analysis.brief.exposure import haversine_km
-    from osa_analysis.loaders.geography import load_ne_countries
-    from osa_analysis.loaders.hazards import tracks_fixes
+    from osa_analysis.sources.loaders.geography import load_ne_countries
+    from osa_analysis.sources.loaders.hazards import tracks_fixes
 
     fixes = tracks_fixes([agency])
     fixes = fixes[
@@ -327,7 +331,7 @@ def test_exposure_tonga(exposure):
 
 def test_capacity_facts(mirror):
     from osa_analysis.brief.exposure import CAPACITY_KEYS, capacity_facts, capacity_table
-    from osa_analysis.loaders.indicators import load_wb_milex_share
+    from osa_analysis.sources.loaders.indicators import load_wb_milex_share
 
     phl = capacity_facts(_ctx("PHL"))
     assert set(CAPACITY_KEYS) <= set(phl)

@@ -16,7 +16,7 @@ import pytest
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section, jsonable
 from osa_analysis.brief.style import png_bytes
-from osa_analysis.stats import rate_ratio
+from osa_analysis.core.stats import rate_ratio
 
 AS_OF = pd.Timestamp("2026-08-09")
 COUNTRIES = ("PHL", "MYS", "BGD", "FJI", "MNG", "TON")
@@ -104,7 +104,7 @@ def test_number_helpers():
 
 @pytest.fixture(scope="module")
 def built(real_file):
-    from osa_analysis.incidents import GEOGRAPHY_SOURCE_IDS, INCIDENT_SOURCE_IDS
+    from osa_analysis.harmonise.incidents import GEOGRAPHY_SOURCE_IDS, INCIDENT_SOURCE_IDS
 
     for sid in (
         *INCIDENT_SOURCE_IDS,
@@ -125,7 +125,7 @@ def built(real_file):
 
 @pytest.fixture(scope="module")
 def events():
-    from osa_analysis.incidents import load_incidents
+    from osa_analysis.harmonise.incidents import load_incidents
 
     return load_incidents(end=AS_OF.strftime("%Y-%m-%d"))
 
@@ -238,7 +238,7 @@ def test_philippines_severity_time_and_map(built, events):
 
 @pytest.mark.mirror
 def test_philippines_grayzone_counts(built):
-    from osa_analysis.incidents import load_incidents
+    from osa_analysis.harmonise.incidents import load_incidents
 
     _, _, gz = built["PHL"]
     allev = load_incidents()
@@ -294,8 +294,8 @@ def test_bangladesh_full_section_no_grayzone(built, events):
 
 @pytest.mark.mirror
 def test_fiji_is_thin_and_drawn_across_the_antimeridian(built, events):
-    from osa_analysis.eez import load_eez
-    from osa_analysis.loaders.indicators import load_wb_milex_share
+    from osa_analysis.harmonise.eez import load_eez
+    from osa_analysis.sources.loaders.indicators import load_wb_milex_share
 
     _, sec, gz = built["FJI"]
     v = sec.values

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from osa_analysis import config, runner
 from osa_analysis.brief.assemble import brief_summary, build_brief
 from osa_analysis.brief.context import BriefContext
-from osa_analysis.params import BriefParams
-from osa_analysis.render import check_html_in_chromium, find_chromium
-from osa_analysis.sources import registry
-from osa_analysis.warmkernel import KernelServer
+from osa_analysis.build import runner
+from osa_analysis.build.params import BriefParams
+from osa_analysis.build.render import check_html_in_chromium, find_chromium
+from osa_analysis.build.warmkernel import KernelServer
+from osa_analysis.core import config
+from osa_analysis.sources.registry import registry
 
 pytestmark = pytest.mark.mirror
 

@@ -7,8 +7,8 @@ import warnings
 import pandas as pd
 import pytest
 
-from osa_analysis.countries import UnmappedCodeWarning
-from osa_analysis.loaders.conflict import (
+from osa_analysis.core.countries import UnmappedCodeWarning
+from osa_analysis.sources.loaders.conflict import (
     coup_events,
     load_coups_cline,
     load_coups_powell_thyne,
@@ -16,12 +16,12 @@ from osa_analysis.loaders.conflict import (
     load_ucdp_organized_violence,
     ucdp_conflict_years,
 )
-from osa_analysis.loaders.governance import load_vdem_ert, load_vdem_indices, vdem_episodes
+from osa_analysis.sources.loaders.governance import load_vdem_ert, load_vdem_indices, vdem_episodes
 
 pytestmark = [
     pytest.mark.mirror,
     # every code in the real files must map or be a known historical unit
-    pytest.mark.filterwarnings("error::osa_analysis.countries.UnmappedCodeWarning"),
+    pytest.mark.filterwarnings("error::osa_analysis.core.countries.UnmappedCodeWarning"),
 ]
 
 

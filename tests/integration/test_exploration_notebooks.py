@@ -8,7 +8,7 @@ import jupytext
 import papermill
 import pytest
 
-from osa_analysis import config
+from osa_analysis.core import config
 
 pytestmark = pytest.mark.mirror
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from osa_analysis import eez as E
-from osa_analysis.loaders import geography as geo
+from osa_analysis.harmonise import eez as E
+from osa_analysis.sources.loaders import geography as geo
 
 pytestmark = pytest.mark.mirror
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from osa_analysis.loaders import hazards
+from osa_analysis.sources.loaders import hazards
 
 pytestmark = pytest.mark.mirror
 

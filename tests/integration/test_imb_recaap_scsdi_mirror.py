@@ -7,14 +7,14 @@ import warnings
 import pandas as pd
 import pytest
 
-from osa_analysis.countries import UnmappedCodeWarning
-from osa_analysis.loaders.imb import (
+from osa_analysis.core.countries import UnmappedCodeWarning
+from osa_analysis.sources.loaders.imb import (
     load_imb_attacks,
     load_imb_country_codes,
     load_imb_country_indicators,
 )
-from osa_analysis.loaders.recaap import load_recaap_imb_live, load_recaap_openmap
-from osa_analysis.loaders.scsdi import (
+from osa_analysis.sources.loaders.recaap import load_recaap_imb_live, load_recaap_openmap
+from osa_analysis.sources.loaders.scsdi import (
     load_scsdi_geocoded,
     load_scsdi_geocoded_locations,
     load_scsdi_published,

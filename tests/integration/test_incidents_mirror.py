@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from osa_analysis import incidents
+from osa_analysis.harmonise import incidents
 
 pytestmark = pytest.mark.mirror
 

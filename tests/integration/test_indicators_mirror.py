@@ -7,8 +7,8 @@ import warnings
 import pandas as pd
 import pytest
 
-from osa_analysis.countries import UnmappedCodeWarning
-from osa_analysis.loaders import indicators as ind
+from osa_analysis.core.countries import UnmappedCodeWarning
+from osa_analysis.sources.loaders import indicators as ind
 
 pytestmark = pytest.mark.mirror
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from shown_numbers import numbers_not_in_values, shown_text
 
+from osa_analysis.analyse import composite as rc
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import jsonable
-from osa_analysis.risk import composite as rc
 
 pytestmark = pytest.mark.mirror
 
@@ -71,8 +71,8 @@ def test_log_decisions_follow_the_coin_rule(method):
 
 
 def test_wgi_and_vdem_values(table):
-    from osa_analysis.loaders.governance import load_vdem_ert
-    from osa_analysis.loaders.indicators import load_wgi
+    from osa_analysis.sources.loaders.governance import load_vdem_ert
+    from osa_analysis.sources.loaders.indicators import load_wgi
 
     wgi = load_wgi()
     for iso3 in RECIPIENTS:
@@ -90,8 +90,8 @@ def test_wgi_and_vdem_values(table):
 
 def test_incident_rates_recomputed(table):
     from osa_analysis.brief.exposure import coastline_km
-    from osa_analysis.eez import load_eez
-    from osa_analysis.incidents import load_incidents
+    from osa_analysis.harmonise.eez import load_eez
+    from osa_analysis.harmonise.incidents import load_incidents
 
     ev = load_incidents()
     pa = ev[ev["category"].eq("piracy_armed_robbery").fillna(False)]
@@ -112,7 +112,7 @@ def test_incident_rates_recomputed(table):
 
 
 def test_conflict_and_coups_recomputed(table):
-    from osa_analysis.loaders.conflict import (
+    from osa_analysis.sources.loaders.conflict import (
         load_coups_powell_thyne,
         load_ucdp_acd,
         ucdp_conflict_years,

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from shown_numbers import numbers_not_in_values, shown_text
 
+from osa_analysis.analyse import diversion as D
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import jsonable
-from osa_analysis.risk import diversion as D
 
 pytestmark = pytest.mark.mirror
 
@@ -21,7 +21,7 @@ COUPS_END = pd.Timestamp("2023-09-08")
 
 @pytest.fixture(scope="module")
 def mirror(real_file):
-    from osa_analysis.incidents import GEOGRAPHY_SOURCE_IDS, INCIDENT_SOURCE_IDS
+    from osa_analysis.harmonise.incidents import GEOGRAPHY_SOURCE_IDS, INCIDENT_SOURCE_IDS
 
     for sid in (*D.SOURCES, *INCIDENT_SOURCE_IDS, *GEOGRAPHY_SOURCE_IDS):
         real_file(sid)
@@ -45,7 +45,7 @@ def _tw(result, tid):
 
 
 def _direct_primary_conflicts(iso3: str, year: int) -> set[int]:
-    from osa_analysis.loaders.conflict import load_ucdp_acd, ucdp_conflict_years
+    from osa_analysis.sources.loaders.conflict import load_ucdp_acd, ucdp_conflict_years
 
     cy = ucdp_conflict_years(load_ucdp_acd())
     rows = cy[
@@ -57,7 +57,7 @@ def _direct_primary_conflicts(iso3: str, year: int) -> set[int]:
 
 
 def _direct_coups(iso3: str, start: str) -> int:
-    from osa_analysis.loaders.conflict import load_coups_powell_thyne
+    from osa_analysis.sources.loaders.conflict import load_coups_powell_thyne
 
     pt = load_coups_powell_thyne()
     sel = pt[
@@ -110,7 +110,7 @@ def test_bgd(results):
     s3 = _scen(r, "S3")
     assert s3["equipment_relevance"] == {"patrol_boat": "high"}
     assert s3["residual"]["class"] in ("low", "medium", "high")
-    from osa_analysis.loaders.conflict import load_ucdp_organized_violence
+    from osa_analysis.sources.loaders.conflict import load_ucdp_organized_violence
 
     ov = load_ucdp_organized_violence()
     row = ov[ov["country_iso3"].eq("BGD").fillna(False) & (ov["year"] == 2024)].iloc[0]

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from osa_analysis.loaders import asam
-from osa_analysis.loaders.common import INCIDENT_COLUMNS
-from osa_analysis.validation import DataFormatError, DataValidationError
+from osa_analysis.core.validation import DataFormatError, DataValidationError
+from osa_analysis.sources.loaders import asam
+from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS
 
 EXPECTED_COLUMNS = [*INCIDENT_COLUMNS, *asam.ASAM_COLUMNS]
 

@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 from osa_analysis.brief import exposure as X
-from osa_analysis.loaders.hazards import AGENCY_COVERAGE
+from osa_analysis.sources.loaders.hazards import AGENCY_COVERAGE
 
 KM_PER_DEG = 2 * math.pi * X.EARTH_RADIUS_KM / 360  # 111.195 km on the equator
 

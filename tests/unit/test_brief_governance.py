@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from osa_analysis.brief import governance as G
-from osa_analysis.loaders.indicators import wgi_interval
+from osa_analysis.sources.loaders.indicators import wgi_interval
 
 
 def _wgi(rows):

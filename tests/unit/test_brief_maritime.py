@@ -10,7 +10,7 @@ import pytest
 
 from osa_analysis.brief import maritime as m
 from osa_analysis.brief.maps import Extent, IsotropicKDE, kde_layer, map_longitudes
-from osa_analysis.stats import binomial_interval, rate_ratio
+from osa_analysis.core.stats import binomial_interval, rate_ratio
 
 ASAM = "asam_msi_csv"
 LIVE = "recaap_imb_live"

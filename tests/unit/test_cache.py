@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from osa_analysis import cache
+from osa_analysis.sources import cache
 
 
 def test_cached_table_builds_once_and_round_trips(tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from osa_analysis.catalog import build_index, collect_catalog, parse_utc
+from osa_analysis.build.catalog import build_index, collect_catalog, parse_utc
 
 EXTERNAL_LOAD = re.compile(
     r"""(?:(?<![\w-])(?:src|srcset)\s*=\s*["']?\s*(?:https?:)?//"""

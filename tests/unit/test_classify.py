@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from osa_analysis.classify import classify_incidents, severity_agreement
+from osa_analysis.harmonise.classify import classify_incidents, severity_agreement
 
 
 def records(*rows: dict) -> pd.DataFrame:

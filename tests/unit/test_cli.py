@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from osa_analysis import cli, config
-from osa_analysis.sources import get_source
+from osa_analysis.build import cli
+from osa_analysis.core import config
+from osa_analysis.sources.registry import get_source
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from osa_analysis.countries import UnmappedCodeWarning, to_iso3
-from osa_analysis.loaders.conflict import (
+from osa_analysis.core.countries import UnmappedCodeWarning, to_iso3
+from osa_analysis.core.validation import DataFormatError, DataValidationError
+from osa_analysis.sources.loaders.conflict import (
     ORGVIO_RENAMES,
     coup_events,
     load_coups_cline,
@@ -18,7 +19,6 @@ from osa_analysis.loaders.conflict import (
     load_ucdp_organized_violence,
     ucdp_conflict_years,
 )
-from osa_analysis.validation import DataFormatError, DataValidationError
 
 
 @pytest.fixture

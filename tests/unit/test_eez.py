@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from osa_analysis import eez as E
-from osa_analysis.loaders.geography import lon_extent
-from osa_analysis.validation import DataFormatError
+from osa_analysis.core.validation import DataFormatError
+from osa_analysis.harmonise import eez as E
+from osa_analysis.sources.loaders.geography import lon_extent
 
 NM200_DEG_EQ = 200 * 1.852 / (2 * np.pi * E.EARTH_RADIUS_KM / 360)  # ≈ 3.331° at the equator
 

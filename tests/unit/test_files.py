@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import stat
 
-from osa_analysis.files import atomic_write_text, read_json_object, write_json
+from osa_analysis.core.files import atomic_write_text, read_json_object, write_json
 
 
 def test_write_json_then_read_it_back_atomically(tmp_path):

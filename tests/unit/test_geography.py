@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from osa_analysis.loaders import geography as geo
-from osa_analysis.validation import DataFormatError, DataValidationError
+from osa_analysis.core.validation import DataFormatError, DataValidationError
+from osa_analysis.sources.loaders import geography as geo
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from osa_analysis.countries import UnmappedCodeWarning
-from osa_analysis.loaders.governance import load_vdem_ert, load_vdem_indices, vdem_episodes
-from osa_analysis.validation import DataFormatError, DataValidationError
+from osa_analysis.core.countries import UnmappedCodeWarning
+from osa_analysis.core.validation import DataFormatError, DataValidationError
+from osa_analysis.sources.loaders.governance import load_vdem_ert, load_vdem_indices, vdem_episodes
 
 
 @pytest.fixture

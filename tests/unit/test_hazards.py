@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from osa_analysis.loaders import hazards
-from osa_analysis.loaders.hazards import (
+from osa_analysis.core.validation import DataFormatError, DataValidationError
+from osa_analysis.sources.loaders import hazards
+from osa_analysis.sources.loaders.hazards import (
     load_ibtracs,
     load_ibtracs_all,
     load_imd_manifest,
@@ -25,7 +26,6 @@ from osa_analysis.loaders.hazards import (
     load_jtwc_wnp,
     tracks_fixes,
 )
-from osa_analysis.validation import DataFormatError, DataValidationError
 
 # --- IBTrACS synthetic netCDF ---------------------------------------------------------------
 

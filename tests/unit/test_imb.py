@@ -9,13 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from osa_analysis.loaders.common import INCIDENT_COLUMNS
-from osa_analysis.loaders.imb import (
+from osa_analysis.core.validation import DataFormatError, DataValidationError
+from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS
+from osa_analysis.sources.loaders.imb import (
     load_imb_attacks,
     load_imb_country_codes,
     load_imb_country_indicators,
 )
-from osa_analysis.validation import DataFormatError, DataValidationError
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_attacks_bad_values_name_record_and_column(imb, tmp_path):
 
 
 def test_indicators_drop_empty_rows_and_count_them(imb, caplog):
-    with caplog.at_level(logging.INFO, logger="osa_analysis.loaders.imb"):
+    with caplog.at_level(logging.INFO, logger="osa_analysis.sources.loaders.imb"):
         df = load_imb_country_indicators(imb / "country_indicators.csv")
     assert len(df) == 7
     assert 2 not in df.index  # the empty record

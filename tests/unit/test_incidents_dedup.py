@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from osa_analysis.incidents import (
+from osa_analysis.harmonise.incidents import (
     add_quality_flags,
     assign_incident_ids,
     candidate_links,

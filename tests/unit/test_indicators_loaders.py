@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from osa_analysis.countries import UnmappedCodeWarning
-from osa_analysis.loaders import indicators as ind
-from osa_analysis.validation import DataFormatError, DataValidationError
+from osa_analysis.core.countries import UnmappedCodeWarning
+from osa_analysis.core.validation import DataFormatError, DataValidationError
+from osa_analysis.sources.loaders import indicators as ind
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def test_notebooks_define_no_functions_or_classes(source):
 
 
 def test_country_brief_has_one_parameters_cell_matching_brief_params():
-    from osa_analysis.params import BriefParams
+    from osa_analysis.build.params import BriefParams
 
     nb = jupytext.read(NOTEBOOKS / "country_brief.py")
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from osa_analysis.config import PROJECT_ROOT, mirror_dir
-from osa_analysis.params import BriefParams, ParamsError, default_as_of, default_peers
+from osa_analysis.build.params import BriefParams, ParamsError, default_as_of, default_peers
+from osa_analysis.core.config import PROJECT_ROOT, mirror_dir
 
 TODAY = dt.date(2026, 8, 9)
 ALL_RECIPIENTS = "BGD, DJI, FJI, IDN, LKA, MNG, MYS, PHL, PNG, THA, TLS, TON"
@@ -51,7 +51,7 @@ def test_default_as_of_is_the_end_of_the_live_incident_feed():
 def test_default_as_of_equals_the_last_incident_date():
     if mirror_dir() is None:
         pytest.skip("OSA_DATA_MIRROR not set")
-    from osa_analysis.incidents import load_incidents
+    from osa_analysis.harmonise.incidents import load_incidents
 
     assert load_incidents()["date"].max().date() == default_as_of()
 
@@ -222,7 +222,7 @@ def test_apply_environment(monkeypatch, tmp_path):
     }
     assert env["OSA_DATA_DIR"] == str(tmp_path / "raw")
     params.apply_environment()
-    from osa_analysis import config
+    from osa_analysis.core import config
 
     assert config.data_dir() == tmp_path / "raw"
     assert config.derived_cache_dir() == tmp_path / "derived"
@@ -232,8 +232,8 @@ def test_recipient_codes_are_kept_in_the_derived_cache(monkeypatch, tmp_path):
     import subprocess
     import sys
 
-    from osa_analysis import params
-    from osa_analysis.recipients import recipients
+    from osa_analysis.build import params
+    from osa_analysis.sources.recipients import recipients
 
     monkeypatch.setenv("OSA_CACHE_DIR", str(tmp_path))
     params.recipient_code_lists.cache_clear()
@@ -252,7 +252,7 @@ def test_recipient_codes_are_kept_in_the_derived_cache(monkeypatch, tmp_path):
 
         # Once cached, validating parameters does not import pandas (the command line's case).
         code = (
-            "import sys; from osa_analysis.params import BriefParams; "
+            "import sys; from osa_analysis.build.params import BriefParams; "
             "BriefParams('fji'); print('pandas' in sys.modules)"
         )
         out = subprocess.run(

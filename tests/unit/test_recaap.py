@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from osa_analysis.loaders.common import INCIDENT_COLUMNS
-from osa_analysis.loaders.recaap import load_recaap_imb_live, load_recaap_openmap
-from osa_analysis.validation import DataFormatError, DataValidationError
+from osa_analysis.core.validation import DataFormatError, DataValidationError
+from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS
+from osa_analysis.sources.loaders.recaap import load_recaap_imb_live, load_recaap_openmap
 
 
 @pytest.fixture

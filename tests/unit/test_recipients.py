@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from osa_analysis import recipients as rc
-from osa_analysis.countries import COUNTRY_TABLES, to_iso3
-from osa_analysis.validation import DataFormatError, DataValidationError
+from osa_analysis.core.countries import COUNTRY_TABLES, to_iso3
+from osa_analysis.core.validation import DataFormatError, DataValidationError
+from osa_analysis.sources import recipients as rc
 
 REFERENCE_CSV = Path(__file__).parents[2].parent / "shared/reference/osa_projects.csv"
 ALL_RECIPIENTS = [

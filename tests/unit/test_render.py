@@ -15,8 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from osa_analysis import render
-from osa_analysis.render import (
+from osa_analysis.build import render
+from osa_analysis.build.render import (
     check_html_in_chromium,
     find_chromium,
     render_debug_html,

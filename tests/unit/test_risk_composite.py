@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from osa_analysis.risk import composite as rc
+from osa_analysis.analyse import composite as rc
 
 AS_OF = pd.Timestamp("2025-06-30")
 

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from osa_analysis.risk import diversion as D
+from osa_analysis.analyse import diversion as D
 
 AS_OF = pd.Timestamp("2026-08-09")
 

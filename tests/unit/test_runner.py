@@ -4,7 +4,7 @@
 parameters (``fail``, ``fail_for``, ``sleep_s``, ``pid_file``, ``stop_early``) and writes a
 ``summary.json`` whose ``score`` is ``sum(ord(c) for c in ISO3) * lookback_years``. Rendering
 is either off (``render=False``) or replaced by a stub module, so these tests do not depend on
-:mod:`osa_analysis.render`.
+:mod:`osa_analysis.build.render`.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-import osa_analysis
-from osa_analysis import cli, runner
-from osa_analysis.config import PROJECT_ROOT
-from osa_analysis.params import BriefParams
-from osa_analysis.sources import registry
+import osa_analysis.build
+from osa_analysis.build import cli, runner
+from osa_analysis.build.params import BriefParams
+from osa_analysis.core.config import PROJECT_ROOT
+from osa_analysis.sources.registry import registry
 
 FIXTURE_NB = Path(__file__).parents[1] / "fixtures" / "runner" / "brief_fixture.py"
 AS_OF = "2026-08-09"
@@ -78,8 +78,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def fake_render_module(calls: list) -> types.ModuleType:
-    """A stand-in for osa_analysis.render that writes small files and records its calls."""
-    module = types.ModuleType("osa_analysis.render")
+    """A stand-in for osa_analysis.build.render that writes small files and records its calls."""
+    module = types.ModuleType("osa_analysis.build.render")
 
     def render_html(executed_ipynb, out_html, *, hide_code=True, title=None):
         calls.append(("html", Path(executed_ipynb).name, hide_code))
@@ -105,10 +105,10 @@ def fake_render_module(calls: list) -> types.ModuleType:
 def fake_render(monkeypatch) -> list:
     calls: list = []
     stub = fake_render_module(calls)
-    monkeypatch.setitem(sys.modules, "osa_analysis.render", stub)
-    # once the real module was imported, `from osa_analysis import render` finds the package
+    monkeypatch.setitem(sys.modules, "osa_analysis.build.render", stub)
+    # once the real module was imported, `from osa_analysis.build import render` finds the package
     # attribute first: replace it too
-    monkeypatch.setattr(osa_analysis, "render", stub, raising=False)
+    monkeypatch.setattr(osa_analysis.build, "render", stub, raising=False)
     return calls
 
 
@@ -497,7 +497,7 @@ def test_missing_summary_is_an_incomplete_brief(tmp_path):
 
 @pytest.mark.parametrize("kernel", ["fresh", "warm"])
 def test_whole_run_timeout_kills_the_run_and_its_kernel(tmp_path, monkeypatch, kernel):
-    from osa_analysis.warmkernel import KernelServer
+    from osa_analysis.build.warmkernel import KernelServer
 
     if kernel == "warm" and not runner.warm_kernels_supported():
         pytest.skip("warm kernels need Linux")

@@ -7,13 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from osa_analysis.loaders.common import INCIDENT_COLUMNS
-from osa_analysis.loaders.scsdi import (
+from osa_analysis.core.validation import DataFormatError, DataValidationError
+from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS
+from osa_analysis.sources.loaders.scsdi import (
     load_scsdi_geocoded,
     load_scsdi_geocoded_locations,
     load_scsdi_published,
 )
-from osa_analysis.validation import DataFormatError, DataValidationError
 
 
 @pytest.fixture

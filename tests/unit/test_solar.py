@@ -1,4 +1,4 @@
-"""Solar position (NOAA algorithm) and the darkness classes (osa_analysis.solar)."""
+"""Solar position (NOAA algorithm) and the darkness classes (osa_analysis.core.solar)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from osa_analysis.solar import (
+from osa_analysis.core.solar import (
     CIVIL_TWILIGHT_DEG,
     SUNRISE_ELEVATION_DEG,
     darkness,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from osa_analysis import config
-from osa_analysis.sources import REQUIRED_FIELDS, RegistryError, read_registry, registry
+from osa_analysis.core import config
+from osa_analysis.sources.registry import REQUIRED_FIELDS, RegistryError, read_registry, registry
 
 
 def test_every_registry_entry_is_complete():

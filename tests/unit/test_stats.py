@@ -1,4 +1,4 @@
-"""Exact Poisson and rate-ratio intervals (osa_analysis.stats).
+"""Exact Poisson and rate-ratio intervals (osa_analysis.core.stats).
 
 Reference values are computed independently: the rate-ratio interval from
 ``scipy.stats.binomtest(...).proportion_ci(method="exact")`` (the Clopper–Pearson interval
@@ -13,7 +13,7 @@ import math
 import pytest
 from scipy.stats import binomtest, poisson
 
-from osa_analysis.stats import (
+from osa_analysis.core.stats import (
     RATE_RATIO_METHOD,
     binomial_interval,
     poisson_interval,

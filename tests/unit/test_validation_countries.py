@@ -8,8 +8,8 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from osa_analysis.countries import UnmappedCodeWarning, country_name, to_iso3
-from osa_analysis.validation import (
+from osa_analysis.core.countries import UnmappedCodeWarning, country_name, to_iso3
+from osa_analysis.core.validation import (
     DataFormatError,
     DataValidationError,
     require_columns,

@@ -16,10 +16,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from osa_analysis import runner
-from osa_analysis.config import PROJECT_ROOT
-from osa_analysis.params import BriefParams
-from osa_analysis.warmkernel import KernelServer, request_kernel, startup_env_differences
+from osa_analysis.build import runner
+from osa_analysis.build.params import BriefParams
+from osa_analysis.build.warmkernel import KernelServer, request_kernel, startup_env_differences
+from osa_analysis.core.config import PROJECT_ROOT
 
 FIXTURE_NB = Path(__file__).parents[1] / "fixtures" / "runner" / "brief_fixture.py"
 AS_OF = "2026-08-09"
@@ -165,7 +165,7 @@ def test_the_server_exits_when_the_process_that_started_it_dies(tmp_path):
     code = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from osa_analysis.warmkernel import KernelServer\n"
+        "from osa_analysis.build.warmkernel import KernelServer\n"
         "server = KernelServer({**__import__('os').environ}, Path.cwd())\n"
         "print(server.pid, server.address, flush=True)\n"
         "time.sleep(600)\n"

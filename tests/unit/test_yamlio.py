@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 import yaml
 
-from osa_analysis.config import CURATED_DIR
-from osa_analysis.yamlio import safe_load
+from osa_analysis.core.config import CURATED_DIR
+from osa_analysis.core.yamlio import safe_load
 
 
 def test_safe_load_matches_pyyaml_on_the_project_files():

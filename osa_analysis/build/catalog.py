@@ -1,0 +1,375 @@
+"""Catalog of published briefs: ``reports/index.html`` and ``reports/index.json``.
+
+The catalog is built only from what is on disk under ``reports/`` (see the reports layout
+in the brief contract):
+
+``<ISO3>/``
+    The latest good brief (``run.json`` with ``status == "ok"``, ``brief.html``,
+    ``brief.pdf``, ``brief.ipynb``, ``summary.json``).
+``<ISO3>/history/<as_of>--<runkey12>/``
+    Every published run.
+``_failed/<ISO3>/<YYYYmmddTHHMMSSZ>/``
+    Failed runs (``run.json`` with ``error``, ``brief_debug.html``, ``brief.ipynb``,
+    ``log.txt``).
+
+A country is ``ok`` when its latest good brief is newer than any failure, ``stale`` when a
+failure happened after it (the page says "stale since" the first such failure and shows
+the latest error; ``stale_since_utc`` in ``index.json``), and ``failed`` when it has no
+current brief (``stale_since_utc`` is then its first failure). A brief whose ``run.json``
+is missing or unreadable has no time, so any failure makes it stale. The data vintage is
+``summary.json`` → ``provenance`` → ``data_vintage`` when present, else the count of
+``run.json`` inputs. Times come
+from ``run.json`` (``finished_utc``, else ``started_utc``; for failures, else the folder
+name), never from the clock or file modification times, so the same tree always gives
+byte-identical files. Both files are written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import urllib.parse
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from osa_analysis.core.provenance import __version__
+from osa_analysis.core.files import atomic_write_text, read_json_object
+from osa_analysis.build.render import STYLE_FILE, TEMPLATES_DIR, vintage_rows
+
+log = logging.getLogger(__name__)
+
+INDEX_TEMPLATE = "index.html.j2"
+FAILED_DIR = "_failed"
+HISTORY_DIR = "history"
+#: Schema version of ``index.json``.
+INDEX_SCHEMA = 1
+
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+_STAMP = re.compile(r"^(\d{8}T\d{6}Z)")
+# Published-brief files, by link name, with their default file names.
+_BRIEF_FILES = {
+    "html": "brief.html",
+    "pdf": "brief.pdf",
+    "ipynb": "brief.ipynb",
+    "summary": "summary.json",
+    "run": "run.json",
+}
+_FAILURE_FILES = {
+    "debug_html": "brief_debug.html",
+    "ipynb": "brief.ipynb",
+    "log": "log.txt",
+    "run": "run.json",
+}
+
+
+def parse_utc(value: object) -> datetime | None:
+    """Parse a UTC timestamp as written in ``run.json`` or a failure folder name.
+
+    Accepts ISO 8601 (``2026-08-10T01:00:00Z``, with fractions or an offset; naive values
+    are taken as UTC) and the compact ``20260810T010000Z``.
+
+    Parameters
+    ----------
+    value : object
+        The raw value.
+
+    Returns
+    -------
+    datetime or None
+        An aware UTC datetime, or ``None`` when ``value`` is not a timestamp.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{8}T\d{6}Z", text):
+            parsed = datetime.strptime(text, "%Y%m%dT%H%M%SZ")
+        else:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def _human(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "unknown time"
+
+
+def _link(reports_dir: Path, path: Path) -> str:
+    """Return the URL of ``path`` relative to ``reports_dir`` (percent-encoded, POSIX)."""
+    relative = path.relative_to(reports_dir).as_posix()
+    return urllib.parse.quote(relative, safe="/")
+
+
+def _links(
+    reports_dir: Path, folder: Path, run: Mapping[str, Any] | None, defaults: Mapping[str, str]
+) -> dict[str, str | None]:
+    """Links to the files of one run folder, by link name (``None`` when absent).
+
+    A name listed in ``run.json`` ``files`` wins over the default; for a failure's debug
+    page ``files["html"]`` is accepted too. Only file names are used, never paths, so a
+    link cannot leave the run folder.
+    """
+    files = run.get("files") if run else None
+    files = files if isinstance(files, Mapping) else {}
+    links: dict[str, str | None] = dict.fromkeys(defaults)
+    for key, default in defaults.items():
+        candidates = [files.get(key)]
+        if key == "debug_html":
+            candidates.append(files.get("html"))
+        candidates.append(default)
+        for name in candidates:
+            if isinstance(name, str) and name and (folder / Path(name).name).is_file():
+                links[key] = _link(reports_dir, folder / Path(name).name)
+                break
+    return links
+
+
+def _run_time(run: Mapping[str, Any] | None) -> datetime | None:
+    if not run:
+        return None
+    return parse_utc(run.get("finished_utc")) or parse_utc(run.get("started_utc"))
+
+
+def _provenance(summary: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    provenance = summary.get("provenance") if summary else None
+    return provenance if isinstance(provenance, Mapping) else {}
+
+
+def _country_name(iso3: str, provenance: Mapping[str, Any]) -> str:
+    for key in ("country_name", "country"):
+        value = provenance.get(key)
+        if isinstance(value, str) and value.strip() and value.strip() != iso3:
+            return value.strip()
+    try:
+        from osa_analysis.core.countries import country_name
+
+        return country_name(iso3)
+    except (ValueError, LookupError, ImportError):
+        return iso3
+
+
+def _failure(reports_dir: Path, folder: Path) -> dict[str, Any]:
+    run = read_json_object(folder / "run.json") or {}
+    stamp = _STAMP.match(folder.name)
+    when = _run_time(run) or (parse_utc(stamp.group(1)) if stamp else None)
+    error = run.get("error") if isinstance(run.get("error"), Mapping) else {}
+    return {
+        "folder": _link(reports_dir, folder),
+        "when_utc": _iso(when),
+        "as_of": run.get("as_of"),
+        "run_key": run.get("run_key"),
+        "ename": error.get("ename"),
+        "evalue": error.get("evalue"),
+        "cell_index": error.get("cell_index"),
+        "links": _links(reports_dir, folder, run, _FAILURE_FILES),
+        "_when": when,
+    }
+
+
+def _history(reports_dir: Path, country_dir: Path) -> list[dict[str, Any]]:
+    history_dir = country_dir / HISTORY_DIR
+    if not history_dir.is_dir():
+        return []
+    items = []
+    for folder in sorted(p for p in history_dir.iterdir() if p.is_dir()):
+        run = read_json_object(folder / "run.json")
+        links = _links(reports_dir, folder, run, _BRIEF_FILES)
+        if not links["html"]:
+            continue
+        as_of = (run or {}).get("as_of") or folder.name.split("--")[0]
+        when = _run_time(run)
+        items.append(
+            {
+                "as_of": as_of,
+                "run_key": (run or {}).get("run_key"),
+                "finished_utc": _iso(when),
+                "folder": _link(reports_dir, folder),
+                "links": links,
+            }
+        )
+    items.sort(key=lambda i: (str(i["as_of"]), i["finished_utc"] or "", i["folder"]), reverse=True)
+    return items
+
+
+def _country(reports_dir: Path, iso3: str) -> dict[str, Any] | None:
+    country_dir = reports_dir / iso3
+    run = read_json_object(country_dir / "run.json")
+    summary = read_json_object(country_dir / "summary.json")
+    published = (run is not None and run.get("status") == "ok") or (
+        run is None and (country_dir / "brief.html").is_file()
+    )
+    failed_root = reports_dir / FAILED_DIR / iso3
+    failures = (
+        [_failure(reports_dir, f) for f in sorted(failed_root.iterdir()) if f.is_dir()]
+        if failed_root.is_dir()
+        else []
+    )
+    failures.sort(key=lambda f: (f["when_utc"] or "", f["folder"]), reverse=True)
+    history = _history(reports_dir, country_dir)
+    if not published and not failures and not history:
+        return None
+
+    provenance = _provenance(summary)
+    good_time = _run_time(run) if published else None
+    if published:
+        after = [
+            f for f in failures if good_time is None or (f["_when"] and f["_when"] > good_time)
+        ]
+        status = "stale" if after else "ok"
+    else:
+        after = failures
+        status = "failed"
+    stale_since = min((f["_when"] for f in after if f["_when"]), default=None)
+    inputs = (run or {}).get("inputs")
+    vintage = provenance.get("data_vintage")
+    latest = failures[0] if failures else None
+    return {
+        "iso3": iso3,
+        "name": _country_name(iso3, provenance),
+        "status": status,
+        "as_of": ((run or {}).get("as_of") or provenance.get("as_of")) if published else None,
+        "run_key": (run or {}).get("run_key") if published else None,
+        "finished_utc": _iso(good_time),
+        "package_version": (run or {}).get("package_version") if published else None,
+        "git_commit": (run or {}).get("git_commit") if published else None,
+        "data_vintage": vintage if published else None,
+        "tiles": ((summary or {}).get("bottom_line") or {}).get("tiles") if published else None,
+        "what_changed": _changes(summary) if published else None,
+        "inputs_count": len(inputs) if published and isinstance(inputs, Mapping) else None,
+        "links": _links(reports_dir, country_dir, run, _BRIEF_FILES) if published else {},
+        "stale_since_utc": _iso(stale_since) if status != "ok" else None,
+        "last_failure": {k: v for k, v in latest.items() if k != "_when"} if latest else None,
+        "failures_count": len(failures),
+        "history": history,
+    }
+
+
+def _changes(summary: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Reduce the brief's "what changed since the last brief" to labels for the index."""
+    changes = (summary or {}).get("what_changed")
+    if not changes:
+        return None
+    items = (
+        [f"{m['label']}: {m['before']} → {m['after']}" for m in changes.get("indicators_moved", [])]
+        + [f"{t['label']}: {t['before']} → {t['after']}" for t in changes.get("tiles_changed", [])]
+        + [f"trip-wire: {t['label']}" for t in changes.get("tripwires_new", [])]
+    )
+    return {
+        "previous_as_of": changes.get("previous_as_of"),
+        "n_changes": len(items),
+        "items": items,
+    }
+
+
+def collect_catalog(reports_dir: Path) -> dict[str, Any]:
+    """Collect the catalog of a reports tree as plain data (the content of ``index.json``).
+
+    Parameters
+    ----------
+    reports_dir : Path
+        The ``reports/`` folder.
+
+    Returns
+    -------
+    dict
+        ``{"schema", "package_version", "latest_run_utc", "counts", "countries"}`` with
+        one entry per country (sorted by ISO3) that has a published brief, history or a
+        failure.
+    """
+    reports_dir = Path(reports_dir)
+    codes: set[str] = set()
+    if reports_dir.is_dir():
+        codes |= {p.name for p in reports_dir.iterdir() if p.is_dir() and _ISO3.match(p.name)}
+    failed = reports_dir / FAILED_DIR
+    if failed.is_dir():
+        codes |= {p.name for p in failed.iterdir() if p.is_dir() and _ISO3.match(p.name)}
+    countries = [c for c in (_country(reports_dir, code) for code in sorted(codes)) if c]
+    times = [
+        t
+        for c in countries
+        for t in (
+            c["finished_utc"],
+            (c["last_failure"] or {}).get("when_utc"),
+            *(h["finished_utc"] for h in c["history"]),
+        )
+        if t
+    ]
+    counts = {s: sum(c["status"] == s for c in countries) for s in ("ok", "stale", "failed")}
+    return {
+        "schema": INDEX_SCHEMA,
+        "package_version": __version__,
+        "latest_run_utc": max(times, default=None),
+        "counts": counts,
+        "countries": countries,
+    }
+
+
+def render_index_html(catalog: Mapping[str, Any]) -> str:
+    """Render the catalog as a self-contained HTML page (no script, no external loads).
+
+    Parameters
+    ----------
+    catalog : Mapping
+        As returned by :func:`collect_catalog`.
+
+    Returns
+    -------
+    str
+        The page; all data text is HTML-escaped (Jinja autoescape).
+    """
+    import jinja2
+    import markupsafe
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["human_time"] = lambda value: _human(parse_utc(value))
+    env.filters["vintage_rows"] = vintage_rows
+    template = env.get_template(INDEX_TEMPLATE)
+    countries = catalog["countries"]
+    page = template.render(
+        catalog=catalog,
+        published=[c for c in countries if c["status"] != "failed"],
+        failed_only=[c for c in countries if c["status"] == "failed"],
+        css=markupsafe.Markup(STYLE_FILE.read_text(encoding="utf-8")),
+        version=__version__,
+    )
+    return page.strip("\n") + "\n"
+
+
+def build_index(reports_dir: Path) -> tuple[Path, Path]:
+    """Write ``reports/index.html`` and ``reports/index.json`` from the run folders.
+
+    Parameters
+    ----------
+    reports_dir : Path
+        The ``reports/`` folder (created when missing).
+
+    Returns
+    -------
+    tuple of Path
+        ``(index.html, index.json)``.
+    """
+    reports_dir = Path(reports_dir)
+    catalog = collect_catalog(reports_dir)
+    html_path, json_path = reports_dir / "index.html", reports_dir / "index.json"
+    atomic_write_text(
+        json_path, json.dumps(catalog, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
+    atomic_write_text(html_path, render_index_html(catalog))
+    return html_path, json_path

@@ -1,0 +1,350 @@
+"""The ``osa-briefs`` command line.
+
+::
+
+    osa-briefs data fetch [--all | ID ...]   obtain source files into the cache (sha256-checked)
+    osa-briefs data status [--json]          per source: cached?, sha256 ok?, licence, coverage
+    osa-briefs data check [ID ...]           run every loader and its validation; report problems
+    osa-briefs build (--country ISO3 ... | --all) [options]
+                                             execute, render and publish country briefs
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import warnings
+from collections.abc import Sequence
+from contextlib import ExitStack
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from osa_analysis.core.provenance import __version__
+
+from osa_analysis.core import config
+from osa_analysis.sources.fetch import cached_path, fetch, verified_sha256
+from osa_analysis.sources.registry import registry
+
+console = Console(highlight=False)
+
+
+def _ids(args: argparse.Namespace) -> list[str]:
+    known = registry()
+    if getattr(args, "all", False) or not args.ids:
+        return sorted(known)
+    unknown = [i for i in args.ids if i not in known]
+    if unknown:
+        raise SystemExit(f"unknown source id(s) {unknown}; known: {', '.join(sorted(known))}")
+    return list(args.ids)
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    """Fetch sources; report each failure and exit non-zero if any failed."""
+    failures = 0
+    for sid in _ids(args):
+        try:
+            path = fetch(sid)
+            console.print(f"[green]ok[/]    {sid:32} {path}")
+        except Exception as exc:
+            failures += 1
+            console.print(f"[red]FAIL[/]  {sid:32} {exc}")
+    console.print(f"{failures} failure(s)" if failures else "all sources fetched and verified")
+    return 1 if failures else 0
+
+
+def source_status() -> list[dict]:
+    """Return one status record per registered source (no fetching)."""
+    rows = []
+    for sid, src in sorted(registry().items()):
+        path = cached_path(sid)
+        cached = path.exists()
+        sha_ok = cached and verified_sha256(path) == src.sha256
+        rows.append(
+            {
+                "id": sid,
+                "cached": cached,
+                "sha256_ok": sha_ok,
+                "sha256": src.sha256_prefix,
+                "licence": src.licence,
+                "redistribution": src.redistribution,
+                "coverage": src.coverage,
+                "vintage": src.vintage,
+                "official": src.official,
+                "path": str(path),
+            }
+        )
+    return rows
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Print the cache status of every source."""
+    rows = source_status()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    table = Table(title=f"Sources in {config.data_dir()}")
+    for col in ("id", "cached", "sha256", "redistribution", "licence", "coverage", "vintage"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        ok = "[green]ok[/]" if r["sha256_ok"] else ("[red]BAD[/]" if r["cached"] else "-")
+        table.add_row(
+            r["id"],
+            "yes" if r["cached"] else "no",
+            f"{r['sha256']} {ok}",
+            r["redistribution"],
+            r["licence"],
+            r["coverage"],
+            r["vintage"],
+        )
+    console.print(table)
+    missing = sum(not r["sha256_ok"] for r in rows)
+    console.print(f"{len(rows) - missing}/{len(rows)} sources cached with the registered sha256")
+    return 0
+
+
+def check_sources(ids: Sequence[str]) -> list[dict]:
+    """Run each source's loader (validation included) and collect results.
+
+    Returns
+    -------
+    list of dict
+        Per source: ``id``, ``ok``, ``rows``, ``seconds``, ``warnings`` and ``error``.
+    """
+    from osa_analysis.sources.loaders import LOADERS, loader_for
+
+    results = []
+    for sid in ids:
+        record = {
+            "id": sid,
+            "ok": False,
+            "rows": None,
+            "seconds": None,
+            "warnings": [],
+            "error": None,
+        }
+        start = time.perf_counter()
+        try:
+            if sid not in LOADERS:
+                raise KeyError(f"no loader reads {sid}")
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                table = loader_for(sid)(fetch(sid))
+            record["warnings"] = sorted({str(w.message) for w in caught})
+            record["rows"] = len(table)
+            record["ok"] = True
+        except Exception as exc:
+            record["error"] = f"{type(exc).__name__}: {exc}"
+        record["seconds"] = round(time.perf_counter() - start, 3)
+        results.append(record)
+    return results
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate every source and the merged incident table; exit 1 on any problem."""
+    results = check_sources(_ids(args))
+    table = Table(title="Loaders and validation")
+    for col in ("id", "status", "rows", "s", "notes"):
+        table.add_column(col, overflow="fold")
+    for r in results:
+        status = "[green]ok[/]" if r["ok"] else "[red]FAIL[/]"
+        notes = r["error"] or "; ".join(r["warnings"])
+        table.add_row(r["id"], status, str(r["rows"] or ""), str(r["seconds"]), notes)
+    console.print(table)
+    failed = [r["id"] for r in results if not r["ok"]]
+    if not args.ids:
+        failed += _check_incidents()
+    console.print(
+        f"[red]{len(failed)} problem(s): {failed}[/]" if failed else "[green]all checks passed[/]"
+    )
+    return 1 if failed else 0
+
+
+def _check_incidents() -> list[str]:
+    """Build the harmonised incident table and print its quality report."""
+    from osa_analysis.harmonise.incidents import incident_quality_report, load_incidents, source_agreement
+
+    try:
+        events = load_incidents()
+    except Exception as exc:
+        console.print(f"[red]incident table FAILED[/]: {type(exc).__name__}: {exc}")
+        return ["incidents"]
+    report = incident_quality_report(events)
+    table = Table(title=f"Harmonised incident table: {len(events)} events")
+    table.add_column("quality flag")
+    table.add_column("events", justify="right")
+    for flag, count in report.items():
+        table.add_row(flag, str(count))
+    console.print(table)
+    agreement = source_agreement()
+    if not agreement.empty:
+        console.print(agreement.to_string(index=False))
+    return []
+
+
+def _build_params(args: argparse.Namespace) -> list:
+    """Validate the build options into one BriefParams per country (SystemExit on error)."""
+    from osa_analysis.build.params import BriefParams, ParamsError
+    from osa_analysis.sources.recipients import recipients
+
+    countries = recipients() if args.all else list(dict.fromkeys(args.country))
+    options = {"as_of": args.as_of, "lookback_years": args.lookback_years}
+    options = {name: value for name, value in options.items() if value is not None}
+    problems, params = [], []
+    for iso3 in countries:
+        try:
+            params.append(BriefParams.from_mapping({"country_iso3": iso3, **options}))
+        except ParamsError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise SystemExit("osa-briefs build: " + "\n".join(dict.fromkeys(problems)))
+    return params
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build country briefs; print a summary table; exit 1 if any brief failed."""
+    from osa_analysis.build import runner
+
+    runner.skip_slow_imports()
+    params = _build_params(args)
+    notebook = Path(args.notebook).resolve()
+    if not notebook.is_file():
+        raise SystemExit(f"osa-briefs build: no notebook at {notebook}")
+    reports_dir = Path(args.reports_dir).resolve()
+    where = f"Dask cluster {args.dask_scheduler}" if args.dask_scheduler else f"{args.jobs} job(s)"
+    console.print(
+        f"Building {len(params)} brief(s) ({', '.join(p.country_iso3 for p in params)}) "
+        f"as of {params[0].as_of} into {reports_dir} on {where}"
+    )
+    with ExitStack() as stack:
+        executor = None
+        if args.dask_scheduler:
+            try:
+                executor = stack.enter_context(runner.dask_executor(args.dask_scheduler))
+            except runner.RunnerError as exc:
+                raise SystemExit(f"osa-briefs build: {exc}") from None
+        with runner.BuildProgress(len(params), console) as progress:
+            results = runner.run_all(
+                params,
+                executor=executor,
+                jobs=args.jobs,
+                progress=progress,
+                notebook=notebook,
+                reports_dir=reports_dir,
+                force=args.force,
+                render=not args.no_render,
+                pdf=not args.no_pdf,
+                cell_timeout_s=args.cell_timeout,
+                run_timeout_s=args.run_timeout,
+                index=False,
+                warm_kernels=not args.cold_kernels,
+            )
+    index_ok = True
+    try:
+        index_html, _ = runner.rebuild_index(reports_dir)
+        console.print(f"index: {index_html}")
+    except Exception as exc:
+        index_ok = False
+        console.print(f"[red]index not rebuilt[/]: {type(exc).__name__}: {exc}")
+    console.print(runner.summary_table(results))
+    failed = [r.country_iso3 for r in results if r.status == "failed"]
+    if failed:
+        console.print(f"[red]{len(failed)} brief(s) failed: {', '.join(failed)}[/]")
+    return 1 if failed or not index_ok else 0
+
+
+def _add_build_parser(sub: argparse._SubParsersAction) -> None:
+    from osa_analysis.build.runner import NOTEBOOK, REPORTS_DIR
+
+    p_build = sub.add_parser(
+        "build",
+        help="execute, render and publish country briefs",
+        description="Execute the brief notebook per country (papermill), render HTML/PDF and "
+        "publish to REPORTS_DIR/<ISO3>/ atomically; up-to-date briefs are skipped, failures "
+        "are kept under REPORTS_DIR/_failed/. Exit status 1 when any brief failed.",
+    )
+    which = p_build.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--country",
+        nargs="+",
+        action="extend",
+        metavar="ISO3",
+        help="OSA recipient(s) to build, e.g. --country PHL FJI",
+    )
+    which.add_argument(
+        "--all", action="store_true", help="every OSA recipient in data/recipients/countries.yaml"
+    )
+    p_build.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help="last date of data used (default: last incident date)"
+    )
+    p_build.add_argument("--lookback-years", type=int, metavar="N", help="years of history (5)")
+    p_build.add_argument("--jobs", type=int, default=2, metavar="N", help="parallel briefs (2)")
+    p_build.add_argument("--force", action="store_true", help="rebuild up-to-date briefs too")
+    p_build.add_argument("--no-pdf", action="store_true", help="skip the PDF (Chromium)")
+    p_build.add_argument(
+        "--cold-kernels",
+        action="store_true",
+        help="start every kernel afresh instead of forking it from a warm kernel server",
+    )
+    p_build.add_argument(
+        "--no-render", action="store_true", help="publish notebook and summary only (no HTML/PDF)"
+    )
+    p_build.add_argument(
+        "--reports-dir", default=str(REPORTS_DIR), metavar="DIR", help="reports root (reports/)"
+    )
+    p_build.add_argument(
+        "--dask-scheduler",
+        metavar="ADDRESS",
+        help='run on an existing Dask cluster (pip install "osa_analysis[dask]")',
+    )
+    p_build.add_argument(
+        "--notebook",
+        default=str(NOTEBOOK),
+        metavar="PATH",
+        help="brief notebook (default notebooks/country_brief.py; for template development)",
+    )
+    p_build.add_argument(
+        "--cell-timeout", type=float, default=600, metavar="S", help="limit per cell (600 s)"
+    )
+    p_build.add_argument(
+        "--run-timeout", type=float, default=1800, metavar="S", help="limit per brief (1800 s)"
+    )
+    p_build.set_defaults(func=cmd_build)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``osa-briefs``."""
+    parser = argparse.ArgumentParser(prog="osa-briefs", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"osa_analysis {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    data = sub.add_parser("data", help="obtain, inspect and validate the source files")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+
+    p_fetch = data_sub.add_parser("fetch", help="fetch sources into the cache")
+    p_fetch.add_argument("ids", nargs="*", metavar="ID", help="registry ids (default: all)")
+    p_fetch.add_argument("--all", action="store_true", help="fetch every registered source")
+    p_fetch.set_defaults(func=cmd_fetch)
+
+    p_status = data_sub.add_parser("status", help="cache status of every source")
+    p_status.add_argument("--json", action="store_true", help="machine-readable output")
+    p_status.set_defaults(func=cmd_status)
+
+    p_check = data_sub.add_parser("check", help="run every loader and its validation")
+    p_check.add_argument("ids", nargs="*", metavar="ID", help="registry ids (default: all)")
+    p_check.set_defaults(func=cmd_check)
+
+    _add_build_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``osa-briefs``."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
