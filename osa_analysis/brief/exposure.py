@@ -42,6 +42,7 @@ from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.brief.style import ACCENT, NEUTRAL, figure
 from osa_analysis.core.countries import country_name
+from osa_analysis.core.geo import chord_to_km, haversine_km, km_to_chord, unit_vectors
 from osa_analysis.sources.loaders.hazards import AGENCY_COVERAGE
 
 HAZARD_SOURCE_IDS = (
@@ -54,9 +55,6 @@ HAZARD_SOURCE_IDS = (
     "imd_manifest",
 )
 """Registry ids behind the cyclone fix table (its cache key)."""
-
-EARTH_RADIUS_KM = 6371.0088
-"""Mean Earth radius (IUGG), as in :mod:`osa_analysis.harmonise.eez`."""
 
 DISTANCES_KM = (100, 200, 500)
 """Distances from the country's land at which passing storms are counted."""
@@ -133,40 +131,6 @@ NAME_OPEN_AGENCIES = frozenset({"ibtracs_wmo", "ibtracs_usa", "jtwc"})
 # --- geometry ---------------------------------------------------------------------------------
 
 
-def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    lon_r = np.radians(np.asarray(lon, dtype="float64"))
-    lat_r = np.radians(np.asarray(lat, dtype="float64"))
-    cos_lat = np.cos(lat_r)
-    return np.column_stack([cos_lat * np.cos(lon_r), cos_lat * np.sin(lon_r), np.sin(lat_r)])
-
-
-def _chord_to_km(chord: np.ndarray) -> np.ndarray:
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0))
-
-
-def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Return the great-circle distance in km between points given in degrees (vectorised).
-
-    Parameters
-    ----------
-    lat1, lon1, lat2, lon2 : float or array_like
-        Latitudes and longitudes in degrees (any longitude convention).
-
-    Returns
-    -------
-    numpy.ndarray
-        Distances on a sphere of radius :data:`EARTH_RADIUS_KM`.
-    """
-    lat1, lon1, lat2, lon2 = (
-        np.radians(np.asarray(v, dtype="float64")) for v in (lat1, lon1, lat2, lon2)
-    )
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
 class LandDistance:
     """Great-circle distance (km) from points to a (multi)polygon's land.
 
@@ -191,7 +155,7 @@ class LandDistance:
         shapely.prepare(geom)
         coords = shapely.get_coordinates(shapely.segmentize(shapely.boundary(geom), step_deg))
         self.n_boundary_points = len(coords)
-        xyz = _unit_vectors(coords[:, 0], coords[:, 1])
+        xyz = unit_vectors(coords[:, 0], coords[:, 1])
         self._tree = cKDTree(xyz)
         self._bounds = shapely.bounds(geom)
         # a centre and radius bounding every boundary point (for exact pre-filtering)
@@ -200,7 +164,7 @@ class LandDistance:
         self.radius_km = float(self._centre_km(xyz).max())
 
     def _centre_km(self, xyz: np.ndarray) -> np.ndarray:
-        return _chord_to_km(np.linalg.norm(xyz - self._centre, axis=1))
+        return chord_to_km(np.linalg.norm(xyz - self._centre, axis=1))
 
     def __call__(self, lon: np.ndarray, lat: np.ndarray, max_km: float | None = None) -> np.ndarray:
         """Return distances in km (``inf`` beyond ``max_km`` when it is given).
@@ -229,17 +193,17 @@ class LandDistance:
         km = np.full(lon.shape, np.inf)
         if lon.size == 0:
             return km
-        xyz = _unit_vectors(lon, lat)
+        xyz = unit_vectors(lon, lat)
         if max_km is None:
             todo = np.arange(lon.size)
             bound = np.inf
         else:
             todo = np.flatnonzero(self._centre_km(xyz) - self.radius_km <= max_km)
-            bound = 2.0 * math.sin(min(max_km / EARTH_RADIUS_KM, math.pi) / 2) * 1.000001
+            bound = km_to_chord(max_km) * 1.000001
         if todo.size:
             chord, _ = self._tree.query(xyz[todo], distance_upper_bound=bound)
             finite = np.isfinite(chord)
-            km[todo[finite]] = _chord_to_km(chord[finite])
+            km[todo[finite]] = chord_to_km(chord[finite])
         minx, miny, maxx, maxy = self._bounds
         candidate = np.flatnonzero((lat >= miny) & (lat <= maxy) & (lon >= minx) & (lon <= maxx))
         if candidate.size:
@@ -269,7 +233,7 @@ class LandDistance:
         lat = np.asarray(lat, dtype="float64")
         if lon.size == 0:
             raise ValueError("no points")
-        centre_km = self._centre_km(_unit_vectors(lon, lat))
+        centre_km = self._centre_km(unit_vectors(lon, lat))
         todo = np.flatnonzero(centre_km - self.radius_km <= (centre_km + self.radius_km).min())
         km = self(lon[todo], lat[todo])
         k = int(np.argmin(km))

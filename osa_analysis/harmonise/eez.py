@@ -42,14 +42,13 @@ from scipy.spatial import Voronoi, cKDTree
 
 from osa_analysis.core import config
 from osa_analysis.core.countries import to_iso3
+from osa_analysis.core.geo import EARTH_RADIUS_KM, chord_to_km, unit_vectors
 from osa_analysis.core.validation import DataFormatError, require_columns, validate
 from osa_analysis.sources.loaders.geography import CRS, load_ne_countries, load_ne_land
 from osa_analysis.sources.registry import get_source
 
 log = logging.getLogger(__name__)
 
-EARTH_RADIUS_KM = 6371.0088
-"""Mean Earth radius (IUGG); spherical formulas here are within 0.5 % of the ellipsoid."""
 NM_KM = 1.852
 
 METHOD_VERSION = "approx-eez-v1"
@@ -117,15 +116,6 @@ def _to_mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def _from_mercator(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.degrees(x), np.degrees(2 * np.arctan(np.exp(y)) - np.pi / 2)
-
-
-def _xyz(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    lam, phi = np.radians(lon), np.radians(lat)
-    return np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
-
-
-def _chord_to_km(chord: np.ndarray) -> np.ndarray:
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0, 1))
 
 
 def _aeqd_forward(lon, lat, lon0, lat0):
@@ -592,7 +582,7 @@ def _sample_lines(
     seg = (line_idx[1:] == line_idx[:-1]) & keep[:-1] & keep[1:]
     start = np.flatnonzero(seg)
     a, b = xy[start], xy[start + 1]
-    km = _chord_to_km(np.linalg.norm(_xyz(*a.T) - _xyz(*b.T), axis=1))
+    km = chord_to_km(np.linalg.norm(unit_vectors(*a.T) - unit_vectors(*b.T), axis=1))
     n_new = np.maximum(np.ceil(km / spacing_km).astype(np.int64) - 1, 0)
     seg_rep = np.repeat(np.arange(len(a)), n_new)
     step = np.arange(len(seg_rep)) - np.repeat(np.cumsum(n_new) - n_new, n_new) + 1
@@ -606,7 +596,7 @@ def _shore_points(land_geoms: np.ndarray, spacing_km: float) -> np.ndarray:
     lines = shapely.get_parts(shapely.boundary(land_geoms))
     xy, line_idx = shapely.get_coordinates(lines, return_index=True)
     pts, _ = _sample_lines(xy, line_idx, _real_vertex(xy), spacing_km)
-    return _xyz(pts[:, 0], pts[:, 1])
+    return unit_vectors(pts[:, 0], pts[:, 1])
 
 
 @dataclass
@@ -647,9 +637,8 @@ class CoastalAttributor:
 
         in_eez = first_hit(self.eez_parts)
         in_land = first_hit(self.land_parts)
-        dist = (
-            _chord_to_km(self.shore.query(_xyz(lon[vi], lat[vi]))[0]) if len(vi) else np.array([])
-        )
+        shore_xyz = unit_vectors(lon[vi], lat[vi])
+        dist = chord_to_km(self.shore.query(shore_xyz)[0]) if len(vi) else np.array([])
         on_land = in_land >= 0
         state = np.where(in_eez >= 0, self.eez_state[np.maximum(in_eez, 0)], None)
         how = np.where(in_eez >= 0, "eez", "high_seas").astype(object)

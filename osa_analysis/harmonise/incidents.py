@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from osa_analysis.core import config
+from osa_analysis.core.geo import haversine_km
 from osa_analysis.core.provenance import __version__
 from osa_analysis.harmonise.classify import CLASSIFIER_VERSION, classify_incidents
 from osa_analysis.sources.cache import code_digest, write_parquet_atomic
@@ -225,15 +226,6 @@ def _finish_flags(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(a, float)) for a in (lat1, lon1, lat2, lon2))
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-
-
 def _norm_ship(names: pd.Series) -> pd.Series:
     norm = (
         names.astype("string")
@@ -293,7 +285,7 @@ def candidate_links(df: pd.DataFrame) -> pd.DataFrame:
                 {
                     "a": exact["a"],
                     "b": exact["b"],
-                    "distance_km": _haversine_km(
+                    "distance_km": haversine_km(
                         df["latitude"].iloc[exact["a"]],
                         df["longitude"].iloc[exact["a"]],
                         df["latitude"].iloc[exact["b"]],
@@ -324,7 +316,7 @@ def candidate_links(df: pd.DataFrame) -> pd.DataFrame:
         if pairs.empty:
             continue
         pairs = pairs[~pairs["row_a"].isin(exact_rows) | ~pairs["row_b"].isin(exact_rows)]
-        dist = _haversine_km(pairs["lat_a"], pairs["lon_a"], pairs["lat_b"], pairs["lon_b"])
+        dist = haversine_km(pairs["lat_a"], pairs["lon_a"], pairs["lat_b"], pairs["lon_b"])
         tol = BASE_TOLERANCE_KM + 111.2 * (pairs["prec_a"] + pairs["prec_b"]).to_numpy()
         ship_a, ship_b = pairs["ship_a"], pairs["ship_b"]
         both_named = ship_a.notna() & ship_b.notna()
@@ -442,7 +434,7 @@ def events_from_reports(reports: pd.DataFrame) -> pd.DataFrame:
         events.loc[ids, "source_ids"] = grouped["source_id"].agg(";".join)
         events.loc[ids, "n_sources"] = grouped["_family"].nunique()
         lat, lon = grouped["latitude"], grouped["longitude"]
-        events.loc[ids, "position_spread_km"] = _haversine_km(
+        events.loc[ids, "position_spread_km"] = haversine_km(
             lat.min(), lon.min(), lat.max(), lon.max()
         )
         events.loc[ids, "date_spread_days"] = (
@@ -624,7 +616,7 @@ def source_agreement(reports: pd.DataFrame | None = None) -> pd.DataFrame:
         if shared.empty:
             rows.append({"family_a": fam_a, "family_b": fam_b, "shared_events": 0})
             continue
-        dist = _haversine_km(
+        dist = haversine_km(
             shared["latitude_a"], shared["longitude_a"], shared["latitude_b"], shared["longitude_b"]
         )
         both = shared["outcome_a"].notna() & shared["outcome_b"].notna()

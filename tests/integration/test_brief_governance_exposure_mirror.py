@@ -221,7 +221,7 @@ def _brute_force_storms(agency: str, iso3: str, seasons: list[int], km: float) -
     Vertices are a subset of the land, so a raw fix within ``km`` of a vertex is within
     ``km`` of the land: these storms must all be counted by the section.
     """
-    from osa_analysis.brief.exposure import haversine_km
+    from osa_analysis.core.geo import haversine_km
     from osa_analysis.sources.loaders.geography import load_ne_countries
     from osa_analysis.sources.loaders.hazards import tracks_fixes
 

@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 import shapely
 
+from osa_analysis.core.geo import EARTH_RADIUS_KM
 from osa_analysis.core.validation import DataFormatError
 from osa_analysis.harmonise import eez as E
 from osa_analysis.sources.loaders.geography import lon_extent
 
-NM200_DEG_EQ = 200 * 1.852 / (2 * np.pi * E.EARTH_RADIUS_KM / 360)  # ≈ 3.331° at the equator
+NM200_DEG_EQ = 200 * 1.852 / (2 * np.pi * EARTH_RADIUS_KM / 360)  # ≈ 3.331° at the equator
 
 
 def _countries(rows):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from osa_analysis.sources import fetch as fetch_mod
 from osa_analysis.sources.fetch import FetchError, HashMismatchError, fetch, verified_sha256
 from osa_analysis.sources.registry import Source
-from osa_analysis.sources import fetch as fetch_mod
 
 CONTENT = b"synthetic,file\n1,2\n"
 SHA = hashlib.sha256(CONTENT).hexdigest()

@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from osa_analysis.core.geo import haversine_km
 from osa_analysis.core.validation import (
     DataFormatError,
     DataValidationError,
@@ -413,17 +414,6 @@ def _check_failures(source: Path | str, mask: pd.Series, column: str, check: str
 def _wrap_lon(lon: np.ndarray) -> np.ndarray:
     """Bring longitudes into −180…180 (IBTrACS uses 0…360 east of the dateline)."""
     return np.where((lon > 180) | (lon < -180), (lon + 180) % 360 - 180, lon)
-
-
-def _haversine_km(lat1, lon1, lat2, lon2):
-    lat1, lon1, lat2, lon2 = (
-        np.radians(np.asarray(v, dtype="float64")) for v in (lat1, lon1, lat2, lon2)
-    )
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * np.arcsin(np.sqrt(a))
 
 
 # --- IBTrACS ------------------------------------------------------------------------------
@@ -989,7 +979,7 @@ def _imd_flag_positions(obs: pd.DataFrame) -> pd.Series:
     """Flag isolated position spikes: both legs faster than IMD_MAX_TRANSLATION_KMH."""
     order = obs.sort_values(["storm_id", "time"], kind="stable")
     g = order.groupby("storm_id", sort=False)
-    dist = _haversine_km(g["lat"].shift(), g["lon"].shift(), order["lat"], order["lon"])
+    dist = haversine_km(g["lat"].shift(), g["lon"].shift(), order["lat"], order["lon"])
     hours = (order["time"] - g["time"].shift()).dt.total_seconds() / 3600
     speed_in = pd.Series(np.where(hours > 0, dist / hours, np.nan), index=order.index)
     speed_out = speed_in.groupby(order["storm_id"], sort=False).shift(-1)
