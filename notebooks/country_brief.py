@@ -13,6 +13,22 @@
 #     name: python3
 # ---
 
+# %% [markdown] tags=["remove-cell"]
+# # Country risk brief (notebook)
+#
+# This notebook is the source of every published country brief. `osa-briefs build` runs it
+# with papermill, once per OSA recipient, and renders it without code; you can also open it
+# in JupyterLab (`make lab`), set the parameters below and run it yourself.
+#
+# * **Parameters** (next cell): the country, the as-of date (no data after it is used), the
+#   look-back period and the peers. They are validated by `BriefParams`: an unknown name or
+#   a bad value stops the run at the first code cell, with every problem listed.
+# * **One cell per section.** Each cell shows one section; `brief.section(key)` builds it
+#   (and what it needs) on first use, and `brief.rebuild(key)` builds it again, so a section
+#   can be rerun on its own. Every section's numbers come from `osa_analysis.analyse` and are
+#   also written to `summary.json` by the last cell.
+# * Nothing here computes: each cell only calls the package (`osa_analysis.brief`).
+
 # %% tags=["parameters"]
 country_iso3 = "PHL"  # ISO 3166-1 alpha-3 of an OSA recipient
 as_of = "2026-08-09"  # last date of data the brief may use (ISO date)
@@ -25,66 +41,49 @@ mc_draws = 1000  # Monte Carlo draws of the risk composite
 previous_summary = None  # summary.json of the last published brief (set by the runner)
 
 # %% tags=["remove-cell"]
-from osa_analysis.brief.assemble import build_brief, write_brief_outputs
-from osa_analysis.brief.context import BriefContext
+from osa_analysis.brief.assemble import Brief
 from osa_analysis.brief.display import show
 from osa_analysis.build.params import BriefParams
 
-params = BriefParams.from_mapping(
-    {
-        "country_iso3": country_iso3,
-        "as_of": as_of,
-        "lookback_years": lookback_years,
-        "peers": peers,
-        "output_dir": output_dir,
-        "data_dir": data_dir,
-        "cache_dir": cache_dir,
-        "mc_draws": mc_draws,
-        "previous_summary": previous_summary,
-    }
-)
+params = BriefParams.from_namespace(globals())
 params.apply_environment()
-sections = build_brief(
-    BriefContext.from_params(params),
-    mc_draws=params.mc_draws,
-    previous_summary=params.previous_summary,
-)
+brief = Brief.from_params(params)
 
 # %%
-show(sections["provenance"], level=1)
+show(brief.section("provenance"), level=1)
 
 # %%
-show(sections["bottom_line"])
+show(brief.section("bottom_line"))
 
 # %%
-show(sections["osa_package"])
+show(brief.section("osa_package"))
 
 # %%
-show(sections["maritime"])
+show(brief.section("maritime"))
 
 # %%
-show(sections["grayzone"])
+show(brief.section("grayzone"))
 
 # %%
-show(sections["governance"])
+show(brief.section("governance"))
 
 # %%
-show(sections["exposure"])
+show(brief.section("exposure"))
 
 # %%
-show(sections["peers"])
+show(brief.section("peers"))
 
 # %%
-show(sections["composite"])
+show(brief.section("composite"))
 
 # %%
-show(sections["diversion"])
+show(brief.section("diversion"))
 
 # %%
-show(sections["what_changed"])
+show(brief.section("what_changed"))
 
 # %%
-show(sections["sources"])
+show(brief.section("sources"))
 
 # %% tags=["remove-cell"]
-write_brief_outputs(sections, params.output_dir)
+brief.write_outputs(params.output_dir)

@@ -31,9 +31,16 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-IGNORED_TOP_LEVEL = ("provenance",)
-"""Summary entries that record the run rather than the analysis (commit, code digest)."""
-IGNORED_KEYS = {"git_commit", "package_digest", "code_digest", "generated_utc", "run_key"}
+IGNORED_KEYS = {"git_commit", "package_version"}
+"""Keys that record the run rather than the analysis (at any depth)."""
+
+
+CLI_MAIN = (
+    "import importlib, importlib.util, sys; "
+    "name = 'osa_analysis.build.cli' if importlib.util.find_spec('osa_analysis.build') "
+    "else 'osa_analysis.cli'; sys.exit(importlib.import_module(name).main())"
+)
+"""Run ``osa-briefs`` of whichever layout the exported tree has (before and after issue 8)."""
 
 
 def export(rev: str, dest: Path) -> Path:
@@ -73,7 +80,7 @@ def build(tree: Path, out: Path, countries: list[str] | None, jobs: int) -> None
     cmd = [
         sys.executable,
         "-c",
-        "import sys; from osa_analysis.cli import main; sys.exit(main())",
+        CLI_MAIN,
         "build",
         *which,
         "--force",
@@ -114,10 +121,6 @@ def same(a: Any, b: Any, rel_tol: float) -> bool:
 
 def diff_summaries(old: dict, new: dict, rel_tol: float = 0.0) -> list[tuple[str, Any, Any]]:
     """Return ``(path, old, new)`` for every leaf that differs, is added or is removed."""
-    for key in IGNORED_TOP_LEVEL:
-        old, new = dict(old), dict(new)
-        old.pop(key, None)
-        new.pop(key, None)
     a, b = dict(leaves(old)), dict(leaves(new))
     missing = object()
     out = []
@@ -161,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--rel-tol", type=float, default=0.0)
     args = parser.parse_args(argv)
-    work = args.work or Path(tempfile.mkdtemp(prefix="osa-compare-"))
+    work = args.work
     dirs = {}
     for side, rev, given in (("old", args.old, args.old_dir), ("new", args.new, args.new_dir)):
         if given is not None:
@@ -169,11 +172,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         if rev is None:
             parser.error(f"give --{side} or --{side}-dir")
+        work = work or Path(tempfile.mkdtemp(prefix="osa-compare-"))
         tree = export(rev, work / side / "tree")
         build(tree, work / side, args.country, args.jobs)
         dirs[side] = work / side
     n = compare(dirs["old"], dirs["new"], args.rel_tol)
-    print(f"{n} difference(s); builds in {work}")
+    print(f"{n} difference(s)" + (f"; builds in {work}" if work else ""))
     return 1 if n else 0
 
 

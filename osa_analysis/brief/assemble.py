@@ -1,96 +1,82 @@
-"""Build every section of a country brief, in reading order, and write its outputs."""
+"""A country brief: its sections built on demand in dependency order, and its outputs.
+
+::
+
+    brief = Brief.from_params(params)        # scope, table store, run options
+    show(brief.section("maritime"))          # one section (and what it needs)
+    brief.write_outputs(params.output_dir)   # summary.json and judgements.json
+
+Each section is built once per :class:`Brief` (:meth:`Brief.section`); :meth:`Brief.rebuild`
+builds one again, e.g. after editing a package module in JupyterLab.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from osa_analysis.analyse.judgements import collect_judgements
+from osa_analysis.brief import registry
 from osa_analysis.brief.context import BriefContext
+from osa_analysis.brief.judgements_file import write_judgements
 from osa_analysis.brief.section import Section
 from osa_analysis.brief.summary import BriefSummary
 
-SECTION_ORDER = (
-    "provenance",
-    "bottom_line",
-    "osa_package",
-    "maritime",
-    "grayzone",
-    "governance",
-    "exposure",
-    "peers",
-    "composite",
-    "diversion",
-    "what_changed",
-    "sources",
-)
+SECTION_ORDER = registry.SECTION_ORDER
 """Reading order of the sections (keys of :class:`Section` and of ``summary.json``)."""
 
 
-def build_brief(
-    ctx: BriefContext, *, mc_draws: int = 1000, previous_summary: str | Path | None = None
-) -> dict[str, Section]:
-    """Compute all sections of one brief.
-
-    The bottom line collects the other sections' key figures and the four rated tiles;
-    "what changed" compares with the previous published ``summary.json``; the cover
-    (provenance) and the sources annex are built last, so that they list every source used.
+class Brief:
+    """The sections of one country brief.
 
     Parameters
     ----------
     ctx : BriefContext
-        Parameters and data of the brief.
-    mc_draws : int
-        Monte Carlo draws of the risk composite.
-    previous_summary : path, optional
-        ``summary.json`` of the last published brief of the same country.
-
-    Returns
-    -------
-    dict of str to Section
-        In :data:`SECTION_ORDER`.
+        Scope, table store and run options of the brief.
     """
-    from osa_analysis.brief.changes import changes_section, read_previous_summary, what_changed
-    from osa_analysis.brief.composite_section import composite_section
-    from osa_analysis.brief.cover import (
-        bottom_line_section,
-        cover_section,
-        osa_package_section,
-        sources_annex,
-    )
-    from osa_analysis.brief.diversion_section import diversion_section
-    from osa_analysis.brief.exposure import exposure_section
-    from osa_analysis.brief.governance import governance_section
-    from osa_analysis.brief.maritime import grayzone_section, maritime_section
-    from osa_analysis.brief.peers import peers_section
-    from osa_analysis.brief.tiles import compute_tiles
 
-    built = {
-        "osa_package": osa_package_section(ctx),
-        "maritime": maritime_section(ctx),
-        "grayzone": grayzone_section(ctx),
-        "governance": governance_section(ctx),
-        "exposure": exposure_section(ctx),
-        "peers": peers_section(ctx),
-        "composite": composite_section(ctx, mc_draws=mc_draws),
-        "diversion": diversion_section(ctx),
-    }
-    for section in built.values():
-        ctx.use(*section.sources)
-    tiles = compute_tiles({key: s.values for key, s in built.items()})
-    built["bottom_line"] = bottom_line_section(
-        ctx,
-        [
-            built[k]
-            for k in ("maritime", "grayzone", "governance", "exposure", "composite", "diversion")
-        ],
-        tiles=tiles,
-    )
-    built["sources"] = sources_annex(ctx)
-    built["provenance"] = cover_section(ctx)
-    current = brief_summary({k: built[k] for k in built}).data
-    built["what_changed"] = changes_section(
-        what_changed(current, read_previous_summary(previous_summary))
-    )
-    return {key: built[key] for key in SECTION_ORDER}
+    def __init__(self, ctx: BriefContext) -> None:
+        self.ctx = ctx
+        self._built: dict[str, Section] = {}
+
+    @classmethod
+    def from_params(cls, params) -> Brief:
+        """Build from validated :class:`osa_analysis.build.params.BriefParams`."""
+        return cls(BriefContext.from_params(params))
+
+    def section(self, key: str) -> Section:
+        """Return a section, building it (and the sections it needs) on first use."""
+        if key not in self._built:
+            return self.rebuild(key)
+        return self._built[key]
+
+    def rebuild(self, key: str) -> Section:
+        """Build a section again (the sections it needs are built only when missing)."""
+        needed = {dep: self.section(dep) for dep in registry.dependencies(key)}
+        spec = registry.spec(key)
+        if registry.reads_sections(key):
+            section = spec.build(self.ctx, needed)
+        else:
+            section = spec.build(self.ctx)
+        section.title = registry.heading(key, section.title)
+        self._built[key] = section
+        return section
+
+    def sections(self) -> dict[str, Section]:
+        """Return every section, in reading order."""
+        return {key: self.section(key) for key in SECTION_ORDER}
+
+    def summary(self) -> BriefSummary:
+        """Return the values of every section (the content of ``summary.json``)."""
+        return brief_summary(self.sections())
+
+    def write_outputs(self, output_dir: str | Path) -> dict[str, Path]:
+        """Write ``summary.json`` (every number shown) and ``judgements.json``."""
+        return write_brief_outputs(self.sections(), output_dir)
+
+
+def build_brief(ctx: BriefContext) -> dict[str, Section]:
+    """Compute all sections of one brief, in reading order."""
+    return Brief(ctx).sections()
 
 
 def brief_summary(sections: dict[str, Section]) -> BriefSummary:
@@ -103,8 +89,6 @@ def brief_summary(sections: dict[str, Section]) -> BriefSummary:
 
 def write_brief_outputs(sections: dict[str, Section], output_dir: str | Path) -> dict[str, Path]:
     """Write ``summary.json`` (every number shown) and ``judgements.json`` into ``output_dir``."""
-    from osa_analysis.brief.judgements import collect_judgements, write_judgements
-
     summary = brief_summary(sections)
     return {
         "summary": summary.write(output_dir),

@@ -360,6 +360,7 @@ def composite_section(ctx: BriefContext, mc_draws: int | None = None) -> Section
     mcfg = method["monte_carlo"]
     lo_p, hi_p = mcfg["interval_percentiles"]
     countries = list(ctx.all_countries)
+    mc_draws = ctx.mc_draws if mc_draws is None else mc_draws
     res = composite_scores(countries, ctx.as_of, mc_draws=mc_draws)
     prev_as_of = ctx.as_of - pd.DateOffset(years=int(method["trend"]["offset_years"]))
     prev = composite_scores(countries, prev_as_of, mc_draws=mc_draws)

@@ -1,94 +1,110 @@
-"""Everything a brief needs, loaded once: parameters plus the data, cut at ``as_of``."""
+"""What every section of one brief shares: the scope, the table store and run options."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 
-from osa_analysis.sources.recipients import load_osa_projects, load_recipient_countries
+from osa_analysis.analyse.scope import Scope
+from osa_analysis.analyse.tables import TableStore
 
 
 @dataclass
 class BriefContext:
-    """Parameters and lazily loaded data of one brief.
+    """The scope and the data of one brief, and the options of its run.
 
-    Every table is loaded on first use and cut at ``as_of`` (nothing after the brief's
-    as-of date is used). :attr:`used_sources` collects the registry ids touched, for the
-    vintage table and the sources annex.
+    Sections read tables only through :attr:`tables`, which cuts them at ``as_of`` and
+    records their sources for the vintage table and the sources annex.
 
     Parameters
     ----------
     country_iso3 : str
-        The brief's country.
+        The brief's country (ignored when ``scope`` is given).
     as_of : pandas.Timestamp or str
-        Last date of data the brief may use (an ISO date string is converted).
+        Last date of data (ignored when ``scope`` is given).
     lookback_years : int
-        Years in the "current" comparison period.
+        Years in the "recent" comparison period.
     peers : tuple of str
-        Peer countries (ISO3) for comparisons, the country included or not.
+        Comparison countries.
+    scope : Scope, optional
+        The scope itself (built from the four arguments above when not given).
+    tables : TableStore, optional
+        The store (a new one at ``scope.as_of`` when not given).
+    mc_draws : int
+        Monte Carlo draws of the risk composite.
+    previous_summary : Path, optional
+        ``summary.json`` of the last published brief of the country ("what changed").
     """
 
-    country_iso3: str
-    as_of: pd.Timestamp
+    country_iso3: str = ""
+    as_of: pd.Timestamp | str | None = None
     lookback_years: int = 5
     peers: tuple[str, ...] = ("BGD", "FJI", "MYS", "PHL")
-    used_sources: set[str] = field(default_factory=set)
+    scope: Scope | None = None
+    tables: TableStore | None = None
+    mc_draws: int = 1000
+    previous_summary: Path | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self.as_of = pd.Timestamp(self.as_of)
-        self.country_iso3 = self.country_iso3.upper()
-        self.peers = tuple(self.peers)
+        if self.scope is None:
+            self.scope = Scope(self.country_iso3, self.as_of, self.lookback_years, self.peers)
+        self.country_iso3 = self.scope.country_iso3
+        self.as_of = self.scope.as_of
+        self.lookback_years = self.scope.lookback_years
+        self.peers = self.scope.peers
+        if self.tables is None:
+            self.tables = TableStore(self.scope.as_of)
 
     @classmethod
     def from_params(cls, params) -> BriefContext:
-        """Build from a validated :class:`osa_analysis.build.params.BriefParams`."""
+        """Build from validated :class:`osa_analysis.build.params.BriefParams`."""
         return cls(
-            country_iso3=params.country_iso3,
-            as_of=pd.Timestamp(params.as_of),
-            lookback_years=params.lookback_years,
-            peers=tuple(params.peers),
+            scope=params.scope(),
+            mc_draws=params.mc_draws,
+            previous_summary=params.previous_summary,
         )
 
+    @property
+    def used_sources(self) -> tuple[str, ...]:
+        """Source ids of every table the brief's sections were handed, in order of use."""
+        return tuple(self.tables.used)
+
     def use(self, *source_ids: str) -> None:
-        """Record that the brief used these registry sources."""
-        self.used_sources.update(source_ids)
+        """Record sources a section used other than through a table."""
+        self.tables.use(*source_ids)
 
     @property
     def all_countries(self) -> tuple[str, ...]:
         """The country followed by its peers, without repetition."""
-        return tuple(dict.fromkeys((self.country_iso3, *self.peers)))
+        return self.scope.countries
 
     @property
     def year_as_of(self) -> int:
         """Calendar year of ``as_of``."""
-        return int(self.as_of.year)
+        return self.scope.year
 
     @cached_property
     def country(self) -> dict:
         """Metadata of the brief's country from ``data/recipients/countries.yaml``."""
-        table = load_recipient_countries()
+        table = self.tables.get("recipient_countries")
         return table.set_index("country_iso3").loc[self.country_iso3].to_dict()
 
     @cached_property
     def projects(self) -> pd.DataFrame:
         """The country's OSA projects (curated table)."""
-        projects = load_osa_projects()
+        projects = self.tables.get("osa_projects")
         return projects[projects["country_iso3"] == self.country_iso3].reset_index(drop=True)
 
     @cached_property
     def incidents(self) -> pd.DataFrame:
-        """All harmonised incident events up to ``as_of`` (every coastal state)."""
-        from osa_analysis.harmonise.incidents import INCIDENT_SOURCE_IDS, load_incidents
+        """Harmonised incident events dated on or before ``as_of`` (every coastal state)."""
+        events = self.tables.get("incidents")
+        return events[events["date"].notna().to_numpy()].reset_index(drop=True)
 
-        self.use(*INCIDENT_SOURCE_IDS, "ne_countries_50m", "ne_land_50m")
-        return load_incidents(end=self.as_of.strftime("%Y-%m-%d"))
-
-    @cached_property
+    @property
     def eez(self):
         """Approximate (or user-supplied Marine Regions) EEZ polygons."""
-        from osa_analysis.harmonise.eez import load_eez
-
-        self.use("ne_countries_50m", "ne_land_50m")
-        return load_eez()
+        return self.tables.get("eez")

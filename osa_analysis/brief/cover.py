@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
+from osa_analysis.analyse.tiles import compute_tiles, tile_rules
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.core.countries import country_name
 from osa_analysis.core.provenance import __version__, git_commit
-from osa_analysis.sources.registry import get_source
+from osa_analysis.sources.registry import get_source, registry
 
 CURATED_SOURCE = {
     "id": "osa_projects",
@@ -27,18 +30,23 @@ def _coverage_end(coverage: str) -> str:
 
 def last_observations(ctx: BriefContext) -> dict[str, str]:
     """Last observation date per incident source used, from the data (≤ ``as_of``)."""
-    from osa_analysis.harmonise.incidents import load_incident_reports
-
-    reports = load_incident_reports(end=ctx.as_of.strftime("%Y-%m-%d"))
+    reports = ctx.tables.get("incident_reports")
     last = reports.groupby("source")["date"].max()
     return {sid: f"{d:%Y-%m-%d}" for sid, d in last.items() if pd.notna(d)}
 
 
+def registry_sources_used(ctx: BriefContext) -> list[str]:
+    """Registry ids of every source the brief used, sorted (curated tables left out)."""
+    known = registry()
+    return sorted(sid for sid in ctx.used_sources if sid in known)
+
+
 def vintage_table(ctx: BriefContext) -> pd.DataFrame:
     """One row per source the brief used: licence, coverage, last observation, sha256."""
-    observed = last_observations(ctx) if ctx.used_sources else {}
+    used = registry_sources_used(ctx)
+    observed = last_observations(ctx) if used else {}
     rows = []
-    for sid in sorted(ctx.used_sources):
+    for sid in used:
         src = get_source(sid)
         rows.append(
             {
@@ -204,8 +212,6 @@ def bottom_line_section(
         tables.append(("Risk tiles", pd.DataFrame(tile_rows)))
     if rows:
         tables.append(("Key figures", pd.DataFrame(rows)))
-    from osa_analysis.brief.tiles import tile_rules
-
     return Section(
         key="bottom_line",
         title="1. Bottom line",
@@ -217,6 +223,16 @@ def bottom_line_section(
             "tiles_method_version": tile_rules()["method_version"],
         },
     )
+
+
+def bottom_line(ctx: BriefContext, sections: Mapping[str, Section]) -> Section:
+    """Build section 1 from the sections it summarises (the registry's ``BOTTOM_LINE_INPUTS``).
+
+    The tiles are computed from every given section's values; key figures are collected in
+    the order of ``sections``.
+    """
+    tiles = compute_tiles({key: s.values for key, s in sections.items()})
+    return bottom_line_section(ctx, list(sections.values()), tiles=tiles)
 
 
 def _fmt_value(value, unit) -> str:
@@ -238,8 +254,9 @@ def _fmt_interval(interval, kind) -> str:
 
 def sources_annex(ctx: BriefContext) -> Section:
     """Annex: citation, licence and attribution of every source used."""
+    used = registry_sources_used(ctx)
     rows = []
-    for sid in sorted(ctx.used_sources):
+    for sid in used:
         src = get_source(sid)
         rows.append(
             {
@@ -259,7 +276,7 @@ def sources_annex(ctx: BriefContext) -> Section:
             "url": "data/recipients/osa_projects.csv",
         }
     )
-    internal = sorted(s for s in ctx.used_sources if get_source(s).redistribution == "internal")
+    internal = [s for s in used if get_source(s).redistribution == "internal"]
     markdown = (
         "Sources are cited as their producers ask. Licence classes: *open* (public domain, "
         "CC0), *attribution* (CC BY 4.0), *share-alike* (CC BY-SA 4.0: derivatives of these "

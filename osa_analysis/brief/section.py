@@ -59,24 +59,3 @@ def fmt_num(value: float | int | None, digits: int = 0, missing: str = "n/a") ->
     if value is None or (isinstance(value, float) and value != value):
         return missing
     return f"{value:,.{digits}f}"
-
-
-def jsonable(value: Any) -> Any:
-    """Convert numpy/pandas scalars and containers to plain JSON values (NaN → None)."""
-    import math
-
-    import numpy as np
-
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.strftime("%Y-%m-%d")
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else round(value, 6)
-    return value

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from osa_analysis.brief.section import Section, jsonable
+from osa_analysis.brief.section import Section
+from osa_analysis.core.files import json_text, jsonable, write_json
 
 SUMMARY_FILE = "summary.json"
 
@@ -32,15 +30,10 @@ class BriefSummary:
 
     def to_json(self) -> str:
         """Serialise with sorted keys and a trailing newline (byte-stable)."""
-        return json.dumps(self.data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+        return json_text(self.data, ensure_ascii=False)
 
     def write(self, output_dir: str | Path) -> Path:
         """Write ``summary.json`` atomically into ``output_dir`` and return its path."""
-        folder = Path(output_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / SUMMARY_FILE
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".summary.", suffix=".part")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(self.to_json())
-        os.replace(tmp, path)
+        path = Path(output_dir) / SUMMARY_FILE
+        write_json(path, self.data, ensure_ascii=False)
         return path

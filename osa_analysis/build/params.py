@@ -325,6 +325,12 @@ class BriefParams:
         target.update(applied)
         return applied
 
+    def scope(self):
+        """Return the :class:`~osa_analysis.analyse.scope.Scope` these parameters describe."""
+        from osa_analysis.analyse.scope import Scope  # pandas: not needed to validate
+
+        return Scope(self.country_iso3, self.as_of, self.lookback_years, self.peers)
+
     def replace(self, **changes: Any) -> BriefParams:
         """Return a copy with some fields changed (validated again)."""
         return dataclasses.replace(self, **changes)

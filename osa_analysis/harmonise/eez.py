@@ -25,7 +25,6 @@ import itertools
 import json
 import logging
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from functools import cache
@@ -42,6 +41,7 @@ from scipy.spatial import Voronoi, cKDTree
 
 from osa_analysis.core import config
 from osa_analysis.core.countries import to_iso3
+from osa_analysis.core.files import atomic_path
 from osa_analysis.core.geo import EARTH_RADIUS_KM, chord_to_km, unit_vectors
 from osa_analysis.core.validation import DataFormatError, require_columns, validate
 from osa_analysis.sources.loaders.geography import CRS, load_ne_countries, load_ne_land
@@ -441,15 +441,8 @@ def approximate_eez(
     else:
         log.info("computing the approximate EEZ (cached afterwards in %s)", path)
         result = _compute_approximate_eez(load_ne_countries(), load_ne_land(), max_nm)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        os.close(fd)
-        try:
+        with atomic_path(path) as tmp:
             result.to_parquet(tmp, index=False)
-            os.chmod(tmp, 0o644)  # mkstemp creates 0600; the cache is shareable
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
     _MEMO[path] = result
     return result.copy()
 

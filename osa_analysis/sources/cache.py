@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from osa_analysis.core import config
+from osa_analysis.core.files import atomic_path, atomic_write_bytes
 from osa_analysis.core.provenance import __version__, code_digest
 from osa_analysis.sources.registry import get_source
 
@@ -37,14 +36,8 @@ def table_key(source_ids: Sequence[str], version: str = "", extra: dict | None =
 
 def write_parquet_atomic(df: pd.DataFrame, path: Path, *, index: bool = False) -> None:
     """Write ``df`` to ``path`` through a temporary file and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         df.to_parquet(tmp, index=index)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def cached_table(
@@ -130,12 +123,5 @@ def cached_object(
         with open(path, "rb") as fh:
             return pickle.load(fh)
     result = build()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    atomic_write_bytes(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     return result

@@ -9,15 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import shutil
 import tarfile
-import tempfile
 import time
 import zipfile
 from pathlib import Path
 
 from osa_analysis.core import config
+from osa_analysis.core.files import atomic_path
 from osa_analysis.sources.registry import Source, get_source, registry
 
 log = logging.getLogger(__name__)
@@ -82,14 +81,8 @@ def _check(path: Path, source: Source, origin: str) -> None:
 
 
 def _atomic_copy(src: Path, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    os.close(fd)
-    try:
+    with atomic_path(dest) as tmp:
         shutil.copyfile(src, tmp)
-        os.replace(tmp, dest)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def _download(url: str, dest: Path, known_hash: str | None) -> None:
@@ -122,25 +115,20 @@ def _download(url: str, dest: Path, known_hash: str | None) -> None:
 
 
 def _extract_member(archive: Path, member: str, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    os.close(fd)
     try:
-        if zipfile.is_zipfile(archive):
-            with zipfile.ZipFile(archive) as zf, zf.open(member) as src, open(tmp, "wb") as out:
-                shutil.copyfileobj(src, out)
-        else:
-            with tarfile.open(archive) as tf:
-                src = tf.extractfile(member)
-                if src is None:
-                    raise FetchError(f"{archive}: member {member!r} is not a regular file")
-                with src, open(tmp, "wb") as out:
+        with atomic_path(dest) as tmp:
+            if zipfile.is_zipfile(archive):
+                with zipfile.ZipFile(archive) as zf, zf.open(member) as src, open(tmp, "wb") as out:
                     shutil.copyfileobj(src, out)
-        os.replace(tmp, dest)
+            else:
+                with tarfile.open(archive) as tf:
+                    src = tf.extractfile(member)
+                    if src is None:
+                        raise FetchError(f"{archive}: member {member!r} is not a regular file")
+                    with src, open(tmp, "wb") as out:
+                        shutil.copyfileobj(src, out)
     except KeyError as exc:
         raise FetchError(f"{archive}: no member {member!r}") from exc
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def _from_upstream(source: Source, target: Path) -> None:

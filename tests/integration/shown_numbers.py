@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from osa_analysis.brief.section import jsonable
+from osa_analysis.core.files import jsonable
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?![\w])")

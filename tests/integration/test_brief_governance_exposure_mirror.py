@@ -11,7 +11,7 @@ import shapely
 from shown_numbers import numbers_not_in_values, shown_text
 
 from osa_analysis.brief.context import BriefContext
-from osa_analysis.brief.section import jsonable
+from osa_analysis.core.files import jsonable
 
 pytestmark = pytest.mark.mirror
 

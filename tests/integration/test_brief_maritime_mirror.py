@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 
 from osa_analysis.brief.context import BriefContext
-from osa_analysis.brief.section import Section, jsonable
+from osa_analysis.brief.section import Section
 from osa_analysis.brief.style import png_bytes
+from osa_analysis.core.files import jsonable
 from osa_analysis.core.stats import rate_ratio
 
 AS_OF = pd.Timestamp("2026-08-09")
@@ -266,7 +267,7 @@ def test_philippines_is_deterministic(built):
     assert jsonable(gz_again.values) == jsonable(gz.values)
     assert again.markdown == sec.markdown
     assert png_bytes(again.figures[2][1]) == png_bytes(sec.figures[2][1])
-    assert {"asam_msi_csv", "recaap_imb_live", "ne_coastline_50m"} <= ctx0.used_sources
+    assert {"asam_msi_csv", "recaap_imb_live", "ne_coastline_50m"} <= set(ctx0.used_sources)
 
 
 # --------------------------------------------------------------------------- others

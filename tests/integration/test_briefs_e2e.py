@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from osa_analysis.brief.assemble import brief_summary, build_brief
-from osa_analysis.brief.context import BriefContext
+from osa_analysis.brief.assemble import Brief
 from osa_analysis.build import runner
 from osa_analysis.build.params import BriefParams
 from osa_analysis.build.render import check_html_in_chromium, find_chromium
@@ -54,7 +53,7 @@ def test_briefs_build_with_status_ok_and_all_files(built):
 def test_summary_json_equals_what_the_package_computes(built):
     reports, _ = built
     params = BriefParams(country_iso3="PHL", output_dir=reports / "_scratch" / "PHL")
-    expected = json.loads(brief_summary(build_brief(BriefContext.from_params(params))).to_json())
+    expected = json.loads(Brief.from_params(params).summary().to_json())
     published = json.loads((reports / "PHL" / "summary.json").read_text())
     assert published == expected
     assert published["provenance"]["country_iso3"] == "PHL"
@@ -73,7 +72,7 @@ def test_fiji_brief_says_plainly_that_piracy_data_is_thin(built):
 
 def test_html_hides_code_and_loads_nothing_external(built):
     reports, _ = built
-    notebook_code = ["build_brief(", "show(sections", "BriefParams.from_mapping"]
+    notebook_code = ["Brief.from_params(", "show(brief.section", "BriefParams.from_namespace"]
     for iso3 in COUNTRIES:
         html = (reports / iso3 / "brief.html").read_text()
         assert not any(code in html for code in notebook_code), iso3

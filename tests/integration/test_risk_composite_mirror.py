@@ -11,7 +11,7 @@ from shown_numbers import numbers_not_in_values, shown_text
 
 from osa_analysis.analyse import composite as rc
 from osa_analysis.brief.context import BriefContext
-from osa_analysis.brief.section import jsonable
+from osa_analysis.core.files import jsonable
 
 pytestmark = pytest.mark.mirror
 
@@ -277,7 +277,7 @@ def test_section(method, iso3):
     json.dumps(jsonable(v), allow_nan=False)
     assert len(section.figures) == 2 and len(section.tables) == 2
     assert set(section.sources) == set(rc.panel_source_ids(method))
-    assert set(section.sources) <= ctx.used_sources
+    assert set(section.sources) <= set(ctx.used_sources)
     if iso3 == "TON":
         assert "V-Dem does not cover Tonga" in section.markdown
         assert v["reliability"] < 10

@@ -6,14 +6,11 @@ import json
 
 import pytest
 
-from osa_analysis.brief.changes import (
-    changes_section,
-    moved_beyond_uncertainty,
-    read_previous_summary,
-    what_changed,
-)
-from osa_analysis.brief.judgements import collect_judgements, write_judgements
-from osa_analysis.brief.tiles import band_rating, compute_tiles
+from osa_analysis.analyse.changes import moved_beyond_uncertainty, what_changed
+from osa_analysis.analyse.judgements import collect_judgements
+from osa_analysis.analyse.tiles import band_rating, compute_tiles
+from osa_analysis.brief.changes import changes_section, read_previous_summary
+from osa_analysis.brief.judgements_file import write_judgements
 
 SCALE = ["very low", "low", "medium", "high", "very high"]
 

@@ -7,15 +7,7 @@ reached.
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
-
-from osa_analysis.brief.section import jsonable
-
-JUDGEMENTS_FILE = "judgements.json"
 
 
 def collect_judgements(summary: dict[str, Any]) -> dict[str, Any]:
@@ -100,17 +92,3 @@ def _evidence(scenario: dict) -> list[str]:
     if scenario.get("residual"):
         out.append(f"residual risk: {scenario['residual']}")
     return out
-
-
-def write_judgements(judgements: dict[str, Any], output_dir: str | Path) -> Path:
-    """Write ``judgements.json`` atomically (sorted keys, stable bytes)."""
-    folder = Path(output_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / JUDGEMENTS_FILE
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".judgements.", suffix=".part")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(
-            json.dumps(jsonable(judgements), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-        )
-    os.replace(tmp, path)
-    return path

@@ -1,0 +1,132 @@
+"""The sections of a brief: reading order, numbered titles and what each one needs.
+
+Adding a section is one new module with a builder, plus one :class:`SectionSpec` here. A
+builder takes the :class:`~osa_analysis.brief.context.BriefContext` and, when the spec
+names ``needs``, a mapping of the sections it reads; it returns a
+:class:`~osa_analysis.brief.section.Section` whose title the registry numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from osa_analysis.brief import (
+    changes,
+    composite_section,
+    cover,
+    diversion_section,
+    exposure,
+    governance,
+    maritime,
+    peers,
+)
+
+AFTER_DATA = ("*data",)
+"""``needs`` of a section built after every data section, without reading them (the cover
+and the sources annex list the sources those sections used)."""
+ALL = ("*",)
+"""``needs`` of a section that reads every other section (built after all of them)."""
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """One section of the brief.
+
+    Attributes
+    ----------
+    key : str
+        Machine name: the key of its values in ``summary.json``.
+    title : str or None
+        Heading without its number (``None``: the section writes its own, e.g. the cover).
+    build : callable
+        ``build(ctx, sections)`` when ``needs`` names sections or is :data:`ALL` (a mapping
+        of the sections it reads), else ``build(ctx)``.
+    numbered : bool
+        Whether the heading carries a section number.
+    needs : tuple of str
+        Keys of the sections it reads, :data:`AFTER_DATA` or :data:`ALL`.
+    """
+
+    key: str
+    title: str | None
+    build: Callable
+    numbered: bool = True
+    needs: tuple[str, ...] = ()
+
+
+BOTTOM_LINE_INPUTS = ("maritime", "grayzone", "governance", "exposure", "composite", "diversion")
+"""Sections whose key figures and tiles the bottom line collects, in this order."""
+
+SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec("provenance", None, cover.cover_section, numbered=False, needs=AFTER_DATA),
+    SectionSpec("bottom_line", "Bottom line", cover.bottom_line, needs=BOTTOM_LINE_INPUTS),
+    SectionSpec("osa_package", "The OSA package", cover.osa_package_section),
+    SectionSpec("maritime", "Maritime incidents", maritime.maritime_section),
+    SectionSpec(
+        "grayzone", "Gray-zone coercion in the South China Sea", maritime.grayzone_section
+    ),
+    SectionSpec("governance", "Governance and stability", governance.governance_section),
+    SectionSpec("exposure", "Disaster exposure", exposure.exposure_section),
+    SectionSpec("peers", "Peers", peers.peers_section),
+    SectionSpec("composite", "Structural risk composite", composite_section.composite_section),
+    SectionSpec("diversion", "OSA misuse and diversion risk", diversion_section.diversion_section),
+    SectionSpec(
+        "what_changed", "What changed since the last brief", changes.what_changed_section,
+        needs=ALL,
+    ),
+    SectionSpec(
+        "sources",
+        "Annex: sources and licences",
+        cover.sources_annex,
+        numbered=False,
+        needs=AFTER_DATA,
+    ),
+)
+"""Every section in reading order."""
+
+SECTION_ORDER = tuple(spec.key for spec in SECTIONS)
+"""Reading order of the section keys (also the key order of ``summary.json``)."""
+
+_BY_KEY = {spec.key: spec for spec in SECTIONS}
+
+
+def spec(key: str) -> SectionSpec:
+    """Return the spec of a section (``KeyError`` naming the known keys)."""
+    try:
+        return _BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"no section {key!r}; sections: {', '.join(SECTION_ORDER)}") from None
+
+
+def dependencies(key: str) -> tuple[str, ...]:
+    """Return the keys of the sections that must be built before ``key``."""
+    needs = spec(key).needs
+    if needs == ALL:
+        return tuple(k for k in SECTION_ORDER if k != key)
+    if needs == AFTER_DATA:
+        return tuple(s.key for s in SECTIONS if s.needs not in (ALL, AFTER_DATA))
+    return needs
+
+
+def reads_sections(key: str) -> bool:
+    """Whether a section's builder is given the sections it depends on."""
+    return spec(key).needs != AFTER_DATA and bool(spec(key).needs)
+
+
+def number(key: str) -> int | None:
+    """Return a section's number in the brief (``None`` for unnumbered sections)."""
+    n = 0
+    for s in SECTIONS:
+        n += s.numbered
+        if s.key == key:
+            return n if s.numbered else None
+    raise KeyError(f"no section {key!r}")
+
+
+def heading(key: str, own_title: str) -> str:
+    """Return the numbered heading of a section (its own title when the spec has none)."""
+    s = spec(key)
+    title = s.title or own_title
+    n = number(key)
+    return f"{n}. {title}" if n is not None else title
