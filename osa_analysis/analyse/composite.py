@@ -42,6 +42,7 @@ import pandas as pd
 import yaml
 from scipy import stats
 
+from osa_analysis.analyse.geography import coastline_km
 from osa_analysis.core import config
 from osa_analysis.core.yamlio import safe_load
 
@@ -413,9 +414,14 @@ def _eez_area() -> pd.Series:
 
 @cache
 def _coastline(iso3: str) -> float | None:
-    from osa_analysis.brief.exposure import coastline_km
+    return coastline_km(_ne_countries(), iso3)
 
-    return coastline_km(iso3)
+
+@cache
+def _ne_countries():
+    from osa_analysis.sources.loaders.geography import load_ne_countries
+
+    return load_ne_countries()
 
 
 def _universe_frames() -> dict[str, pd.DataFrame]:

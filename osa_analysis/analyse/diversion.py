@@ -37,6 +37,7 @@ from typing import Any
 
 import pandas as pd
 
+from osa_analysis.analyse.channels import source_coverage
 from osa_analysis.core.config import CURATED_DIR
 from osa_analysis.core.countries import country_name
 from osa_analysis.core.stats import binomial_interval, poisson_interval
@@ -846,8 +847,6 @@ def load_tables() -> DiversionTables:
     acd = load_ucdp_acd()
     events = _incident_events()
     piracy = events[events["category"].eq("piracy_armed_robbery").fillna(False).to_numpy()]
-    from osa_analysis.brief.maritime import source_coverage
-
     return DiversionTables(
         acd=acd,
         conflict_years=ucdp_conflict_years(acd),

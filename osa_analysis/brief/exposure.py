@@ -38,6 +38,7 @@ from matplotlib.ticker import MaxNLocator
 from scipy.spatial import cKDTree
 from scipy.stats import chi2
 
+from osa_analysis.analyse import geography
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.brief.style import ACCENT, NEUTRAL, figure
@@ -249,23 +250,8 @@ def _countries():
 
 @cache
 def country_land(iso3: str) -> shapely.Geometry | None:
-    """Return the union of a country's Natural Earth 1:50m polygons.
-
-    Parameters
-    ----------
-    iso3 : str
-        ``country_iso3`` of :func:`~osa_analysis.sources.loaders.geography.load_ne_countries`.
-
-    Returns
-    -------
-    shapely geometry or None
-        (Multi)Polygon in lon/lat, split at ±180° as published; None if NE has no row.
-    """
-    countries = _countries()
-    mask = countries["country_iso3"].eq(iso3).fillna(False).to_numpy()
-    if not mask.any():
-        return None
-    return shapely.union_all(countries.geometry.to_numpy()[mask])
+    """Return the union of a country's Natural Earth 1:50m polygons (memoised)."""
+    return geography.country_land(_countries(), iso3)
 
 
 @cache
@@ -1523,47 +1509,13 @@ CAPACITY_KEYS = (
 )
 """The stable keys of :func:`capacity_facts` (the maritime section imports them)."""
 
-COASTLINE_METHOD = (
-    "geodesic length (WGS84) of the Natural Earth 1:50m country boundary minus land borders "
-    "shared with other countries and minus Natural Earth's ±180° cuts; generalised at 1:50m, "
-    "so far shorter than national figures measured at large scale"
-)
+COASTLINE_METHOD = geography.COASTLINE_METHOD
 
 
 @cache
 def coastline_km(iso3: str) -> float | None:
-    """Return a country's coastline length from Natural Earth 1:50m.
-
-    Parameters
-    ----------
-    iso3 : str
-        ISO3 code.
-
-    Returns
-    -------
-    float or None
-        Kilometres, measured as :data:`COASTLINE_METHOD` says; 0.0 for a landlocked
-        country; None when NE has no polygon.
-    """
-    from pyproj import Geod
-
-    geom = country_land(iso3)
-    if geom is None:
-        return None
-    countries = _countries()
-    others = countries.geometry[countries["country_iso3"].ne(iso3).fillna(True).to_numpy()]
-    neighbours = others.to_numpy()[shapely.intersects(others.to_numpy(), geom)]
-    boundary = shapely.boundary(geom)
-    if len(neighbours):
-        # NE 1:50m borders share their vertices exactly: the part of the boundary lying in
-        # a neighbour's closed polygon is a land border
-        boundary = shapely.difference(boundary, shapely.union_all(neighbours))
-    # Natural Earth's cuts along ±180° are not coast
-    cuts = shapely.MultiLineString([[(s, -90.0), (s, 90.0)] for s in (-180.0, 180.0)])
-    boundary = shapely.difference(boundary, cuts.buffer(1e-9))
-    if boundary.is_empty:
-        return 0.0
-    return float(Geod(ellps="WGS84").geometry_length(boundary) / 1000.0)
+    """Return a country's coastline length (:func:`osa_analysis.analyse.geography.coastline_km`)."""
+    return geography.coastline_km(_countries(), iso3)
 
 
 def _latest(

@@ -17,16 +17,23 @@ is supplied; the method string is in the data and in the brief).
 from __future__ import annotations
 
 import math
-import re
 from functools import cache
 
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
+from osa_analysis.analyse.channels import (
+    COVERAGE_GROUPS,
+    MARITIME_SOURCE_IDS,
+    coverage_fractions,
+    in_source_group,
+    source_coverage,
+)
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.brief.style import NEUTRAL, SEVERITY_COLORS, figure
+from osa_analysis.core.dates import parse_coverage
 from osa_analysis.core.solar import CIVIL_TWILIGHT_DEG, SUNRISE_ELEVATION_DEG
 from osa_analysis.core.stats import (
     RATE_RATIO_METHOD,
@@ -50,15 +57,6 @@ SEVERITIES = ("CAT1", "CAT2", "CAT3", "CAT4", "Attempted", "NA")
 """ReCAAP significance levels, most to least severe; NA = no label and no rule applies."""
 VESSEL_STATUSES = ("berthed", "anchored", "underway", "unknown")
 
-COVERAGE_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "asam": ("NGA ASAM", ("asam_msi_csv", "asam_arcgis_csv", "asam_lephare_json")),
-    "imb": ("IMB Crime at Sea", ("imb_pirate_attacks",)),
-    "recaap": ("ReCAAP OpenMap", ("recaap_openmap",)),
-    "live": ("ReCAAP/IMB live feed", ("recaap_imb_live",)),
-}
-"""Reporting channels of section 3: label and registry ids. Their coverage dates are read
-from the registry (``coverage`` field), not written here."""
-MARITIME_SOURCE_IDS = tuple(sid for _, ids in COVERAGE_GROUPS.values() for sid in ids)
 SCSDI_SOURCE_IDS = ("scsdi_geocoded", "scsdi_published")
 
 THIN_DATA_MIN_EVENTS = 20
@@ -214,61 +212,10 @@ def _milex() -> tuple[pd.DataFrame, pd.DataFrame]:
     return load_wb_milex_share(), load_wb_milex_usd()
 
 
-def source_coverage() -> pd.DataFrame:
-    """Coverage of each reporting channel of section 3, read from the source registry.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per :data:`COVERAGE_GROUPS` key: ``group``, ``label``, ``start``, ``end``
-        (Timestamps: earliest start and latest end over the group's files; a year-only
-        coverage ``2009/2023`` spans 1 Jan to 31 Dec), ``source_ids`` (``;``-joined).
-    """
-    from osa_analysis.sources.registry import get_source
-
-    rows = []
-    for group, (label, ids) in COVERAGE_GROUPS.items():
-        starts, ends = [], []
-        for sid in ids:
-            start, end = _parse_coverage(get_source(sid).coverage)
-            starts.append(start)
-            ends.append(end)
-        rows.append(
-            {
-                "group": group,
-                "label": label,
-                "start": min(starts),
-                "end": max(ends),
-                "source_ids": ";".join(ids),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def _registry_coverage(source_id: str) -> str:
     from osa_analysis.sources.registry import get_source
 
     return get_source(source_id).coverage
-
-
-def _parse_coverage(text: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Parse a registry coverage ``start/end`` (ISO dates or years)."""
-    start, end = (part.strip() for part in str(text).split("/"))
-    first = pd.Timestamp(f"{start}-01-01") if re.fullmatch(r"\d{4}", start) else pd.Timestamp(start)
-    last = pd.Timestamp(f"{end}-12-31") if re.fullmatch(r"\d{4}", end) else pd.Timestamp(end)
-    return first, last
-
-
-def coverage_fractions(
-    start: pd.Timestamp, end: pd.Timestamp, coverage: pd.DataFrame
-) -> dict[str, float]:
-    """Share of the days ``start``…``end`` (inclusive) each channel covers, by group."""
-    days = (end - start).days + 1
-    out = {}
-    for row in coverage.itertuples():
-        lo, hi = max(start, row.start), min(end, row.end)
-        out[row.group] = round(max((hi - lo).days + 1, 0) / days, 4) if days > 0 else 0.0
-    return out
 
 
 # --------------------------------------------------------------------------- events
@@ -286,13 +233,6 @@ def country_events(ctx: BriefContext) -> pd.DataFrame:
     events = ctx.incidents
     keep = events["coastal_state_iso3"].eq(ctx.country_iso3).fillna(False).to_numpy()
     return events[keep].reset_index(drop=True)
-
-
-def in_source_group(events: pd.DataFrame, group: str) -> pd.Series:
-    """Whether each event was reported by a source of the channel ``group``."""
-    ids = COVERAGE_GROUPS[group][1]
-    listed = events["sources"].astype("string").fillna("").str.split(";")
-    return listed.map(lambda names: any(n in ids for n in names)).astype(bool)
 
 
 def comparison_periods(as_of: pd.Timestamp, years: int) -> dict[str, dict[str, pd.Timestamp]]:
@@ -1618,12 +1558,12 @@ def grayzone_section(ctx: BriefContext) -> Section:
         text = (
             f"The South China Sea Data Initiative (SCSDI) records no events with {esc(name)} "
             f"as an actor up to {_date(ctx.as_of)} (its data start in "
-            f"{_parse_coverage(_registry_coverage('scsdi_geocoded'))[0].year})."
+            f"{parse_coverage(_registry_coverage('scsdi_geocoded'))[0].year})."
         )
         section = _not_applicable(ctx, key, title, text, reason)
         section.values["n_events"] = 0
         section.values["data_start"] = _date(
-            _parse_coverage(_registry_coverage("scsdi_geocoded"))[0]
+            parse_coverage(_registry_coverage("scsdi_geocoded"))[0]
         )
         section.sources = list(SCSDI_SOURCE_IDS)
         return section
@@ -1652,7 +1592,7 @@ def grayzone_section(ctx: BriefContext) -> Section:
 
     sources = [*SCSDI_SOURCE_IDS, *MAP_SOURCE_IDS]
     ctx.use(*MAP_SOURCE_IDS)
-    cov = {sid: _parse_coverage(_registry_coverage(sid)) for sid in SCSDI_SOURCE_IDS}
+    cov = {sid: parse_coverage(_registry_coverage(sid)) for sid in SCSDI_SOURCE_IDS}
     data_end = int(cov["scsdi_published"][1].year)
     last_year = int(min(data_end, ctx.year_as_of))
     first_year = int(cov["scsdi_geocoded"][0].year)

@@ -60,17 +60,6 @@ def test_comparison_periods_are_equal_and_adjacent():
     }
 
 
-def test_parse_coverage_handles_years_and_dates():
-    assert m._parse_coverage("2009/2023") == (
-        pd.Timestamp("2009-01-01"),
-        pd.Timestamp("2023-12-31"),
-    )
-    assert m._parse_coverage("2020-11-03/2024-11-24") == (
-        pd.Timestamp("2020-11-03"),
-        pd.Timestamp("2024-11-24"),
-    )
-
-
 def test_source_coverage_comes_from_the_registry():
     cov = m.source_coverage().set_index("group")
     assert list(cov.index) == ["asam", "imb", "recaap", "live"]
