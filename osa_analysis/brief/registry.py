@@ -4,23 +4,18 @@ Adding a section is one new module with a builder, plus one :class:`SectionSpec`
 builder takes the :class:`~osa_analysis.brief.context.BriefContext` and, when the spec
 names ``needs``, a mapping of the sections it reads; it returns a
 :class:`~osa_analysis.brief.section.Section` whose title the registry numbers.
+
+Builders are named ``"module:function"`` (a module of :mod:`osa_analysis.brief`) and
+imported when first built, so that a section module can itself ask the registry for
+another section's number (:func:`number`) without a circular import; a test checks that
+every name resolves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from osa_analysis.brief import (
-    changes,
-    composite_section,
-    cover,
-    diversion_section,
-    exposure,
-    governance,
-    maritime,
-    peers,
-)
+from importlib import import_module
 
 AFTER_DATA = ("*data",)
 """``needs`` of a section built after every data section, without reading them (the cover
@@ -39,9 +34,10 @@ class SectionSpec:
         Machine name: the key of its values in ``summary.json``.
     title : str or None
         Heading without its number (``None``: the section writes its own, e.g. the cover).
-    build : callable
-        ``build(ctx, sections)`` when ``needs`` names sections or is :data:`ALL` (a mapping
-        of the sections it reads), else ``build(ctx)``.
+    builder : str
+        ``"module:function"`` in :mod:`osa_analysis.brief` (:meth:`build` resolves it). The
+        function is called as ``function(ctx, sections)`` when ``needs`` names sections
+        or is :data:`ALL` (a mapping of the sections it reads), else ``function(ctx)``.
     numbered : bool
         Whether the heading carries a section number.
     needs : tuple of str
@@ -50,35 +46,45 @@ class SectionSpec:
 
     key: str
     title: str | None
-    build: Callable
+    builder: str
     numbered: bool = True
     needs: tuple[str, ...] = ()
+
+    @property
+    def build(self) -> Callable:
+        """The builder function."""
+        module, _, name = self.builder.partition(":")
+        return getattr(import_module(f"osa_analysis.brief.{module}"), name)
 
 
 BOTTOM_LINE_INPUTS = ("maritime", "grayzone", "governance", "exposure", "composite", "diversion")
 """Sections whose key figures and tiles the bottom line collects, in this order."""
 
 SECTIONS: tuple[SectionSpec, ...] = (
-    SectionSpec("provenance", None, cover.cover_section, numbered=False, needs=AFTER_DATA),
-    SectionSpec("bottom_line", "Bottom line", cover.bottom_line, needs=BOTTOM_LINE_INPUTS),
-    SectionSpec("osa_package", "The OSA package", cover.osa_package_section),
-    SectionSpec("maritime", "Maritime incidents", maritime.maritime_section),
+    SectionSpec("provenance", None, "cover:cover_section", numbered=False, needs=AFTER_DATA),
+    SectionSpec("bottom_line", "Bottom line", "cover:bottom_line", needs=BOTTOM_LINE_INPUTS),
+    SectionSpec("osa_package", "The OSA package", "cover:osa_package_section"),
+    SectionSpec("maritime", "Maritime incidents", "maritime:maritime_section"),
     SectionSpec(
-        "grayzone", "Gray-zone coercion in the South China Sea", maritime.grayzone_section
+        "grayzone", "Gray-zone coercion in the South China Sea", "maritime:grayzone_section"
     ),
-    SectionSpec("governance", "Governance and stability", governance.governance_section),
-    SectionSpec("exposure", "Disaster exposure", exposure.exposure_section),
-    SectionSpec("peers", "Peers", peers.peers_section),
-    SectionSpec("composite", "Structural risk composite", composite_section.composite_section),
-    SectionSpec("diversion", "OSA misuse and diversion risk", diversion_section.diversion_section),
+    SectionSpec("governance", "Governance and stability", "governance:governance_section"),
+    SectionSpec("exposure", "Disaster exposure", "exposure:exposure_section"),
+    SectionSpec("peers", "Peers", "peers:peers_section"),
+    SectionSpec("composite", "Structural risk composite", "composite_section:composite_section"),
     SectionSpec(
-        "what_changed", "What changed since the last brief", changes.what_changed_section,
+        "diversion", "OSA misuse and diversion risk", "diversion_section:diversion_section"
+    ),
+    SectionSpec(
+        "what_changed",
+        "What changed since the last brief",
+        "changes:what_changed_section",
         needs=ALL,
     ),
     SectionSpec(
         "sources",
         "Annex: sources and licences",
-        cover.sources_annex,
+        "cover:sources_annex",
         numbered=False,
         needs=AFTER_DATA,
     ),
@@ -97,6 +103,12 @@ def spec(key: str) -> SectionSpec:
         return _BY_KEY[key]
     except KeyError:
         raise KeyError(f"no section {key!r}; sections: {', '.join(SECTION_ORDER)}") from None
+
+
+def section_modules() -> tuple[str, ...]:
+    """Return the dotted names of every section module (to import them ahead of time)."""
+    names = (f"osa_analysis.brief.{s.builder.partition(':')[0]}" for s in SECTIONS)
+    return tuple(dict.fromkeys(names))
 
 
 def dependencies(key: str) -> tuple[str, ...]:

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 PRELOAD = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
-    "osa_analysis.brief.assemble",  # the section registry: every section module
+    "osa_analysis.brief.assemble",  # then every section module of the registry
     "osa_analysis.brief.display",
     "osa_analysis.build.params",
     "osa_analysis.build.runner",
@@ -144,6 +144,10 @@ def serve(address: str, preload: Sequence[str] = PRELOAD) -> None:
     import importlib
 
     for name in preload:
+        importlib.import_module(name)
+    from osa_analysis.brief.registry import section_modules  # after the preloaded imports
+
+    for name in section_modules():
         importlib.import_module(name)
     loaded = [name for name in NOT_PRELOADED if name in sys.modules]
     if loaded:
