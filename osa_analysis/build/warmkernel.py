@@ -37,6 +37,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from osa_analysis.brief.registry import section_modules
+
 log = logging.getLogger(__name__)
 
 PRELOAD = (
@@ -145,8 +147,6 @@ def serve(address: str, preload: Sequence[str] = PRELOAD) -> None:
 
     for name in preload:
         importlib.import_module(name)
-    from osa_analysis.brief.registry import section_modules  # after the preloaded imports
-
     for name in section_modules():
         importlib.import_module(name)
     loaded = [name for name in NOT_PRELOADED if name in sys.modules]
