@@ -25,7 +25,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from osa_analysis.core.config import PROJECT_ROOT
+from osa_analysis.core.config import CURATED_DIR, PROJECT_ROOT
+from osa_analysis.sources.cache import cached
 
 LOOKBACK_YEARS_RANGE = (1, 30)
 """Allowed ``lookback_years``, inclusive."""
@@ -49,52 +50,44 @@ class ParamsError(ValueError):
     """Brief parameters are unknown, of the wrong type or out of range (all listed at once)."""
 
 
-RECIPIENT_CODES_FILE = "recipient_codes-{key}.json"
-"""Name of the recipient code lists in the derived cache (see :func:`recipient_code_lists`)."""
+RECIPIENT_TABLES = (
+    CURATED_DIR / "recipients" / "osa_projects.csv",
+    CURATED_DIR / "recipients" / "countries.yaml",
+)
+"""The curated tables the recipient codes come from."""
 
 
 @cache
 def recipient_code_lists() -> dict[str, tuple[str, ...]]:
     """Return the ISO3 codes of every OSA recipient (``all``) and of the default peers.
 
-    They come from :func:`osa_analysis.sources.recipients.recipients`, which loads and validates the
-    curated tables (``data/recipients/osa_projects.csv`` and ``countries.yaml``) with pandas
-    and pandera. The result is kept as a small JSON file in the derived cache
-    (``OSA_CACHE_DIR``), keyed by the sha256 of both files and of the package code, so that
-    validating parameters (the command line, every kernel) does not import pandas once the
-    tables have been checked; a missing, stale or unreadable file is simply rebuilt.
+    They come from :func:`osa_analysis.sources.recipients.recipients`, which loads and
+    validates the curated tables (:data:`RECIPIENT_TABLES`) with pandas and pandera. The
+    result is kept in the derived-data cache (:func:`osa_analysis.sources.cache.cached`,
+    keyed by both files and the code that reads them), so that validating parameters (the
+    command line, every kernel) does not import pandas once the tables have been checked.
 
     Returns
     -------
     dict
         ``{"all": (...), "peers": (...)}``, alphabetical ISO3 codes.
     """
-    import hashlib
-    import json
+    lists = cached(
+        "recipient_codes",
+        (),
+        _code_lists_from_tables,
+        kind="json",
+        files=RECIPIENT_TABLES,
+        code_modules=("osa_analysis.sources.recipients",),
+    )
+    return {name: tuple(lists[name]) for name in ("all", "peers")}
 
-    from osa_analysis.core.config import CURATED_DIR, derived_cache_dir
-    from osa_analysis.core.provenance import code_digest
-    from osa_analysis.core.files import write_json
 
-    digest = hashlib.sha256(code_digest().encode())
-    for name in ("osa_projects.csv", "countries.yaml"):
-        digest.update((CURATED_DIR / "recipients" / name).read_bytes())
-    path = derived_cache_dir() / RECIPIENT_CODES_FILE.format(key=digest.hexdigest()[:16])
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        lists = {name: tuple(data[name]) for name in ("all", "peers")}
-        if all(isinstance(c, str) for codes in lists.values() for c in codes) and lists["all"]:
-            return lists
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+def _code_lists_from_tables() -> dict[str, list[str]]:
+    # pandas and pandera only on a cache miss: parameter checks stay light
     from osa_analysis.sources.recipients import recipients
 
-    lists = {"all": tuple(recipients()), "peers": tuple(recipients(fiscal_year=PEER_FISCAL_YEAR))}
-    try:
-        write_json(path, {name: list(codes) for name, codes in lists.items()})
-    except OSError:  # a read-only cache: validate from the tables next time too
-        pass
-    return lists
+    return {"all": recipients(), "peers": recipients(fiscal_year=PEER_FISCAL_YEAR)}
 
 
 def _recipient_codes() -> tuple[str, ...]:

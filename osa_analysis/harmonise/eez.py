@@ -20,9 +20,8 @@ the distance to shore and whether the position is on land.
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import itertools
-import json
 import logging
 import os
 import zipfile
@@ -39,13 +38,11 @@ import shapely
 from pandera.engines.geopandas_engine import Geometry
 from scipy.spatial import Voronoi, cKDTree
 
-from osa_analysis.core import config
 from osa_analysis.core.countries import to_iso3
-from osa_analysis.core.files import atomic_path
 from osa_analysis.core.geo import EARTH_RADIUS_KM, chord_to_km, unit_vectors
 from osa_analysis.core.validation import DataFormatError, require_columns, validate
+from osa_analysis.sources.cache import cached
 from osa_analysis.sources.loaders.geography import CRS, load_ne_countries, load_ne_land
-from osa_analysis.sources.registry import get_source
 
 log = logging.getLogger(__name__)
 
@@ -347,40 +344,6 @@ def geodesic_area_km2(geoms: gpd.GeoSeries) -> np.ndarray:
     return geoms.to_crs("EPSG:6933").area.to_numpy() / 1e6
 
 
-def approx_eez_cache_key(max_nm: float = 200) -> str:
-    """Return the sha256 keying the cached approximate EEZ.
-
-    It hashes :data:`METHOD_VERSION`, ``max_nm``, the algorithm's parameters and the
-    registry sha256 of each input file (:data:`APPROX_INPUTS`), so a new input file or a
-    changed method invalidates the cache.
-    """
-    payload = {
-        "method": METHOD_VERSION,
-        "max_nm": float(max_nm),
-        "params": [
-            COAST_SPACING_KM,
-            CHUNK_DEG,
-            SIMPLIFY_KM,
-            MAX_MERCATOR_LAT,
-            sorted(NO_EEZ_UNITS),
-        ],
-        "inputs": {sid: get_source(sid).sha256 for sid in APPROX_INPUTS},
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-def approx_eez_cache_path(max_nm: float = 200) -> Path:
-    """Return where the approximate EEZ for ``max_nm`` is cached (GeoParquet)."""
-    return (
-        config.derived_cache_dir()
-        / "eez"
-        / f"approx_eez_{approx_eez_cache_key(max_nm)[:16]}.parquet"
-    )
-
-
-_MEMO: dict[Path, gpd.GeoDataFrame] = {}
-
-
 def approximate_eez(
     countries: gpd.GeoDataFrame | None = None,
     land: gpd.GeoDataFrame | None = None,
@@ -417,9 +380,9 @@ def approximate_eez(
     max_nm : float, default 200
         Outer limit in nautical miles.
     use_cache : bool, default True
-        With the default inputs, read/write the GeoParquet cache under
-        ``config.derived_cache_dir() / "eez"`` keyed by :func:`approx_eez_cache_key`.
-        Custom inputs are never cached.
+        With the default inputs, read/write the derived-data cache
+        (:func:`osa_analysis.sources.cache.cached`, keyed by the inputs' sha256, this
+        module's code and ``max_nm``). Custom inputs are never cached.
 
     Returns
     -------
@@ -433,18 +396,18 @@ def approximate_eez(
         countries = load_ne_countries() if countries is None else countries
         land = load_ne_land() if land is None else land
         return _compute_approximate_eez(countries, land, max_nm)
-    path = approx_eez_cache_path(max_nm)
-    if path in _MEMO:
-        return _MEMO[path].copy()
-    if path.exists():
-        result = gpd.read_parquet(path)
-    else:
-        log.info("computing the approximate EEZ (cached afterwards in %s)", path)
-        result = _compute_approximate_eez(load_ne_countries(), load_ne_land(), max_nm)
-        with atomic_path(path) as tmp:
-            result.to_parquet(tmp, index=False)
-    _MEMO[path] = result
-    return result.copy()
+    return cached(
+        f"approx_eez_{max_nm:g}nm",
+        APPROX_INPUTS,
+        functools.partial(_default_approximate_eez, max_nm),
+        kind="geotable",
+        extra={"max_nm": float(max_nm)},
+    )
+
+
+def _default_approximate_eez(max_nm: float) -> gpd.GeoDataFrame:
+    log.info("computing the approximate EEZ (%g nm; cached afterwards)", max_nm)
+    return _compute_approximate_eez(load_ne_countries(), load_ne_land(), max_nm)
 
 
 def load_approximate_eez(max_nm: float = 200) -> gpd.GeoDataFrame:

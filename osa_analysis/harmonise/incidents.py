@@ -20,7 +20,6 @@ listing every source that reported it).
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 from dataclasses import dataclass
@@ -29,12 +28,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from osa_analysis.core import config
 from osa_analysis.core.geo import haversine_km
-from osa_analysis.core.provenance import __version__
 from osa_analysis.harmonise.classify import CLASSIFIER_VERSION, classify_incidents
-from osa_analysis.sources.cache import code_digest, write_parquet_atomic
+from osa_analysis.harmonise.eez import METHOD_VERSION as EEZ_METHOD_VERSION
+from osa_analysis.harmonise.eez import attribute_coastal_state
+from osa_analysis.sources.cache import cached
+from osa_analysis.sources.loaders.asam import load_asam
 from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS
+from osa_analysis.sources.loaders.imb import load_imb_attacks
+from osa_analysis.sources.loaders.recaap import load_recaap_imb_live, load_recaap_openmap
+from osa_analysis.sources.loaders.scsdi import load_scsdi_geocoded, load_scsdi_published
 from osa_analysis.sources.registry import get_source
 
 log = logging.getLogger(__name__)
@@ -131,11 +134,6 @@ class IncidentTables:
 
 
 def _load_sources() -> pd.DataFrame:
-    from osa_analysis.sources.loaders.asam import load_asam
-    from osa_analysis.sources.loaders.imb import load_imb_attacks
-    from osa_analysis.sources.loaders.recaap import load_recaap_imb_live, load_recaap_openmap
-    from osa_analysis.sources.loaders.scsdi import load_scsdi_geocoded, load_scsdi_published
-
     frames = [
         load_asam(),
         load_imb_attacks(),
@@ -195,8 +193,6 @@ def add_coastal_state(df: pd.DataFrame) -> pd.DataFrame:
     ``eez_method`` and the ``flag_inland`` quality flag (more than
     :data:`INLAND_THRESHOLD_KM` inside a land polygon).
     """
-    from osa_analysis.harmonise.eez import attribute_coastal_state
-
     geo = attribute_coastal_state(df["latitude"].to_numpy(float), df["longitude"].to_numpy(float))
     out = df.copy()
     for col in (
@@ -485,44 +481,48 @@ def build_incident_tables() -> IncidentTables:
 # --------------------------------------------------------------------------- cache
 
 
-def cache_key() -> str:
-    """Return the cache key: input sha256s, code and method versions, package version."""
-    from osa_analysis.harmonise.eez import METHOD_VERSION as EEZ_METHOD_VERSION
-
-    payload = {
-        "inputs": {
-            sid: get_source(sid).sha256 for sid in INCIDENT_SOURCE_IDS + GEOGRAPHY_SOURCE_IDS
-        },
-        "code": code_digest(),
-        "eez_file": os.environ.get("OSA_EEZ_FILE", ""),
-        "versions": [CLASSIFIER_VERSION, DEDUP_VERSION, EEZ_METHOD_VERSION, __version__],
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def _cache_paths(key: str) -> tuple[Path, Path]:
-    folder = config.derived_cache_dir() / "incidents"
-    return folder / f"reports-{key}.parquet", folder / f"events-{key}.parquet"
+def _build_tables() -> dict[str, pd.DataFrame]:
+    tables = build_incident_tables()
+    return {"reports": tables.reports, "events": tables.events}
 
 
 def incident_tables(*, use_cache: bool = True, rebuild: bool = False) -> IncidentTables:
-    """Return both incident tables, from the parquet cache when its key matches.
+    """Return both incident tables, from the derived-data cache when they are there.
+
+    The cache key (:func:`osa_analysis.sources.cache.cached`) covers every input file, the
+    code that builds the tables, the method versions and ``OSA_EEZ_FILE`` (path, size and
+    modification time) when it replaces the approximate EEZ.
 
     Parameters
     ----------
     use_cache : bool
         Read and write the cache under ``OSA_CACHE_DIR`` (default ``data/cache``).
     rebuild : bool
-        Ignore a matching cache and rebuild from the raw files.
+        Rebuild from the raw files and replace the cached tables.
     """
-    reports_path, events_path = _cache_paths(cache_key())
-    if use_cache and not rebuild and reports_path.exists() and events_path.exists():
-        return IncidentTables(pd.read_parquet(reports_path), pd.read_parquet(events_path))
-    tables = build_incident_tables()
-    if use_cache:
-        write_parquet_atomic(tables.reports, reports_path)
-        write_parquet_atomic(tables.events, events_path)
-    return tables
+    eez_file = os.environ.get("OSA_EEZ_FILE", "")
+    extra = {
+        "versions": [CLASSIFIER_VERSION, DEDUP_VERSION, EEZ_METHOD_VERSION],
+        "eez_file": _file_stamp(eez_file) if eez_file else "",
+    }
+    tables = cached(
+        "incidents",
+        INCIDENT_SOURCE_IDS + GEOGRAPHY_SOURCE_IDS,
+        _build_tables,
+        kind="tables",
+        extra=extra,
+        use_cache=use_cache,
+        refresh=rebuild,
+    )
+    return IncidentTables(reports=tables["reports"], events=tables["events"])
+
+
+def _file_stamp(path: str) -> str:
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return f"{path}:missing"
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _filter(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from osa_analysis.core import dates, geo
+from osa_analysis.core.provenance import module_closure
 from osa_analysis.sources import cache
 
 
@@ -60,3 +62,63 @@ def test_cached_object_pickles_any_result_once(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(first["frame"], second["frame"])
     cache.cached_object("synthetic-object", ["wgi"], build, version="FJI")
     assert calls == [1, 1]  # another key builds again
+
+
+def test_the_key_covers_the_code_that_builds_the_result():
+    key = cache.cache_key("x", ["wgi"], build=dates.as_timestamp)
+    assert key == cache.cache_key("x", ["wgi"], build=dates.as_timestamp)
+    assert key != cache.cache_key("x", ["wgi"], build=geo.haversine_km)  # other code
+    assert key != cache.cache_key("x", ["wgi"], build=dates.as_timestamp, extra={"k": 2})
+    # the code part is the builder's module and what it imports, not the whole package
+    closure = module_closure(["osa_analysis.harmonise.incidents"])
+    assert {"osa_analysis.harmonise.eez", "osa_analysis.sources.loaders.asam"} <= set(closure)
+    assert not any(m.startswith(("osa_analysis.brief", "osa_analysis.build")) for m in closure)
+
+
+def test_an_unreadable_entry_is_discarded_and_rebuilt(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("OSA_CACHE_DIR", str(tmp_path))
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    assert cache.cached_object("corrupt", ["wgi"], build) == {"n": 1}
+    (entry,) = (tmp_path / "objects").glob("corrupt-*.pkl")
+    entry.write_bytes(entry.read_bytes()[:5])  # truncated, as by a full disk
+    assert cache.cached_object("corrupt", ["wgi"], build) == {"n": 2}
+    assert "discarding unreadable cache entry" in caplog.text
+    assert cache.cached_object("corrupt", ["wgi"], build) == {"n": 2}  # rebuilt entry is good
+
+
+def test_a_mapping_of_tables_round_trips_and_refresh_rebuilds(tmp_path, monkeypatch):
+    monkeypatch.setenv("OSA_CACHE_DIR", str(tmp_path))
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"a": pd.DataFrame({"x": [1, 2]}), "b": pd.DataFrame({"y": ["p"]}, index=[5])}
+
+    first = cache.cached("pair", ["wgi"], build, kind="tables")
+    second = cache.cached("pair", ["wgi"], build, kind="tables")
+    assert calls == [1] and list(second) == ["a", "b"]
+    pd.testing.assert_frame_equal(first["b"], second["b"])
+    cache.cached("pair", ["wgi"], build, kind="tables", refresh=True)
+    assert calls == [1, 1]
+
+
+def test_json_results_and_file_inputs(tmp_path, monkeypatch):
+    monkeypatch.setenv("OSA_CACHE_DIR", str(tmp_path / "cache"))
+    curated = tmp_path / "table.csv"
+    curated.write_text("a\n1\n")
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"codes": ["PHL"]}
+
+    assert cache.cached("codes", [], build, kind="json", files=[curated]) == {"codes": ["PHL"]}
+    assert cache.cached("codes", [], build, kind="json", files=[curated]) == {"codes": ["PHL"]}
+    curated.write_text("a\n2\n")  # an edited input file is a new key
+    cache.cached("codes", [], build, kind="json", files=[curated])
+    assert calls == [1, 1]

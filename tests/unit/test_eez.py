@@ -178,13 +178,6 @@ def test_dateline_cut_is_not_shore():
     assert r["inland_km"].iloc[0] == pytest.approx(2 * 111.195 * np.cos(np.radians(17)), rel=0.02)
 
 
-def test_cache_key_depends_on_method_and_inputs(monkeypatch):
-    k200 = E.approx_eez_cache_key(200)
-    assert len(k200) == 64 and k200 != E.approx_eez_cache_key(12)
-    monkeypatch.setattr(E, "METHOD_VERSION", "approx-eez-v999")
-    assert E.approx_eez_cache_key(200) != k200
-
-
 def test_default_eez_is_computed_once_and_cached(monkeypatch, tmp_path, two_islands):
     c, eez = two_islands
     calls = []
@@ -197,12 +190,9 @@ def test_default_eez_is_computed_once_and_cached(monkeypatch, tmp_path, two_isla
     monkeypatch.setattr(E, "_compute_approximate_eez", fake_compute)
     monkeypatch.setattr(E, "load_ne_countries", lambda: c)
     monkeypatch.setattr(E, "load_ne_land", lambda: _land(c))
-    monkeypatch.setattr(E, "_MEMO", {})
     first = E.load_approximate_eez()
     assert calls == [200]
-    cached = tmp_path / "eez" / f"approx_eez_{E.approx_eez_cache_key(200)[:16]}.parquet"
-    assert cached.exists()
-    E._MEMO.clear()
+    assert len(list((tmp_path / "tables").glob("approx_eez_200nm-*.geoparquet"))) == 1
     second = E.load_approximate_eez()  # from GeoParquet, not recomputed
     assert calls == [200]
     assert second["country_iso3"].tolist() == first["country_iso3"].tolist()
