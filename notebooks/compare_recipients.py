@@ -27,18 +27,21 @@ peers = ["BGD", "FJI", "MYS", "PHL"]
 
 # %%
 from osa_analysis.analyse.explore import recipient_overview
+from osa_analysis.analyse.tables import TableStore
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.display import show
 from osa_analysis.brief.peers import peers_section
-from osa_analysis.sources.recipients import load_osa_projects, osa_totals
+from osa_analysis.sources.recipients import osa_totals
 
-recipient_overview(as_of, years=years)
+tables = TableStore(as_of)  # every table cut at as_of, loaded once
+recipient_overview(tables, years=years)
 
 # %%
 osa_totals(by="fiscal_year")
 
 # %%
-load_osa_projects()[["project_id", "country_name", "amount_jpy", "equipment_categories", "status"]]
+projects = tables.get("osa_projects")
+projects[["project_id", "country_name", "amount_jpy", "equipment_categories", "status"]]
 
 # %%
 ctx = BriefContext(country_iso3=country_iso3, as_of=as_of, lookback_years=years, peers=tuple(peers))

@@ -1,14 +1,16 @@
 """Tables for researchers exploring the data in JupyterLab (used by the exploration notebooks).
 
-Each function returns a tidy frame built from the package's loaders; nothing is printed.
+Each function returns a tidy frame from tables given to it or handed out by a
+:class:`~osa_analysis.analyse.tables.TableStore`; nothing is printed.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from osa_analysis.harmonise.incidents import load_incidents, source_agreement
-from osa_analysis.sources.recipients import osa_totals, recipients
+from osa_analysis.analyse.tables import TableStore
+from osa_analysis.harmonise.incidents import source_agreement
+from osa_analysis.sources.recipients import osa_totals
 
 
 def incidents_by_year(
@@ -65,29 +67,29 @@ def top_coastal_states(events: pd.DataFrame, *, since: str, n: int = 15) -> pd.D
     return counts.head(n).rename_axis("coastal_state_iso3").reset_index(name="events")
 
 
-def recipient_overview(as_of: str, *, years: int = 5) -> pd.DataFrame:
+def recipient_overview(tables: TableStore, *, years: int = 5) -> pd.DataFrame:
     """One row per OSA recipient: OSA funding, recent incidents, WGI political stability.
 
     Parameters
     ----------
-    as_of : str
-        Last date of data used (ISO date).
+    tables : TableStore
+        The store of the as-of date (nothing after it is used).
     years : int
         Length of the recent period for incident counts.
     """
-    from osa_analysis.sources.loaders.indicators import load_wgi
-
-    end = pd.Timestamp(as_of)
+    end = tables.as_of
     start = end - pd.DateOffset(years=years)
-    events = load_incidents(end=as_of)
+    events = tables.get("incidents")
     recent = events[(events["date"] > start) & events["category"].eq("piracy_armed_robbery")]
     counts = recent["coastal_state_iso3"].value_counts()
-    wgi = load_wgi()
-    pv = wgi[(wgi["indicator"] == "pv") & (wgi["year"] <= end.year)].dropna(subset=["estimate"])
+    wgi = tables.get("wgi")
+    pv = wgi[wgi["indicator"] == "pv"].dropna(subset=["estimate"])
     latest_pv = pv.sort_values("year").groupby("country_iso3").last()
-    totals = osa_totals(by="country").set_index("country_iso3")
+    totals = osa_totals(by="country", projects=tables.get("osa_projects")).set_index(
+        "country_iso3"
+    )
     rows = []
-    for iso3 in recipients():
+    for iso3 in sorted(tables.get("recipient_countries")["country_iso3"]):
         rows.append(
             {
                 "country_iso3": iso3,
