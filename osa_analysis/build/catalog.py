@@ -35,9 +35,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from osa_analysis.core.provenance import __version__
-from osa_analysis.core.files import atomic_write_text, read_json_object
 from osa_analysis.build.render import STYLE_FILE, TEMPLATES_DIR, vintage_rows
+from osa_analysis.core.files import atomic_write_text, read_json_object
+from osa_analysis.core.provenance import __version__
 
 log = logging.getLogger(__name__)
 

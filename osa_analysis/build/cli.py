@@ -23,9 +23,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from osa_analysis.core.provenance import __version__
-
 from osa_analysis.core import config
+from osa_analysis.core.provenance import __version__
 from osa_analysis.sources.fetch import cached_path, fetch, verified_sha256
 from osa_analysis.sources.registry import registry
 
@@ -165,7 +164,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _check_incidents() -> list[str]:
     """Build the harmonised incident table and print its quality report."""
-    from osa_analysis.harmonise.incidents import incident_quality_report, load_incidents, source_agreement
+    from osa_analysis.harmonise.incidents import (
+        incident_quality_report,
+        load_incidents,
+        source_agreement,
+    )
 
     try:
         events = load_incidents()
@@ -187,10 +190,10 @@ def _check_incidents() -> list[str]:
 
 def _build_params(args: argparse.Namespace) -> list:
     """Validate the build options into one BriefParams per country (SystemExit on error)."""
-    from osa_analysis.build.params import BriefParams, ParamsError
-    from osa_analysis.sources.recipients import recipients
+    from osa_analysis.build.params import BriefParams, ParamsError, recipient_code_lists
 
-    countries = recipients() if args.all else list(dict.fromkeys(args.country))
+    # the cached code lists: no pandas import when every brief is up to date
+    countries = recipient_code_lists()["all"] if args.all else list(dict.fromkeys(args.country))
     options = {"as_of": args.as_of, "lookback_years": args.lookback_years}
     options = {name: value for name, value in options.items() if value is not None}
     problems, params = [], []

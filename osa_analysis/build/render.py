@@ -61,8 +61,8 @@ from typing import Any
 
 import nbformat
 
-from osa_analysis.core.provenance import __version__
 from osa_analysis.core.files import atomic_write_text, read_json_object, temporary_sibling
+from osa_analysis.core.provenance import __version__
 
 log = logging.getLogger(__name__)
 

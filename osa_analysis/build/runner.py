@@ -71,10 +71,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from osa_analysis.core.provenance import __version__, git_commit
+from osa_analysis.build.params import BriefParams
 from osa_analysis.core.config import CURATED_DIR, PACKAGE_DIR, PROJECT_ROOT, SOURCES_FILE
 from osa_analysis.core.files import read_json_object, write_json
-from osa_analysis.build.params import BriefParams
+from osa_analysis.core.provenance import __version__, git_commit
 
 log = logging.getLogger(__name__)
 
