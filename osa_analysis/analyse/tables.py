@@ -42,12 +42,11 @@ from osa_analysis.harmonise.incidents import (
     load_incidents,
 )
 from osa_analysis.sources.loaders.conflict import (
-    coup_events,
-    load_coups_powell_thyne,
     load_ucdp_acd,
     load_ucdp_organized_violence,
     ucdp_conflict_years,
 )
+from osa_analysis.sources.loaders.coups import coup_events, load_coups_powell_thyne
 from osa_analysis.sources.loaders.geography import (
     load_ne_coastline,
     load_ne_countries,

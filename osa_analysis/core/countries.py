@@ -116,6 +116,20 @@ def _table(system: str) -> dict[str, str]:
     return dict(zip(frame["code"].str.strip(), frame["iso3"].str.strip(), strict=True))
 
 
+@cache
+def historical_codes(system: str) -> frozenset[str]:
+    """Codes a curated table lists with an empty ``iso3``: historical units (GDR, South Yemen).
+
+    Parameters
+    ----------
+    system : {"gw", "cow"}
+        Gleditsch–Ward or Correlates of War numbers.
+    """
+    table = {"gw": "gleditsch_ward", "cow": "correlates_of_war"}[system]
+    frame = pd.read_csv(COUNTRY_TABLES / f"{table}.csv", dtype=str, keep_default_na=False)
+    return frozenset(frame.loc[frame["iso3"].str.strip() == "", "code"].str.strip())
+
+
 def _lookup_name(name: str) -> str | None:
     key = name.strip().lower()
     if key in NAME_OVERRIDES:

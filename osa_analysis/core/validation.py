@@ -190,6 +190,26 @@ MISSING_EMPTY_OR_NA = ("", "NA")
 """Missing-value markers in R-written files (V-Dem ERT writes ``NA``)."""
 
 
+def sniff_delimiter(path: Path, candidates: tuple[str, ...]) -> str:
+    """Return the candidate delimiter occurring most often in a file's header line.
+
+    Raises
+    ------
+    DataFormatError
+        When the header holds none of them (the file is not in the expected format).
+    """
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        header = fh.readline()
+    counts = {sep: header.count(sep) for sep in candidates}
+    best = max(counts, key=counts.__getitem__)
+    if counts[best] == 0:
+        raise DataFormatError(
+            f"{path}: the header line has none of the delimiters {list(candidates)}; "
+            "the file is not in the expected format."
+        )
+    return best
+
+
 def read_text_table(path: Path, sep: str = ",") -> pd.DataFrame:
     """Read a delimited file with every cell as text (no type or NA guessing)."""
     try:

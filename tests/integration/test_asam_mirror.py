@@ -9,6 +9,7 @@ import shapely
 from shapely.geometry import Point
 
 from osa_analysis.sources.loaders import asam
+from osa_analysis.sources.loaders.asam_subregions import load_asam_subregions
 
 pytestmark = pytest.mark.mirror
 
@@ -37,7 +38,7 @@ def full(real_file):
 
 @pytest.fixture(scope="module")
 def subregions(real_file):
-    return asam.load_asam_subregions(real_file("asam_subregions"))
+    return load_asam_subregions(real_file("asam_subregions"))
 
 
 def test_msi_rows_dates_and_positions(msi):

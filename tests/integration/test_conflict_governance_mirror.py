@@ -9,12 +9,14 @@ import pytest
 
 from osa_analysis.core.countries import UnmappedCodeWarning
 from osa_analysis.sources.loaders.conflict import (
-    coup_events,
-    load_coups_cline,
-    load_coups_powell_thyne,
     load_ucdp_acd,
     load_ucdp_organized_violence,
     ucdp_conflict_years,
+)
+from osa_analysis.sources.loaders.coups import (
+    coup_events,
+    load_coups_cline,
+    load_coups_powell_thyne,
 )
 from osa_analysis.sources.loaders.governance import load_vdem_ert, load_vdem_indices, vdem_episodes
 

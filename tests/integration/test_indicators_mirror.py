@@ -9,6 +9,7 @@ import pytest
 
 from osa_analysis.core.countries import UnmappedCodeWarning
 from osa_analysis.sources.loaders import indicators as ind
+from osa_analysis.sources.loaders import sipri, wdi_metadata
 
 pytestmark = pytest.mark.mirror
 
@@ -151,7 +152,7 @@ def test_wb_country_metadata_defines_the_aggregates(real_file, milex_share):
         ("share", "wb_milex_share_meta_country"),
         ("usd", "wb_milex_usd_meta_country"),
     ]:
-        meta = ind.load_wb_country_metadata(real_file(source_id))
+        meta = wdi_metadata.load_wb_country_metadata(real_file(source_id))
         assert len(meta) == 265
         aggregates = set(meta.loc[meta["is_aggregate"], "wb_code"])
         assert aggregates == ind.WB_AGGREGATE_CODES - {"INX"}, which
@@ -162,7 +163,7 @@ def test_wb_country_metadata_defines_the_aggregates(real_file, milex_share):
 
 
 def test_wb_indicator_metadata(real_file):
-    meta = ind.load_wb_indicator_metadata(real_file("wb_milex_share_meta_indicator"))
+    meta = wdi_metadata.load_wb_indicator_metadata(real_file("wb_milex_share_meta_indicator"))
     assert len(meta) == 1
     row = meta.iloc[0]
     assert row["indicator_code"] == "MS.MIL.XPND.GD.ZS"
@@ -171,7 +172,7 @@ def test_wb_indicator_metadata(real_file):
 
 
 def test_sipri_milex_share(real_file, milex_share):
-    df = ind.load_sipri_milex_share(real_file("sipri_milex_share"))
+    df = sipri.load_sipri_milex_share(real_file("sipri_milex_share"))
     assert len(df) == 8_245
     assert df["entity"].nunique() == 166
     assert (df["year"].min(), df["year"].max()) == (1949, 2024)

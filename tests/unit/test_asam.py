@@ -14,9 +14,11 @@ from shapely.geometry import Point
 
 from osa_analysis.core.validation import DataFormatError, DataValidationError
 from osa_analysis.sources.loaders import asam
+from osa_analysis.sources.loaders.asam_fields import ASAM_COLUMNS
+from osa_analysis.sources.loaders.asam_subregions import load_asam_subregions
 from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS
 
-EXPECTED_COLUMNS = [*INCIDENT_COLUMNS, *asam.ASAM_COLUMNS]
+EXPECTED_COLUMNS = [*INCIDENT_COLUMNS, *ASAM_COLUMNS]
 
 
 @pytest.fixture
@@ -299,7 +301,7 @@ def test_load_asam_adds_featureserver_records_missing_from_msi(folder):
 
 
 def test_subregions_union_antimeridian_halves(folder):
-    gdf = asam.load_asam_subregions(folder / "subregions.csv")
+    gdf = load_asam_subregions(folder / "subregions.csv")
     assert gdf["subreg"].tolist() == ["11", "83", "12"]
     assert gdf["subreg"].dtype == "string"
     assert gdf.crs.to_epsg() == 4326
@@ -323,7 +325,7 @@ def test_subregions_bad_lines_name_the_line(tmp_path):
         "14,0,0,0,5,5,5,0"  # odd number of coordinates
     )
     with pytest.raises(DataValidationError) as info:
-        asam.load_asam_subregions(bad)
+        load_asam_subregions(bad)
     failures = info.value.failures
     assert failures[["record", "column"]].values.tolist() == [
         [1, "coordinates"],

@@ -12,12 +12,14 @@ from osa_analysis.core.countries import UnmappedCodeWarning, to_iso3
 from osa_analysis.core.validation import DataFormatError, DataValidationError
 from osa_analysis.sources.loaders.conflict import (
     ORGVIO_RENAMES,
-    coup_events,
-    load_coups_cline,
-    load_coups_powell_thyne,
     load_ucdp_acd,
     load_ucdp_organized_violence,
     ucdp_conflict_years,
+)
+from osa_analysis.sources.loaders.coups import (
+    coup_events,
+    load_coups_cline,
+    load_coups_powell_thyne,
 )
 
 

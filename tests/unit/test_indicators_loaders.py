@@ -12,6 +12,7 @@ import pytest
 from osa_analysis.core.countries import UnmappedCodeWarning
 from osa_analysis.core.validation import DataFormatError, DataValidationError
 from osa_analysis.sources.loaders import indicators as ind
+from osa_analysis.sources.loaders import sipri, wdi_metadata
 
 
 @pytest.fixture
@@ -235,7 +236,7 @@ def test_load_wb_population_accepts_bulk_zip(fx, tmp_path):
     df = ind.load_wb_population(archive)
     assert len(df) == 6
     assert df.attrs["last_updated"] == "2030-01-15"
-    meta = ind.load_wb_country_metadata(archive)
+    meta = wdi_metadata.load_wb_country_metadata(archive)
     assert len(meta) == 5
 
 
@@ -363,7 +364,7 @@ def test_load_wb_milex_share_missing_column(fx, tmp_path):
 
 
 def test_load_wb_country_metadata(fx):
-    df = ind.load_wb_country_metadata(fx / "wb_meta_country.csv")
+    df = wdi_metadata.load_wb_country_metadata(fx / "wb_meta_country.csv")
     assert list(df.columns) == [
         "wb_code",
         "country_iso3",
@@ -386,7 +387,7 @@ def test_load_wb_country_metadata(fx):
 
 def test_load_wb_country_metadata_checks_which():
     with pytest.raises(ValueError, match="which"):
-        ind.load_wb_country_metadata(which="gdp")
+        wdi_metadata.load_wb_country_metadata(which="gdp")
 
 
 def test_load_wb_country_metadata_bad_income_group(fx, tmp_path):
@@ -394,11 +395,11 @@ def test_load_wb_country_metadata_bad_income_group(fx, tmp_path):
     text = (fx / "wb_meta_country.csv").read_text(encoding="utf-8-sig")
     path.write_text(text.replace('"High income"', '"Very high income"'), encoding="utf-8-sig")
     with pytest.raises(DataValidationError, match=r"record 2, column 'income_group'"):
-        ind.load_wb_country_metadata(path)
+        wdi_metadata.load_wb_country_metadata(path)
 
 
 def test_load_wb_indicator_metadata(fx):
-    df = ind.load_wb_indicator_metadata(fx / "wb_meta_indicator.csv")
+    df = wdi_metadata.load_wb_indicator_metadata(fx / "wb_meta_indicator.csv")
     assert df.to_dict("records") == [
         {
             "indicator_code": "MS.MIL.XPND.GD.ZS",
@@ -415,7 +416,7 @@ def test_load_wb_indicator_metadata(fx):
 
 
 def test_load_sipri_milex_share(fx):
-    df = ind.load_sipri_milex_share(fx / "sipri_owid.csv")
+    df = sipri.load_sipri_milex_share(fx / "sipri_owid.csv")
     assert list(df.columns) == [
         "country_iso3",
         "entity",
@@ -436,7 +437,7 @@ def test_load_sipri_missing_column(fx, tmp_path):
     text = (fx / "sipri_owid.csv").read_text().replace("World region according to OWID", "Region")
     path.write_text(text)
     with pytest.raises(DataFormatError, match=r"sipri\.csv.*World region according to OWID"):
-        ind.load_sipri_milex_share(path)
+        sipri.load_sipri_milex_share(path)
 
 
 def test_load_sipri_bad_value_names_record(fx, tmp_path):
@@ -444,7 +445,7 @@ def test_load_sipri_bad_value_names_record(fx, tmp_path):
     text = (fx / "sipri_owid.csv").read_text().replace("PHL,2024,1.25", "PHL,2024,n/a")
     path.write_text(text)
     with pytest.raises(DataValidationError, match=r"record 2, column 'milex_share_gdp_pct'"):
-        ind.load_sipri_milex_share(path)
+        sipri.load_sipri_milex_share(path)
 
 
 def test_sipri_unknown_owid_code_warns(fx, tmp_path):
@@ -454,5 +455,5 @@ def test_sipri_unknown_owid_code_warns(fx, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("default", UnmappedCodeWarning)
         with pytest.warns(UnmappedCodeWarning, match="OWID_XYZ"):
-            df = ind.load_sipri_milex_share(path)
+            df = sipri.load_sipri_milex_share(path)
     assert pd.isna(df.loc[0, "country_iso3"])

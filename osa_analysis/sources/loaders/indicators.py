@@ -1,4 +1,4 @@
-"""Country indicator loaders: WGI, World Bank WDI series and SIPRI military burden.
+"""Country indicator loaders: WGI and World Bank WDI series.
 
 Sources (registry ids in ``data/sources.yaml``; quirks in the mirror MANIFEST §3):
 
@@ -9,11 +9,9 @@ Sources (registry ids in ``data/sources.yaml``; quirks in the mirror MANIFEST §
     (:func:`load_wb_population`, :func:`load_wb_gdp`).
 ``wb_milex_share``, ``wb_milex_usd``
     WDI bulk downloads of MS.MIL.XPND.GD.ZS and MS.MIL.XPND.CD, wide layout
-    (:func:`load_wb_milex_share`, :func:`load_wb_milex_usd`), with their metadata files
-    (:func:`load_wb_country_metadata`, :func:`load_wb_indicator_metadata`).
-``sipri_milex_share``
-    SIPRI military expenditure as % of GDP, exported from Our World in Data's grapher
-    (:func:`load_sipri_milex_share`; **internal** licence).
+    (:func:`load_wb_milex_share`, :func:`load_wb_milex_usd`); their metadata files are read
+    by :mod:`osa_analysis.sources.loaders.wdi_metadata`, SIPRI's own series
+    (``sipri_milex_share``) by :mod:`osa_analysis.sources.loaders.sipri`.
 
 Every loader returns one row per source record (long files) or per country-year (wide
 files), indexed by the record number in the file (0-based, header excluded; for the wide
@@ -40,10 +38,7 @@ from osa_analysis.sources.fetch import fetch
 __all__ = [
     "WB_AGGREGATE_CODES",
     "WGI_INDICATORS",
-    "load_sipri_milex_share",
-    "load_wb_country_metadata",
     "load_wb_gdp",
-    "load_wb_indicator_metadata",
     "load_wb_milex_share",
     "load_wb_milex_usd",
     "load_wb_population",
@@ -89,14 +84,12 @@ WGI_INDICATORS = {
 WGI_HISTORICAL_CODES = frozenset({"ANT"})
 """WGI units with no current ISO3 (ANT Netherlands Antilles, dissolved 2010): NA ISO3."""
 
-OWID_TO_ISO3 = {"OWID_KOS": "XKX"}
-"""OWID's own codes for countries without an ISO3 code."""
-
-_YEAR = pa.Column("int64", pa.Check.in_range(1900, 2100))
-_ISO3 = pa.Column("string", pa.Check.str_matches(r"^[A-Z]{3}$"), nullable=True)
-_WB_CODE = pa.Column("string", pa.Check.str_matches(r"^[A-Z0-9]{3}$"))
-_TEXT = pa.Column("string")
-_TEXT_OR_NA = pa.Column("string", nullable=True)
+YEAR_COLUMN = pa.Column("int64", pa.Check.in_range(1900, 2100))
+"""Pandera column specs shared by the World Bank, WGI, WDI-metadata and SIPRI schemas."""
+ISO3_COLUMN = pa.Column("string", pa.Check.str_matches(r"^[A-Z]{3}$"), nullable=True)
+WB_CODE_COLUMN = pa.Column("string", pa.Check.str_matches(r"^[A-Z0-9]{3}$"))
+TEXT_COLUMN = pa.Column("string")
+TEXT_OR_NA_COLUMN = pa.Column("string", nullable=True)
 
 
 def _is_zip(path: Path) -> bool:
@@ -104,7 +97,7 @@ def _is_zip(path: Path) -> bool:
         return fh.read(4) == b"PK\x03\x04"
 
 
-def _drop_empty_trailing(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
+def drop_empty_trailing(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Drop the empty unnamed column(s) that a trailing comma on every WDI line creates."""
     extra = [c for c in raw.columns if str(c).startswith("Unnamed:")]
     filled = [c for c in extra if raw[c].notna().any()]
@@ -113,7 +106,7 @@ def _drop_empty_trailing(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     return raw.drop(columns=extra, errors="raise")
 
 
-def _wb_keys(wb_code: pd.Series, path: Path) -> tuple[pd.Series, pd.Series]:
+def wb_keys(wb_code: pd.Series, path: Path) -> tuple[pd.Series, pd.Series]:
     """Return ``country_iso3`` and ``is_aggregate`` for World Bank codes.
 
     Aggregates (:data:`WB_AGGREGATE_CODES`) and CHI get NA ISO3 silently; any other code
@@ -148,10 +141,10 @@ _PCT = pa.Column("float64", pa.Check.in_range(0, 100), nullable=True)
 
 WGI_SCHEMA = pa.DataFrameSchema(
     {
-        "country_iso3": _ISO3,
-        "wb_code": _WB_CODE,
-        "country_name": _TEXT,
-        "year": _YEAR,
+        "country_iso3": ISO3_COLUMN,
+        "wb_code": WB_CODE_COLUMN,
+        "country_name": TEXT_COLUMN,
+        "year": YEAR_COLUMN,
         "indicator": pa.Column("string", pa.Check.isin(list(WGI_INDICATORS))),
         "indicator_name": pa.Column("string", pa.Check.isin(list(WGI_INDICATORS.values()))),
         # nominally -2.5..2.5; the 2024 update reaches -3.31. +-5 catches unit mistakes.
@@ -352,7 +345,7 @@ def _read_text(path: Path, member_prefix: str = "API_") -> str:
     return data.decode("utf-8-sig")
 
 
-def _read_wdi_metadata(path: Path, member_prefix: str) -> pd.DataFrame:
+def read_wdi_metadata(path: Path, member_prefix: str) -> pd.DataFrame:
     """Read a WDI metadata CSV (all text; empty cells NA; quoted newlines allowed)."""
     return pd.read_csv(
         io.StringIO(_read_text(path, member_prefix)),
@@ -408,7 +401,7 @@ def _read_wdi_wide(path: Path) -> pd.DataFrame:
         na_values=[""],  # an empty cell is a missing value; "NA" is Namibia's name prefix
     )
     require_columns(raw, WDI_WIDE_ID_COLUMNS, path)
-    raw = _drop_empty_trailing(raw, path)
+    raw = drop_empty_trailing(raw, path)
     years = [c for c in raw.columns if re.fullmatch(r"\d{4}", str(c))]
     if not years:
         raise DataFormatError(f"{path}: no year columns after the WDI id columns")
@@ -464,11 +457,11 @@ def _read_wdi(path: Path, indicator: str, *, drop_missing: bool) -> pd.DataFrame
 def _wb_series_schema(value_name: str, value_column: pa.Column, name: str) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
-            "country_iso3": _ISO3,
-            "wb_code": _WB_CODE,
+            "country_iso3": ISO3_COLUMN,
+            "wb_code": WB_CODE_COLUMN,
             "is_aggregate": pa.Column("bool"),
-            "country_name": _TEXT,
-            "year": _YEAR,
+            "country_name": TEXT_COLUMN,
+            "year": YEAR_COLUMN,
             value_name: value_column,
         },
         strict=True,
@@ -510,7 +503,7 @@ def _load_wb_series(
     long = long.rename(columns={"value": value_name}, errors="raise")
     if zero_is_missing and pd.api.types.is_numeric_dtype(long[value_name]):
         long[value_name] = long[value_name].mask(long[value_name] == 0)
-    long["country_iso3"], long["is_aggregate"] = _wb_keys(long["wb_code"], path)
+    long["country_iso3"], long["is_aggregate"] = wb_keys(long["wb_code"], path)
     tidy = validate(long[list(schema.columns)], schema, path)
     tidy.attrs["last_updated"] = last_updated
     return tidy
@@ -587,7 +580,8 @@ def load_wb_milex_share(path: Path | str | None = None) -> pd.DataFrame:
     """Load military expenditure as % of GDP (WDI MS.MIL.XPND.GD.ZS; SIPRI data, CC BY 4.0).
 
     This is the series to publish: the World Bank's openly licensed copy of SIPRI's
-    figures (:func:`load_sipri_milex_share` is internal-only).
+    figures (:func:`~osa_analysis.sources.loaders.sipri.load_sipri_milex_share` is
+    internal-only).
 
     Parameters
     ----------
@@ -662,219 +656,3 @@ def load_wb_milex_usd(path: Path | str | None = None) -> pd.DataFrame:
         drop_missing=False,
         zero_is_missing=True,
     )
-
-
-# --------------------------------------------------------------------------------------
-# WDI metadata files
-# --------------------------------------------------------------------------------------
-
-WB_COUNTRY_METADATA_COLUMNS = {
-    "Country Code": "wb_code",
-    "TableName": "country_name",
-    "Region": "region",
-    "IncomeGroup": "income_group",
-    "SpecialNotes": "special_notes",
-}
-
-WB_COUNTRY_METADATA_SCHEMA = pa.DataFrameSchema(
-    {
-        "wb_code": _WB_CODE,
-        "country_iso3": _ISO3,
-        "is_aggregate": pa.Column("bool"),
-        "country_name": _TEXT,
-        "region": _TEXT_OR_NA,
-        "income_group": pa.Column("string", pa.Check.isin(WDI_INCOME_GROUPS), nullable=True),
-        "special_notes": _TEXT_OR_NA,
-    },
-    strict=True,
-    ordered=True,
-    coerce=True,
-    unique=["wb_code"],
-    name="wb_country_metadata",
-)
-
-
-def load_wb_country_metadata(path: Path | str | None = None, which: str = "share") -> pd.DataFrame:
-    """Load a WDI ``Metadata_Country_*.csv``: region and income group of each economy.
-
-    Parameters
-    ----------
-    path : Path or str, optional
-        A ``Metadata_Country_API_*.csv`` file, or a WDI bulk-download zip holding one.
-        Default: the one shipped with the military-expenditure download selected by
-        ``which``.
-    which : {"share", "usd"}
-        ``"share"``: ``fetch("wb_milex_share_meta_country")`` (2026-02-24 classification);
-        ``"usd"``: ``fetch("wb_milex_usd_meta_country")`` (2024-03-28). Ignored with
-        ``path``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per record (265 in both editions), indexed by record number (notes hold
-        quoted newlines, so records are not lines). Columns ``wb_code`` (string),
-        ``country_iso3`` (string; NA for aggregates and CHI), ``is_aggregate`` (bool:
-        ``Region`` empty), ``country_name`` (``TableName``), ``region`` (WB region; NA
-        for aggregates), ``income_group`` (Low / Lower middle / Upper middle / High
-        income; NA for aggregates and unclassified economies, e.g. VEN),
-        ``special_notes`` (free text with newlines; NA when empty).
-
-    Raises
-    ------
-    DataFormatError
-        A required column is missing.
-    DataValidationError
-        Bad values, listed by record and column.
-    """
-    ids = {"share": "wb_milex_share_meta_country", "usd": "wb_milex_usd_meta_country"}
-    if which not in ids:
-        raise ValueError(f"which must be one of {sorted(ids)}, got {which!r}")
-    path = Path(path) if path else fetch(ids[which])
-    raw = _read_wdi_metadata(path, "Metadata_Country_")
-    require_columns(raw, list(WB_COUNTRY_METADATA_COLUMNS), path)
-    raw = _drop_empty_trailing(raw, path)
-    tidy = raw[list(WB_COUNTRY_METADATA_COLUMNS)].rename(
-        columns=WB_COUNTRY_METADATA_COLUMNS, errors="raise"
-    )
-    # Aggregates are the rows without a region (the definition behind WB_AGGREGATE_CODES).
-    tidy["is_aggregate"] = tidy["region"].isna()
-    ignore = frozenset(tidy.loc[tidy["is_aggregate"], "wb_code"].dropna()) | WB_NON_ISO_ECONOMIES
-    tidy["country_iso3"] = to_iso3(tidy["wb_code"], "wb", source=str(path), ignore=ignore).mask(
-        tidy["is_aggregate"]
-    )
-    return validate(
-        tidy[list(WB_COUNTRY_METADATA_SCHEMA.columns)], WB_COUNTRY_METADATA_SCHEMA, path
-    )
-
-
-WB_INDICATOR_METADATA_COLUMNS = {
-    "INDICATOR_CODE": "indicator_code",
-    "INDICATOR_NAME": "indicator_name",
-    "SOURCE_NOTE": "source_note",
-    "SOURCE_ORGANIZATION": "source_organization",
-}
-
-WB_INDICATOR_METADATA_SCHEMA = pa.DataFrameSchema(
-    {
-        "indicator_code": pa.Column("string", pa.Check.str_matches(r"^[A-Z0-9.]+$")),
-        "indicator_name": _TEXT,
-        "source_note": _TEXT_OR_NA,
-        "source_organization": _TEXT_OR_NA,
-    },
-    strict=True,
-    ordered=True,
-    coerce=True,
-    unique=["indicator_code"],
-    name="wb_indicator_metadata",
-)
-
-
-def load_wb_indicator_metadata(path: Path | str | None = None) -> pd.DataFrame:
-    """Load a WDI ``Metadata_Indicator_*.csv`` (definition and source of the indicator).
-
-    Parameters
-    ----------
-    path : Path or str, optional
-        A ``Metadata_Indicator_API_*.csv`` file, or a WDI bulk-download zip holding one.
-        Default ``fetch("wb_milex_share_meta_indicator")`` (MS.MIL.XPND.GD.ZS).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per indicator (one in the registry file): ``indicator_code``,
-        ``indicator_name``, ``source_note`` (definition) and ``source_organization``
-        (string; the latter two NA when empty).
-
-    Raises
-    ------
-    DataFormatError
-        A required column is missing.
-    DataValidationError
-        Bad values, listed by record and column.
-    """
-    path = Path(path) if path else fetch("wb_milex_share_meta_indicator")
-    raw = _read_wdi_metadata(path, "Metadata_Indicator_")
-    require_columns(raw, list(WB_INDICATOR_METADATA_COLUMNS), path)
-    raw = _drop_empty_trailing(raw, path)
-    tidy = raw[list(WB_INDICATOR_METADATA_COLUMNS)].rename(
-        columns=WB_INDICATOR_METADATA_COLUMNS, errors="raise"
-    )
-    return validate(tidy, WB_INDICATOR_METADATA_SCHEMA, path)
-
-
-# --------------------------------------------------------------------------------------
-# SIPRI military burden via Our World in Data (internal)
-# --------------------------------------------------------------------------------------
-
-SIPRI_OWID_COLUMNS = {
-    "Entity": "entity",
-    "Code": "owid_code",
-    "Year": "year",
-    "Military expenditure (% of GDP)": "milex_share_gdp_pct",
-    "World region according to OWID": "owid_region",
-}
-
-OWID_REGIONS = ("Africa", "Asia", "Europe", "North America", "Oceania", "South America")
-
-SIPRI_MILEX_SHARE_SCHEMA = pa.DataFrameSchema(
-    {
-        "country_iso3": _ISO3,
-        "entity": _TEXT,
-        "year": _YEAR,
-        "milex_share_gdp_pct": pa.Column(
-            "float64", pa.Check.in_range(0, 200, include_min=False), nullable=True
-        ),
-        "owid_region": pa.Column("string", pa.Check.isin(OWID_REGIONS), nullable=True),
-    },
-    strict=True,
-    ordered=True,
-    coerce=True,
-    unique=["entity", "year"],
-    name="sipri_milex_share",
-)
-
-
-def load_sipri_milex_share(path: Path | str | None = None) -> pd.DataFrame:
-    """Load SIPRI military expenditure as % of GDP from the OWID grapher export.
-
-    **Licence: internal.** SIPRI's terms apply (no open licence); use these rows for
-    internal analysis only, and publish :func:`load_wb_milex_share` (the World Bank's
-    CC BY 4.0 copy of the same SIPRI series, MS.MIL.XPND.GD.ZS) instead. Cite "SIPRI
-    Military Expenditure Database", https://doi.org/10.55163/CQGC9685. Unlike the WDI
-    copy, this export includes Taiwan (1976–2024).
-
-    Parameters
-    ----------
-    path : Path or str, optional
-        Default ``fetch("sipri_milex_share")`` (SIPRI 2025 release, 1949–2024). A newer
-        CSV download from https://ourworldindata.org/grapher/military-spending-as-a-share-of-gdp-sipri
-        has the same layout and can be passed here.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per entity and year with a value: ``country_iso3`` (string; OWID_KOS →
-        XKX; NA for "European Union (SIPRI)", which has no code), ``entity`` (OWID name),
-        ``year`` (int64), ``milex_share_gdp_pct`` (float64, % of GDP), ``owid_region``
-        (OWID continent; NA for the EU).
-
-    Raises
-    ------
-    DataFormatError
-        A required column is missing.
-    DataValidationError
-        Bad values, listed by record and column.
-    """
-    path = Path(path) if path else fetch("sipri_milex_share")
-    raw = pd.read_csv(  # LF, no final newline: fine for the C parser
-        path,
-        encoding="utf-8-sig",
-        dtype={"Entity": "string", "Code": "string", "World region according to OWID": "string"},
-        keep_default_na=False,
-        na_values=[""],
-    )
-    require_columns(raw, list(SIPRI_OWID_COLUMNS), path)
-    tidy = raw[list(SIPRI_OWID_COLUMNS)].rename(columns=SIPRI_OWID_COLUMNS, errors="raise")
-    code = tidy["owid_code"].replace(OWID_TO_ISO3)
-    tidy["country_iso3"] = to_iso3(code, "iso3", source=str(path))
-    return validate(tidy[list(SIPRI_MILEX_SHARE_SCHEMA.columns)], SIPRI_MILEX_SHARE_SCHEMA, path)
