@@ -3,8 +3,8 @@
 One map style for every country (:func:`incident_map`):
 
 * Natural Earth 1:50m land (the brief's country shaded darker) and coastline;
-* the country's EEZ (:func:`osa_analysis.harmonise.eez.load_eez`: Marine Regions v12 when supplied,
-  otherwise the approximate EEZ) as a tinted area with a dashed outline;
+* the country's EEZ (Marine Regions v12 when supplied, otherwise the approximate EEZ) as a
+  tinted area with a dashed outline;
 * incident points coloured by a group (severity, actor pair ...), filled or open;
 * a Gaussian kernel density of the positions (:class:`scipy.stats.gaussian_kde` with a
   fixed isotropic kernel, :class:`IsotropicKDE`) computed in kilometres in an
@@ -12,6 +12,10 @@ One map style for every country (:func:`incident_map`):
 
 Countries whose EEZ crosses the antimeridian (Fiji) are drawn in 0–360° longitudes
 (:func:`osa_analysis.sources.loaders.geography.shift_longitudes`), so the map is one piece.
+
+The layers come from the table store (:func:`map_layers`: tables ``ne_land``,
+``ne_coastline``, ``ne_countries`` and ``eez``), which records their sources; the sections
+pass them in.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 
 import geopandas as gpd
 import numpy as np
@@ -31,7 +34,10 @@ from matplotlib.patches import Patch
 from pyproj import Transformer
 from scipy.stats import gaussian_kde
 
+from osa_analysis.analyse.maritime import country_eez
+from osa_analysis.analyse.tables import TableStore
 from osa_analysis.brief.style import NEUTRAL, figure
+from osa_analysis.sources.loaders.geography import country_bounds, lon_extent, shift_longitudes
 
 MAP_SOURCE_IDS = ("ne_land_50m", "ne_coastline_50m", "ne_countries_50m")
 """Registry ids of the base layers (the EEZ is derived from the first and last)."""
@@ -93,63 +99,50 @@ class Extent:
 # --------------------------------------------------------------------------- layers
 
 
-@cache
-def _land() -> gpd.GeoDataFrame:
-    from osa_analysis.sources.loaders.geography import load_ne_land
+@dataclass(frozen=True)
+class MapLayers:
+    """The base layers of a map, from the table store (:func:`map_layers`).
 
-    return load_ne_land()
-
-
-@cache
-def _coastline() -> gpd.GeoDataFrame:
-    from osa_analysis.sources.loaders.geography import load_ne_coastline
-
-    return load_ne_coastline()
-
-
-@cache
-def _countries() -> gpd.GeoDataFrame:
-    from osa_analysis.sources.loaders.geography import load_ne_countries
-
-    return load_ne_countries()
-
-
-@cache
-def _eez() -> gpd.GeoDataFrame:
-    from osa_analysis.harmonise.eez import load_eez
-
-    return load_eez()
-
-
-def country_eez(iso3: str, eez: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
-    """Return the EEZ rows of one country (empty for landlocked countries).
-
-    With Marine Regions data only ``200NM`` polygons are kept (not overlapping claims or
-    joint regimes); the approximate EEZ has one row per coastal state.
+    Attributes
+    ----------
+    land : geopandas.GeoDataFrame
+        Natural Earth 1:50m land (table ``ne_land``).
+    coastline : geopandas.GeoDataFrame
+        Natural Earth 1:50m coastline (``ne_coastline``).
+    countries : geopandas.GeoDataFrame
+        Natural Earth 1:50m countries (``ne_countries``).
+    eez : geopandas.GeoDataFrame
+        EEZ polygons (``eez``: Marine Regions when supplied, else approximate).
     """
-    eez = _eez() if eez is None else eez
-    rows = eez[eez["country_iso3"].eq(iso3).fillna(False).to_numpy()]
-    if "pol_type" in rows and rows["pol_type"].eq("200NM").any():
-        rows = rows[rows["pol_type"].eq("200NM").to_numpy()]
-    return rows
+
+    land: gpd.GeoDataFrame
+    coastline: gpd.GeoDataFrame
+    countries: gpd.GeoDataFrame
+    eez: gpd.GeoDataFrame
 
 
-def country_extent(
-    iso3: str, eez: gpd.GeoDataFrame | None = None, pad_frac: float = 0.08
-) -> Extent:
+def map_layers(tables: TableStore) -> MapLayers:
+    """Return the base layers from the store (which records their sources as used)."""
+    return MapLayers(
+        land=tables.get("ne_land"),
+        coastline=tables.get("ne_coastline"),
+        countries=tables.get("ne_countries"),
+        eez=tables.get("eez"),
+    )
+
+
+def country_extent(iso3: str, layers: MapLayers, pad_frac: float = 0.08) -> Extent:
     """Return a window around the country's EEZ (or its land if it has none), padded.
 
     Longitudes run past 180° when the EEZ crosses the antimeridian (Fiji: about 171 to
     184), using :func:`~osa_analysis.sources.loaders.geography.lon_extent`.
     """
-    from osa_analysis.sources.loaders.geography import country_bounds, lon_extent
-
-    rows = country_eez(iso3, eez)
+    rows = country_eez(iso3, layers.eez)
     if len(rows):
         west, east = lon_extent(rows.geometry)
         _, south, _, north = rows.total_bounds
     else:
-        west, south, east, north = country_bounds(iso3, _countries())
+        west, south, east, north = country_bounds(iso3, layers.countries)
     dx = max((east - west) * pad_frac, 0.5)
     dy = max((north - south) * pad_frac, 0.5)
     return Extent(
@@ -160,30 +153,16 @@ def country_extent(
     )
 
 
-def _window(layer: gpd.GeoDataFrame, extent: Extent, key: str | None = None) -> gpd.GeoSeries:
-    """Return the layer's geometries inside the window, in its longitude convention.
-
-    ``key`` names a process-wide base layer whose 0–360° copy is cached.
-    """
-    from osa_analysis.sources.loaders.geography import shift_longitudes
-
+def _window(layer: gpd.GeoDataFrame, extent: Extent) -> gpd.GeoSeries:
+    """Return the layer's geometries inside the window, in its longitude convention."""
     geoms = layer.geometry
     if extent.shifted:
-        if key is None:
-            geoms = shift_longitudes(geoms, west=0.0)
-        else:
-            if key not in _SHIFTED:
-                _SHIFTED[key] = shift_longitudes(geoms, west=0.0)
-            geoms = _SHIFTED[key]
+        geoms = shift_longitudes(geoms, west=0.0)
     clipped = shapely.clip_by_rect(
         np.asarray(geoms.array, dtype=object), extent.west, extent.south, extent.east, extent.north
     )
     keep = ~shapely.is_empty(clipped)
     return gpd.GeoSeries(clipped[keep], crs=layer.crs)
-
-
-_SHIFTED: dict[str, gpd.GeoSeries] = {}
-"""0–360° copies of the base layers, computed once per process."""
 
 
 def map_longitudes(lon: np.ndarray, extent: Extent) -> np.ndarray:
@@ -282,10 +261,165 @@ def kde_layer(
 # --------------------------------------------------------------------------- the map
 
 
+def _map_axes(extent: Extent, width: float, height: float) -> tuple[Figure, object]:
+    """Return a figure whose height fits the window's shape, and its axes."""
+    mid = math.radians((extent.south + extent.north) / 2)
+    ratio = (extent.north - extent.south) / ((extent.east - extent.west) * max(math.cos(mid), 0.2))
+    # fit the height to the window's shape (legend on the right takes ~2.2 in)
+    height = min(height, max(2.6, (width - 2.2) * ratio + 0.9))
+    fig, ax = figure(width=width, height=height)
+    ax.set_facecolor("#f7fbff")
+    ax.grid(True, linewidth=0.3, alpha=0.4)
+    return fig, ax
+
+
+def _draw_base(ax, layers: MapLayers, iso3: str, extent: Extent) -> gpd.GeoDataFrame:
+    """Draw land, the country's land, coastline and the country's EEZ; return its EEZ rows."""
+    land = _window(layers.land, extent)
+    if len(land):
+        land.plot(ax=ax, color=LAND_COLOR, linewidth=0, zorder=1)
+    countries = layers.countries
+    own = countries[countries["country_iso3"].eq(iso3).fillna(False).to_numpy()]
+    if len(own):
+        _window(own, extent).plot(ax=ax, color=COUNTRY_LAND_COLOR, linewidth=0, zorder=2)
+    coast = _window(layers.coastline, extent)
+    if len(coast):
+        coast.plot(ax=ax, color=COAST_COLOR, linewidth=0.4, zorder=3)
+    eez_rows = country_eez(iso3, layers.eez)
+    if len(eez_rows):
+        eez_geom = _window(eez_rows, extent)
+        eez_geom.plot(ax=ax, color=EEZ_FACE, alpha=0.45, linewidth=0, zorder=1.5)
+        eez_geom.boundary.plot(ax=ax, color=EEZ_EDGE, linewidth=0.8, linestyle="--", zorder=4)
+    return eez_rows
+
+
+def points_in_window(
+    points: pd.DataFrame, extent: Extent
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Split the points into those with a position and those inside the window.
+
+    Returns
+    -------
+    (DataFrame, DataFrame, int)
+        The points with a position (plus ``x``: longitude in the window's convention),
+        those of them inside the window, and the number without a position.
+    """
+    has_pos = points["longitude"].notna() & points["latitude"].notna()
+    pts = points[has_pos]
+    pts = pts.assign(x=map_longitudes(pts["longitude"].to_numpy(float), extent))
+    inside = pts["x"].between(extent.west, extent.east) & pts["latitude"].between(
+        extent.south, extent.north
+    )
+    return pts, pts[inside], int((~has_pos).sum())
+
+
+def _draw_density(ax, shown: pd.DataFrame, extent: Extent, kde: bool, bandwidth_km: float) -> dict:
+    """Fit the density layer to the shown points, draw it when requested; return its values."""
+    dens_pts = shown[shown["in_kde"].fillna(False).to_numpy(bool)] if "in_kde" in shown else shown
+    kde_values = kde_layer(
+        dens_pts["x"].to_numpy(float), dens_pts["latitude"].to_numpy(float), extent, bandwidth_km
+    )
+    if kde and kde_values["applied"]:
+        mlon, mlat, dens = kde_values["_grid"]
+        positive = dens[dens > dens.max() * 1e-3]
+        levels = np.unique([*np.quantile(positive, KDE_QUANTILES).tolist(), dens.max()])
+        if len(levels) >= 2:
+            ax.contourf(mlon, mlat, dens, levels=levels, cmap=KDE_CMAP, alpha=0.45, zorder=5)
+    elif not kde:
+        kde_values.update(applied=False, reason="not requested")
+    kde_values.pop("_grid", None)
+    return kde_values
+
+
+def _marker_flags(shown: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Return whether each shown point is filled (default True) and coarse (default False)."""
+    filled = shown["filled"] if "filled" in shown else pd.Series(True, index=shown.index)
+    coarse = shown["coarse"] if "coarse" in shown else pd.Series(False, index=shown.index)
+    return filled, coarse
+
+
+def _draw_points(ax, shown: pd.DataFrame, groups: Mapping[str, str]) -> None:
+    """Scatter the shown points by group: circles or squares (coarse), filled or open."""
+    filled, coarse = _marker_flags(shown)
+    for label, color in groups.items():
+        sel = shown["group"].eq(label).fillna(False)
+        for is_coarse, marker in ((False, "o"), (True, "s")):
+            for is_filled in (True, False):
+                part = shown[sel & coarse.eq(is_coarse) & filled.eq(is_filled)]
+                if part.empty:
+                    continue
+                ax.scatter(
+                    part["x"],
+                    part["latitude"],
+                    s=16 if not is_coarse else 20,
+                    marker=marker,
+                    facecolors=color if is_filled else "none",
+                    edgecolors=color if not is_filled else "white",
+                    linewidths=0.9 if not is_filled else 0.3,
+                    zorder=6,
+                )
+
+
+def _marker_handle(label: str, marker: str, filled: bool) -> Line2D:
+    """Return a legend entry for a marker meaning (filled or open, circle or square)."""
+    if filled:
+        return Line2D([], [], marker=marker, linestyle="", color=NEUTRAL, label=label)
+    return Line2D(
+        [], [], marker=marker, linestyle="", markerfacecolor="none", color=NEUTRAL, label=label
+    )
+
+
+def _legend_handles(
+    shown: pd.DataFrame,
+    groups: Mapping[str, str],
+    labels: dict[str, str | None],
+    eez_rows: gpd.GeoDataFrame,
+    density_drawn: bool,
+) -> list:
+    """Legend entries: the groups shown, marker meanings, the EEZ and the density layer."""
+    _, coarse = _marker_flags(shown)
+    handles: list = [
+        Patch(facecolor=color, edgecolor="none", label=label)
+        for label, color in groups.items()
+        if shown["group"].eq(label).any()
+    ]
+    if labels["filled"] and len(shown):
+        handles.append(_marker_handle(labels["filled"], "o", filled=True))
+    if labels["open"] and len(shown):
+        handles.append(_marker_handle(labels["open"], "o", filled=False))
+    if labels["coarse"] and coarse.any():
+        handles.append(_marker_handle(labels["coarse"], "s", filled=False))
+    if len(eez_rows):
+        approximate = eez_rows["method"].iloc[0].startswith("approx")
+        label = "EEZ (approximate)" if approximate else "EEZ"
+        handles.append(Line2D([], [], color=EEZ_EDGE, linestyle="--", label=label))
+    if density_drawn:
+        handles.append(Patch(facecolor="#f4a460", alpha=0.5, label="incident density (KDE)"))
+    return handles
+
+
+def _finish_axes(ax, extent: Extent, title: str) -> None:
+    """Set limits, aspect, title and axis labels (0–360° tick labels when shifted)."""
+    mid = math.radians((extent.south + extent.north) / 2)
+    ax.set_xlim(extent.west, extent.east)
+    ax.set_ylim(extent.south, extent.north)
+    ax.set_aspect(1.0 / max(math.cos(mid), 0.2))
+    ax.set_title(title)
+    ax.set_xlabel("longitude (°E" + (", 0–360°)" if extent.shifted else ")"))
+    ax.set_ylabel("latitude (°N)")
+    if extent.shifted:
+        ticks = ax.get_xticks()
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([f"{t if t <= 180 else t - 360:g}" for t in ticks])
+        ax.set_xlabel("longitude (° east positive; map crosses 180°)")
+        ax.set_xlim(extent.west, extent.east)
+
+
 def incident_map(
     points: pd.DataFrame,
     *,
     iso3: str,
+    layers: MapLayers,
     extent: Extent | None = None,
     groups: Mapping[str, str],
     title: str,
@@ -310,6 +444,8 @@ def incident_map(
         counted).
     iso3 : str
         The brief's country (its land is shaded darker and its EEZ outlined).
+    layers : MapLayers
+        Base layers from the table store (:func:`map_layers`).
     extent : Extent, optional
         Map window; default :func:`country_extent`.
     groups : mapping of str to str
@@ -332,120 +468,14 @@ def incident_map(
         ``n_outside_window``, ``n_without_position``, ``extent``, ``longitudes_shifted``
         and ``kde`` (see :func:`kde_layer`, without the grid).
     """
-    extent = extent or country_extent(iso3)
-    mid = math.radians((extent.south + extent.north) / 2)
-    ratio = (extent.north - extent.south) / ((extent.east - extent.west) * max(math.cos(mid), 0.2))
-    # fit the height to the window's shape (legend on the right takes ~2.2 in)
-    height = min(height, max(2.6, (width - 2.2) * ratio + 0.9))
-    fig, ax = figure(width=width, height=height)
-    ax.set_facecolor("#f7fbff")
-    ax.grid(True, linewidth=0.3, alpha=0.4)
-
-    land = _window(_land(), extent, "land")
-    if len(land):
-        land.plot(ax=ax, color=LAND_COLOR, linewidth=0, zorder=1)
-    countries = _countries()
-    own = countries[countries["country_iso3"].eq(iso3).fillna(False).to_numpy()]
-    if len(own):
-        _window(own, extent).plot(ax=ax, color=COUNTRY_LAND_COLOR, linewidth=0, zorder=2)
-    coast = _window(_coastline(), extent, "coastline")
-    if len(coast):
-        coast.plot(ax=ax, color=COAST_COLOR, linewidth=0.4, zorder=3)
-    eez_rows = country_eez(iso3)
-    if len(eez_rows):
-        eez_geom = _window(eez_rows, extent)
-        eez_geom.plot(ax=ax, color=EEZ_FACE, alpha=0.45, linewidth=0, zorder=1.5)
-        eez_geom.boundary.plot(ax=ax, color=EEZ_EDGE, linewidth=0.8, linestyle="--", zorder=4)
-
-    pts = points.copy()
-    has_pos = pts["longitude"].notna() & pts["latitude"].notna()
-    n_without = int((~has_pos).sum())
-    pts = pts[has_pos]
-    pts = pts.assign(x=map_longitudes(pts["longitude"].to_numpy(float), extent))
-    inside = pts["x"].between(extent.west, extent.east) & pts["latitude"].between(
-        extent.south, extent.north
-    )
-    shown = pts[inside]
-
-    dens_pts = shown[shown["in_kde"].fillna(False).to_numpy(bool)] if "in_kde" in shown else shown
-    kde_values = kde_layer(
-        dens_pts["x"].to_numpy(float), dens_pts["latitude"].to_numpy(float), extent, bandwidth_km
-    )
-    if kde and kde_values["applied"]:
-        mlon, mlat, dens = kde_values["_grid"]
-        positive = dens[dens > dens.max() * 1e-3]
-        levels = np.unique([*np.quantile(positive, KDE_QUANTILES).tolist(), dens.max()])
-        if len(levels) >= 2:
-            ax.contourf(mlon, mlat, dens, levels=levels, cmap=KDE_CMAP, alpha=0.45, zorder=5)
-    elif not kde:
-        kde_values.update(applied=False, reason="not requested")
-    kde_values.pop("_grid", None)
-
-    filled = shown["filled"] if "filled" in shown else pd.Series(True, index=shown.index)
-    coarse = shown["coarse"] if "coarse" in shown else pd.Series(False, index=shown.index)
-    for label, color in groups.items():
-        sel = shown["group"].eq(label).fillna(False)
-        for is_coarse, marker in ((False, "o"), (True, "s")):
-            for is_filled in (True, False):
-                part = shown[sel & coarse.eq(is_coarse) & filled.eq(is_filled)]
-                if part.empty:
-                    continue
-                ax.scatter(
-                    part["x"],
-                    part["latitude"],
-                    s=16 if not is_coarse else 20,
-                    marker=marker,
-                    facecolors=color if is_filled else "none",
-                    edgecolors=color if not is_filled else "white",
-                    linewidths=0.9 if not is_filled else 0.3,
-                    zorder=6,
-                )
-
-    handles = [
-        Patch(facecolor=color, edgecolor="none", label=label)
-        for label, color in groups.items()
-        if shown["group"].eq(label).any()
-    ]
-    if filled_label and len(shown):
-        handles.append(Line2D([], [], marker="o", linestyle="", color=NEUTRAL, label=filled_label))
-    if open_label and len(shown):
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markerfacecolor="none",
-                color=NEUTRAL,
-                label=open_label,
-            )
-        )
-    if coarse_label and coarse.any():
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="s",
-                linestyle="",
-                markerfacecolor="none",
-                color=NEUTRAL,
-                label=coarse_label,
-            )
-        )
-    if len(eez_rows):
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color=EEZ_EDGE,
-                linestyle="--",
-                label="EEZ (approximate)"
-                if eez_rows["method"].iloc[0].startswith("approx")
-                else "EEZ",
-            )
-        )
-    if kde and kde_values["applied"]:
-        handles.append(Patch(facecolor="#f4a460", alpha=0.5, label="incident density (KDE)"))
+    extent = extent or country_extent(iso3, layers)
+    fig, ax = _map_axes(extent, width, height)
+    eez_rows = _draw_base(ax, layers, iso3, extent)
+    pts, shown, n_without = points_in_window(points, extent)
+    kde_values = _draw_density(ax, shown, extent, kde, bandwidth_km)
+    _draw_points(ax, shown, groups)
+    labels = {"filled": filled_label, "open": open_label, "coarse": coarse_label}
+    handles = _legend_handles(shown, groups, labels, eez_rows, kde and kde_values["applied"])
     if handles:
         ax.legend(
             handles=handles,
@@ -455,20 +485,7 @@ def incident_map(
             fontsize=7,
             title_fontsize=8,
         )
-
-    ax.set_xlim(extent.west, extent.east)
-    ax.set_ylim(extent.south, extent.north)
-    ax.set_aspect(1.0 / max(math.cos(mid), 0.2))
-    ax.set_title(title)
-    ax.set_xlabel("longitude (°E" + (", 0–360°)" if extent.shifted else ")"))
-    ax.set_ylabel("latitude (°N)")
-    if extent.shifted:
-        ticks = ax.get_xticks()
-        ax.set_xticks(ticks)
-        ax.set_xticklabels([f"{t if t <= 180 else t - 360:g}" for t in ticks])
-        ax.set_xlabel("longitude (° east positive; map crosses 180°)")
-        ax.set_xlim(extent.west, extent.east)
-
+    _finish_axes(ax, extent, title)
     values = {
         "n_points": len(pts),
         "n_in_window": len(shown),

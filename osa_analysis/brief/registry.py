@@ -66,7 +66,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("osa_package", "The OSA package", "cover:osa_package_section"),
     SectionSpec("maritime", "Maritime incidents", "maritime:maritime_section"),
     SectionSpec(
-        "grayzone", "Gray-zone coercion in the South China Sea", "maritime:grayzone_section"
+        "grayzone", "Gray-zone coercion in the South China Sea", "grayzone:grayzone_section"
     ),
     SectionSpec("governance", "Governance and stability", "governance:governance_section"),
     SectionSpec("exposure", "Disaster exposure", "exposure:exposure_section"),

@@ -115,7 +115,8 @@ def built(real_file):
         "wb_milex_usd",
     ):
         real_file(sid)
-    from osa_analysis.brief.maritime import grayzone_section, maritime_section
+    from osa_analysis.brief.grayzone import grayzone_section
+    from osa_analysis.brief.maritime import maritime_section
 
     out = {}
     for iso3 in COUNTRIES:
@@ -259,7 +260,8 @@ def test_philippines_grayzone_counts(built):
 @pytest.mark.mirror
 def test_philippines_is_deterministic(built):
     ctx0, sec, gz = built["PHL"]
-    from osa_analysis.brief.maritime import grayzone_section, maritime_section
+    from osa_analysis.brief.grayzone import grayzone_section
+    from osa_analysis.brief.maritime import maritime_section
 
     ctx = BriefContext(country_iso3="PHL", as_of=AS_OF)
     again, gz_again = maritime_section(ctx), grayzone_section(ctx)

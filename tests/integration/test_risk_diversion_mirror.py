@@ -92,9 +92,10 @@ def test_phl(results):
     assert s2["base_rate"]["years"] == pytest.approx(years)
     assert s2["own_probability"]["36m"]["point"] == pytest.approx(1 - math.exp(-3 * 5 / years))
     # gray-zone trip-wire uses the same counts as the gray-zone section
-    from osa_analysis.brief.maritime import grayzone_events
+    from osa_analysis.analyse.grayzone import grayzone_events
 
-    gz = grayzone_events(BriefContext("PHL", AS_OF)).groupby("year").size()
+    ctx = BriefContext("PHL", AS_OF)
+    gz = grayzone_events(ctx.scope, ctx.tables).groupby("year").size()
     t5 = _tw(r, "T5_grayzone_rise")
     assert t5["recent"] == int(gz.get(2023, 0))
     assert t5["previous_mean"] == pytest.approx(

@@ -1,300 +1,68 @@
-"""Pure computations of the maritime and gray-zone sections, on tiny synthetic frames."""
+"""Presentation of sections 3 and 4: wording, maps, figure colours, sections on tiny stores."""
 
 from __future__ import annotations
 
 import math
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
-from osa_analysis.brief import maritime as m
-from osa_analysis.brief.maps import Extent, IsotropicKDE, kde_layer, map_longitudes
-from osa_analysis.core.stats import binomial_interval, rate_ratio
+from osa_analysis.analyse.grayzone import OTHER_PAIRS, TOP_PAIRS
+from osa_analysis.analyse.maritime import rate_ratio_dict
+from osa_analysis.analyse.scope import Scope
+from osa_analysis.analyse.tables import TableStore
+from osa_analysis.brief import incident_wording as w
+from osa_analysis.brief.context import BriefContext
+from osa_analysis.brief.grayzone import grayzone_section
+from osa_analysis.brief.maps import (
+    Extent,
+    IsotropicKDE,
+    MapLayers,
+    country_extent,
+    incident_map,
+    kde_layer,
+    map_longitudes,
+    points_in_window,
+)
+from osa_analysis.brief.maritime import CYCLONE_SECTION, maritime_section
+from osa_analysis.brief.maritime_figures import OTHER_COLOR, PAIR_COLORS, pair_colors
+from osa_analysis.brief.style import png_bytes
+from osa_analysis.core.stats import rate_ratio
 
-ASAM = "asam_msi_csv"
-LIVE = "recaap_imb_live"
-
-
-def _coverage(**groups: tuple[str, str]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "group": g,
-                "label": m.COVERAGE_GROUPS[g][0],
-                "start": pd.Timestamp(a),
-                "end": pd.Timestamp(b),
-                "source_ids": ";".join(m.COVERAGE_GROUPS[g][1]),
-            }
-            for g, (a, b) in groups.items()
-        ]
-    )
-
-
-def _events(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
-    """Events from (date, category, sources) tuples."""
-    return pd.DataFrame(
-        {
-            "date": pd.to_datetime([r[0] for r in rows]),
-            "category": pd.array([r[1] for r in rows], dtype="string"),
-            "sources": pd.array([r[2] for r in rows], dtype="string"),
-        }
-    )
-
-
+AS_OF = "2026-08-09"
 PAR = "piracy_armed_robbery"
 
 
-# --------------------------------------------------------------------------- periods
-
-
-def test_comparison_periods_are_equal_and_adjacent():
-    p = m.comparison_periods(pd.Timestamp("2026-08-09"), 5)
-    assert p["recent"] == {
-        "start": pd.Timestamp("2021-08-10"),
-        "end": pd.Timestamp("2026-08-09"),
-    }
-    assert p["previous"] == {
-        "start": pd.Timestamp("2016-08-10"),
-        "end": pd.Timestamp("2021-08-09"),
-    }
-
-
-def test_source_coverage_comes_from_the_registry():
-    cov = m.source_coverage().set_index("group")
-    assert list(cov.index) == ["asam", "imb", "recaap", "live"]
-    assert cov.loc["asam", "start"] == pd.Timestamp("1978-05-01")
-    assert cov.loc["asam", "end"] == pd.Timestamp("2024-06-25")
-    assert cov.loc["imb", "end"] == pd.Timestamp("2020-12-29")
-    assert (cov.loc["recaap", "start"], cov.loc["recaap", "end"]) == (
-        pd.Timestamp("2020-11-03"),
-        pd.Timestamp("2024-11-24"),
-    )
-    assert cov.loc["live", "start"] == pd.Timestamp("2024-07-07")
-
-
-def test_coverage_fractions():
-    cov = _coverage(asam=("2000-01-01", "2020-01-10"), live=("2020-01-06", "2030-01-01"))
-    frac = m.coverage_fractions(pd.Timestamp("2020-01-01"), pd.Timestamp("2020-01-10"), cov)
-    assert frac == {"asam": 1.0, "live": 0.5}
-
-
-def test_annual_counts_with_active_sources():
-    cov = _coverage(asam=("2000-01-01", "2020-06-30"), live=("2021-03-01", "2030-01-01"))
-    ev = _events(
-        [
-            ("2019-02-01", PAR, ASAM),
-            ("2019-05-01", PAR, ASAM),
-            ("2019-06-01", "other_hostile", ASAM),
-            ("2021-04-01", PAR, LIVE),
-            ("2021-05-01", "gray_zone_coercion", "scsdi_geocoded"),
-        ]
-    )
-    out = m.annual_counts(ev, 2019, 2021, cov)
-    assert out["year"].tolist() == [2019, 2020, 2021]
-    assert out["piracy_armed_robbery"].tolist() == [2, 0, 1]
-    assert out["other_hostile"].tolist() == [1, 0, 0]
-    assert out["gray_zone_coercion"].tolist() == [0, 0, 1]
-    assert out["total"].tolist() == [3, 0, 1]
-    assert out["sources_active"].tolist() == ["NGA ASAM", "NGA ASAM", "ReCAAP/IMB live feed"]
-    assert out["coverage_changed"].tolist() == [False, False, True]
-
-
-def test_comparable_periods_name_the_change_from_the_interval():
-    cov = _coverage(asam=("1990-01-01", "2030-12-31"))
-    rows = [(f"2025-0{k}-01", PAR, ASAM) for k in range(1, 10)]  # 9 recent
-    rows += [(f"2023-0{k}-01", PAR, ASAM) for k in range(1, 5)]  # 4 previous
-    rows += [("2025-03-03", "other_hostile", ASAM)]  # not counted
-    out = m.period_comparison(_events(rows), pd.Timestamp("2025-12-31"), 2, cov)
-    assert (out["recent"], out["previous"]) == (9, 4)
-    assert out["comparable"] is True
-    assert out["rate_ratio"]["estimate"] == pytest.approx(2.25)
-    assert out["direction"] == "no clear change"
-    assert out["like_for_like"] is None
-    assert out["periods"]["recent"] == {"start": "2024-01-01", "end": "2025-12-31"}
-
-
-def test_different_coverage_is_flagged_and_checked_like_for_like():
-    cov = _coverage(asam=("1990-01-01", "2023-12-31"), live=("2022-01-01", "2026-12-31"))
-    rows = [(f"2022-0{k}-15", PAR, ASAM) for k in range(1, 6)]  # previous, ASAM only
-    rows += [("2023-02-01", PAR, f"{ASAM};{LIVE}"), ("2023-03-01", PAR, f"{ASAM};{LIVE}")]
-    rows += [(f"2025-0{k}-15", PAR, LIVE) for k in range(1, 7)]  # recent, live only
-    out = m.period_comparison(_events(rows), pd.Timestamp("2025-12-31"), 2, cov)
-    assert (out["recent"], out["previous"]) == (6, 7)
-    assert out["coverage"]["previous"]["asam"] == 1.0
-    assert out["coverage"]["recent"]["asam"] == 0.0
-    assert out["comparable"] is False
-    assert out["direction"] == "not comparable"
-    lfl = out["like_for_like"]
-    assert lfl["group"] == "live"  # covers both whole periods and ends latest
-    assert (lfl["recent"], lfl["previous"]) == (6, 2)
-    expected = rate_ratio(6, 2, 2, 2)
-    assert lfl["rate_ratio"]["low"] == pytest.approx(expected.low, abs=1e-4)
-    assert lfl["direction"] == expected.direction
-
-
-def test_like_for_like_group_prefers_the_latest_whole_window():
-    cov = _coverage(asam=("1990-01-01", "2024-06-25"), live=("2024-07-07", "2026-08-09"))
-    assert m.like_for_like_group(pd.Timestamp("2026-08-09"), 5, cov) == (
-        "asam",
-        pd.Timestamp("2024-06-25"),
-    )
-    assert m.like_for_like_group(pd.Timestamp("2026-08-09"), 30, cov) is None
-
-
-def test_in_source_group():
-    ev = _events([("2020-01-01", PAR, f"imb_pirate_attacks;{ASAM}"), ("2020-01-01", PAR, LIVE)])
-    assert m.in_source_group(ev, "asam").tolist() == [True, False]
-    assert m.in_source_group(ev, "live").tolist() == [False, True]
-
-
-# --------------------------------------------------------------------------- tables
-
-
-def test_severity_table_separates_recaap_labels_from_derived():
-    ev = pd.DataFrame(
-        {
-            "severity": pd.array(["CAT2", "CAT2", "CAT4", None, "Attempted"], dtype="string"),
-            "severity_basis": pd.array(
-                ["source", "derived", "source", None, "derived"], dtype="string"
-            ),
-        }
-    )
-    out = m.severity_table(ev).set_index("severity")
-    assert out.loc["CAT2"].tolist() == [1, 1, 2, 40.0]
-    assert out.loc["CAT4", "recaap_label"] == 1
-    assert out.loc["NA", "total"] == 1 and out.loc["NA", "derived"] == 1
-    assert out.loc["Attempted", "derived"] == 1
-    assert out["total"].sum() == 5
-
-
-def test_vessel_tables():
-    ev = pd.DataFrame(
-        {
-            "vessel_status": pd.array(["anchored", "anchored", "underway", None], dtype="string"),
-            "severity": pd.array(["CAT2", "CAT4", "Attempted", "CAT1"], dtype="string"),
-            "vessel_type_std": pd.array(["tanker", "bulk", "tanker", None], dtype="string"),
-        }
-    )
-    status = m.vessel_status_table(ev).set_index("vessel_status")
-    assert status.loc["anchored"].tolist() == [2, 50.0, 1, 0]
-    assert status.loc["underway", "attempted"] == 1
-    assert status.loc["unknown", "cat1_cat2"] == 1
-    vtype = m.vessel_type_table(ev, top=1)
-    assert vtype.to_dict("records") == [
-        {"vessel_type": "tanker", "incidents": 2, "share_pct": 50.0},
-        {"vessel_type": "other types", "incidents": 1, "share_pct": 25.0},
-        {"vessel_type": "unknown", "incidents": 1, "share_pct": 25.0},
-    ]
-
-
-def test_source_agreement_summary():
-    ev = pd.DataFrame(
-        {
-            "n_sources": [1, 2, 3, 2],
-            "outcome_agreement": pd.array([pd.NA, True, False, pd.NA], dtype="boolean"),
-            "sources": pd.array(
-                [ASAM, f"{ASAM};imb_pirate_attacks", f"{ASAM};recaap_openmap;{LIVE}", LIVE],
-                dtype="string",
-            ),
-        }
-    )
-    out = m.source_agreement_summary(ev)
-    assert out["n_multi_source"] == 3 and out["share_multi_pct"] == 75.0
-    assert (out["n_outcome_compared"], out["n_outcome_agree"]) == (2, 1)
-    assert out["share_outcome_agree_pct"] == 50.0
-    assert out["by_source"] == {"asam": 3, "imb": 1, "recaap": 1, "live": 2}
-
-
-# --------------------------------------------------------------------------- time of day
-
-
-def test_standard_utc_offsets():
-    assert m.standard_utc_offset("IDN", [106.0, 114.5, 125.0, 131.0]).tolist() == [
-        7.0,
-        8.0,
-        8.0,
-        9.0,
-    ]
-    assert m.standard_utc_offset("PHL", [121.0]).tolist() == [8.0]
-    assert m.standard_utc_offset("LKA", [80.0]).tolist() == [5.5]
-    assert np.isnan(m.standard_utc_offset("XXX", [0.0])[0])
-
-
-def test_incident_times_use_the_best_offset_available():
-    ev = pd.DataFrame(
-        {
-            "date": pd.to_datetime(["2024-06-21"] * 6),
-            "time_local": pd.array(["00:30", "10:00", "05:20", None, "25:00", "03:00"], "string"),
-            "utc_offset_h": [np.nan, 8.0, 8.0, np.nan, np.nan, np.nan],
-            "datetime_utc": pd.to_datetime(
-                [None, None, "2024-06-20 21:20", None, None, None], utc=True
-            ),
-            "latitude": [14.6] * 5 + [np.nan],
-            "longitude": [121.0] * 5 + [np.nan],
-        }
-    )
-    out = m.incident_times(ev, "PHL")
-    assert out["local_hour"].tolist() == [0, 10, 5, pd.NA, pd.NA, 3]
-    assert out["offset_basis"].tolist() == ["standard", "source", "source", None, None, "standard"]
-    assert out["datetime_utc"].iloc[0] == pd.Timestamp("2024-06-20 16:30")
-    assert out["datetime_utc"].iloc[1] == pd.Timestamp("2024-06-21 02:00")
-    assert out["darkness"].tolist() == ["night", "day", "twilight", pd.NA, pd.NA, pd.NA]
-
-
-def test_time_of_day_summary_shares_and_intervals():
-    times = pd.DataFrame(
-        {
-            "local_hour": pd.array([1] * 7 + [5] * 2 + [12] * 3 + [pd.NA], dtype="Int64"),
-            "offset_basis": ["source"] * 10 + ["standard"] * 2 + [None],
-            "darkness": pd.array(
-                ["night"] * 7 + ["twilight"] * 2 + ["day"] * 3 + [pd.NA], dtype="string"
-            ),
-        }
-    )
-    out = m.time_of_day_summary(times)
-    assert out["n_events"] == 13 and out["n_with_time"] == 12 and out["n_classified"] == 12
-    assert (out["n_offset_source"], out["n_offset_standard"]) == (10, 2)
-    assert out["counts"] == {"day": 3, "twilight": 2, "night": 7}
-    assert out["by_hour"][1] == 7 and out["by_hour"][5] == 2 and sum(out["by_hour"]) == 12
-    assert out["share_night_pct"] == 58.3
-    lo, hi = binomial_interval(7, 12)
-    assert out["share_night_interval_pct"] == [round(100 * lo, 1), round(100 * hi, 1)]
-    assert out["share_dark_pct"] == 75.0
-
-
-def test_too_few_timed_incidents_give_no_shares():
-    times = pd.DataFrame(
-        {
-            "local_hour": pd.array([1, 2], dtype="Int64"),
-            "offset_basis": ["source", "source"],
-            "darkness": pd.array(["night", "night"], dtype="string"),
-        }
-    )
-    out = m.time_of_day_summary(times)
-    assert out["enough"] is False and out["share_night_pct"] is None
-
-
-# --------------------------------------------------------------------------- gray zone
-
-
-def test_actor_pairs():
-    assert m._pair("CHN;PHL") == "CHN–PHL"
-    assert m._pair("PHL;CHN") == "CHN–PHL"
-    assert m._pair("PHL") == "PHL alone"
-    assert m._pair("AUS;JPN;PHL;USA") == m.MULTILATERAL
+# --------------------------------------------------------------------------- wording
 
 
 def test_number_words():
-    assert m._n(1, "event") == "1 event" and m._n(3, "event") == "3 events"
-    assert m._span(2021, 2021) == "2021" and m._span(2019, 2023) == "2019 to 2023"
+    assert w.count_noun(1, "event") == "1 event" and w.count_noun(3, "event") == "3 events"
+    assert w.year_span(2021, 2021) == "2021" and w.year_span(2019, 2023) == "2019 to 2023"
+    assert w.capitalised("the Philippines") == "The Philippines" and w.capitalised("") == ""
 
 
 def test_rate_ratio_text_handles_zeros():
-    assert m._rr_text(m._rr_dict(rate_ratio(0, 0))).startswith("not defined")
-    assert m._rr_text(m._rr_dict(rate_ratio(0, 3))) == "0 (95% CI 0–2.42)"
-    assert m._rr_text(m._rr_dict(rate_ratio(3, 0))).startswith("not finite")
-    assert m._rr_text(m._rr_dict(rate_ratio(9, 4))) == "2.25 (95% CI 0.63–10.00)"
+    assert w.rate_ratio_text(rate_ratio_dict(rate_ratio(0, 0))).startswith("not defined")
+    assert w.rate_ratio_text(rate_ratio_dict(rate_ratio(0, 3))) == "0 (95% CI 0–2.42)"
+    assert w.rate_ratio_text(rate_ratio_dict(rate_ratio(3, 0))).startswith("not finite")
+    assert w.rate_ratio_text(rate_ratio_dict(rate_ratio(9, 4))) == "2.25 (95% CI 0.63–10.00)"
+
+
+def test_cyclone_section_is_the_exposure_section():
+    assert CYCLONE_SECTION == 6
+
+
+def test_pair_colours():
+    assert len(PAIR_COLORS) == TOP_PAIRS
+    assert pair_colors(["CHN–PHL", "PHL alone"]) == {
+        "CHN–PHL": PAIR_COLORS[0],
+        "PHL alone": PAIR_COLORS[1],
+        OTHER_PAIRS: OTHER_COLOR,
+    }
 
 
 # --------------------------------------------------------------------------- maps
@@ -335,3 +103,187 @@ def test_antimeridian_extent_uses_0_to_360_longitudes():
     assert map_longitudes(np.array([178.0, -179.5]), fiji).tolist() == [178.0, 180.5]
     assert map_longitudes(np.array([-179.5]), Extent(100, 0, 120, 10)).tolist() == [-179.5]
     assert Extent(0, 0, 1, 1).union(Extent(-1, 2, 3, 4)) == Extent(-1, 0, 3, 4)
+
+
+def test_points_in_window_count_positions_and_shift_longitudes():
+    points = pd.DataFrame(
+        {
+            "longitude": [178.0, -179.5, 150.0, np.nan],
+            "latitude": [-17.0, -16.0, -17.0, -17.0],
+            "group": ["a", "a", "b", "b"],
+        }
+    )
+    pts, shown, n_without = points_in_window(points, Extent(171.0, -26.0, 185.0, -8.0))
+    assert n_without == 1 and len(pts) == 3
+    assert shown["x"].tolist() == [178.0, 180.5]
+
+
+def _layers() -> MapLayers:
+    crs = "EPSG:4326"
+    land = gpd.GeoDataFrame(geometry=[shapely.box(120.5, 10.5, 122.0, 13.0)], crs=crs)
+    coast = gpd.GeoDataFrame(geometry=[shapely.box(120.5, 10.5, 122.0, 13.0).boundary], crs=crs)
+    countries = gpd.GeoDataFrame(
+        {"country_iso3": ["PHL", "MNG"]},
+        geometry=[shapely.box(120.5, 10.5, 122.0, 13.0), shapely.box(90.0, 42.0, 110.0, 50.0)],
+        crs=crs,
+    )
+    eez = gpd.GeoDataFrame(
+        {"country_iso3": ["PHL"], "area_km2": [123_456.4], "method": ["approximate EEZ v1"]},
+        geometry=[shapely.box(119.0, 9.0, 124.0, 15.0)],
+        crs=crs,
+    )
+    return MapLayers(land=land, coastline=coast, countries=countries, eez=eez)
+
+
+def test_country_extent_pads_the_eez_or_the_land():
+    assert country_extent("PHL", _layers()) == Extent(118.5, 8.5, 124.5, 15.5)  # pad ≥ 0.5°
+    mng = country_extent("MNG", _layers())
+    assert mng == Extent(88.4, 41.36, 111.6, 50.64)
+
+
+def test_incident_map_values_and_reruns_give_the_same_bytes():
+    points = pd.DataFrame(
+        {
+            "longitude": [121.0, 121.2, 121.4, 122.5, 123.0, 100.0, np.nan],
+            "latitude": [11.0, 11.2, 11.1, 12.0, 13.0, 0.0, 12.0],
+            "group": ["CAT2", "CAT4", "CAT4", "NA", "CAT2", "CAT2", "CAT2"],
+            "coarse": [False, False, False, False, True, False, False],
+        }
+    )
+    colors = {"CAT2": "#d7301f", "CAT4": "#fdcc8a", "NA": "#969696"}
+    args = {"iso3": "PHL", "layers": _layers(), "groups": colors, "title": "t"}
+    fig, values = incident_map(points, coarse_label="coarse", **args)
+    assert {k: v for k, v in values.items() if k != "kde"} == {
+        "n_points": 6,
+        "n_in_window": 5,
+        "n_outside_window": 1,
+        "n_without_position": 1,
+        "extent": [118.5, 8.5, 124.5, 15.5],
+        "longitudes_shifted": False,
+    }
+    assert values["kde"]["applied"] is True and values["kde"]["n_points"] == 5
+    again, _ = incident_map(points, coarse_label="coarse", **args)
+    assert png_bytes(fig) == png_bytes(again)
+    _, off = incident_map(points, kde=False, **args)
+    assert off["kde"]["applied"] is False and off["kde"]["reason"] == "not requested"
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _incidents(n_recent: int, n_previous: int) -> pd.DataFrame:
+    """Piracy incidents in PHL waters, spread over the two 5-year periods, and one SCSDI event."""
+    dates = [pd.Timestamp("2022-01-05") + pd.Timedelta(days=30 * k) for k in range(n_recent)]
+    dates += [pd.Timestamp("2017-01-05") + pd.Timedelta(days=30 * k) for k in range(n_previous)]
+    n = len(dates)
+    out = pd.DataFrame(
+        {
+            "date": pd.to_datetime(dates),
+            "category": pd.array([PAR] * n, dtype="string"),
+            "severity": pd.array(["CAT2", "CAT4"] * (n // 2) + ["CAT3"] * (n % 2), "string"),
+            "severity_basis": pd.array(["source"] * n, dtype="string"),
+            "coastal_state_iso3": pd.array(["PHL"] * n, dtype="string"),
+            "sources": pd.array(["asam_msi_csv"] * n, dtype="string"),
+            "n_sources": [1] * n,
+            "outcome_agreement": pd.array([pd.NA] * n, dtype="boolean"),
+            "eez_method": pd.array(["approximate EEZ v1"] * n, dtype="string"),
+            "time_local": pd.array(["02:00", "13:00"] * (n // 2) + ["23:00"] * (n % 2), "string"),
+            "utc_offset_h": [np.nan] * n,
+            "latitude": np.linspace(10.0, 13.0, n),
+            "longitude": np.linspace(120.0, 123.0, n),
+            "position_precision_deg": [0.01] * n,
+            "vessel_status": pd.array(["anchored"] * n, dtype="string"),
+            "vessel_type_std": pd.array(["bulk_carrier"] * n, dtype="string"),
+            "actors_iso3": pd.array([None] * n, dtype="string"),
+        }
+    )
+    gray = out.iloc[:1].assign(
+        category=pd.array(["gray_zone_coercion"], dtype="string"),
+        actors_iso3=pd.array(["CHN;IDN"], dtype="string"),
+        coastal_state_iso3=pd.array([None], dtype="string"),
+    )
+    out = pd.concat([out, gray], ignore_index=True)
+    out["event_year"] = pd.array(out["date"].dt.year, dtype="Int64")
+    return out
+
+
+def _context(iso3: str, incidents: pd.DataFrame) -> BriefContext:
+    layers = _layers()
+    countries = pd.DataFrame(
+        {
+            "country_iso3": ["PHL", "MNG", "IDN"],
+            "country_name": ["Philippines", "Mongolia", "Indonesia"],
+            "recaap_contracting_party": [True, None, False],
+            "in_recaap_area": [True, None, True],
+        }
+    )
+    milex = pd.DataFrame({"country_iso3": ["PHL"], "year": [2024], "milex_share_gdp_pct": [1.4]})
+    usd = pd.DataFrame({"country_iso3": ["PHL"], "year": [2024], "milex_usd": [4.0e9]})
+    tables = {
+        "incidents": incidents,
+        "recipient_countries": countries,
+        "wb_milex_share": milex,
+        "wb_milex_usd": usd,
+        "ne_land": layers.land,
+        "ne_coastline": layers.coastline,
+        "ne_countries": layers.countries,
+        "eez": layers.eez,
+    }
+    return BriefContext(scope=Scope(iso3, AS_OF), tables=TableStore(AS_OF, tables=tables))
+
+
+def test_full_maritime_section_from_a_tiny_store():
+    ctx = _context("PHL", _incidents(12, 14))
+    sec = maritime_section(ctx)
+    v = sec.values
+    assert (sec.key, sec.title) == ("maritime", "3. Maritime incidents")
+    assert v["thin_data"] is False and v["cyclone_section"] == 6
+    assert (v["comparison"]["recent"], v["comparison"]["previous"]) == (12, 14)
+    assert v["eez"] == {"area_km2": 123456, "method": "approximate EEZ v1"}
+    assert v["vessel_status_summary"] == {"berthed_or_anchored": 12, "underway": 0, "n": 12}
+    assert v["time_of_day"]["n_with_time"] == 12 and v["time_of_day"]["enough"] is True
+    assert len(sec.figures) == 4 and len(sec.tables) == 4
+    assert "**12** piracy and armed-robbery incidents were recorded" in sec.markdown
+    assert "the Philippines" in sec.markdown
+    assert [kf["id"] for kf in v["key_figures"]] == [
+        "maritime_incidents_recent",
+        "maritime_share_night",
+    ]
+    assert {"ne_coastline_50m", "asam_msi_csv", "wb_milex_usd"} <= set(ctx.used_sources)
+    assert sec.sources == sorted(sec.sources) and "ne_land_50m" in sec.sources
+
+
+def test_thin_maritime_section_shows_what_is_known():
+    sec = maritime_section(_context("PHL", _incidents(2, 1)))
+    assert sec.values["thin_data"] is True and "vessel_status_summary" not in sec.values
+    assert sec.markdown.startswith("**Data are thin.** 2 piracy or armed-robbery incidents")
+    assert "cyclone exposure is in section 6" in sec.markdown
+    assert sec.tables[0][0] == "What is known about the maritime space of the Philippines"
+    assert len(sec.figures) == 1 and sec.values["map"]["period"].startswith("since records")
+
+
+def test_landlocked_country_gets_a_one_line_section():
+    ctx = _context("MNG", _incidents(2, 1))
+    sec = maritime_section(ctx)
+    assert sec.values == {
+        "applicable": False,
+        "reason": "landlocked (no EEZ)",
+        "country_iso3": "MNG",
+        "as_of": AS_OF,
+        "key_figures": [],
+    }
+    assert sec.markdown.startswith("Mongolia is landlocked") and sec.sources == []
+    assert "asam_msi_csv" not in ctx.used_sources
+
+
+def test_grayzone_section_not_applicable_notes():
+    incidents = _incidents(2, 1)
+    idn = grayzone_section(_context("IDN", incidents))
+    assert idn.values["reason"] == "not a South China Sea claimant; too few SCSDI events"
+    assert idn.values["n_events"] == 1 and idn.values["years"] == [2022, 2022]
+    assert "only 1 event (2022), too few to analyse" in idn.markdown
+    assert idn.sources == ["scsdi_geocoded", "scsdi_published"]
+    phl = grayzone_section(_context("PHL", incidents))
+    assert phl.values["reason"] == "no SCSDI events up to as_of"
+    assert phl.values["n_events"] == 0 and phl.values["data_start"][:4] in phl.markdown
+    assert phl.title == "4. Gray-zone coercion in the South China Sea"
