@@ -494,7 +494,8 @@ def _child_main(argv: Sequence[str]) -> int:
 
         use_kernel_server(request.get("kernel_server"))
         parameters = request["parameters"]
-        logging.getLogger("osa_analysis.build.runner").info("parameters: %s", json.dumps(parameters))
+        child_log = logging.getLogger("osa_analysis.build.runner")  # __name__ is __main__ here
+        child_log.info("parameters: %s", json.dumps(parameters))
         for attempt in (1, 2):
             try:
                 papermill.execute_notebook(
