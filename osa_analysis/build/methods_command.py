@@ -18,16 +18,16 @@ import argparse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
 
-from osa_analysis.analyse.composite import calibrate, calibration_differences, load_method
-from osa_analysis.analyse.composite.method import CompositeMethod, read_calibration
-from osa_analysis.analyse.tables import TableStore
 from osa_analysis.core.files import atomic_write_text
 from osa_analysis.sources.methods import thaw
+
+if TYPE_CHECKING:
+    from osa_analysis.analyse.composite import CompositeMethod
+    from osa_analysis.analyse.tables import TableStore
 
 CALIBRATE_COMMAND = "osa-briefs methods calibrate"
 """The command that writes a calibration file (named in its header)."""
@@ -106,9 +106,16 @@ def calibrate_method(
     -------
     CalibrationReport
     """
+    # The analysis (pandas, scipy, geopandas) is imported when the command runs, not each
+    # time osa-briefs starts: cli.py registers this module's parser at start-up, and
+    # `osa-briefs build` with every brief up to date imports no pandas (like cli's runner).
+    from osa_analysis.analyse.composite import calibrate, calibration_differences, load_method
+    from osa_analysis.analyse.composite.method import read_calibration
+    from osa_analysis.analyse.tables import TableStore
+
     method = load_method(method_path, calibrated=False)
     if tables is None:
-        tables = TableStore(pd.Timestamp(f"{int(method['reference_year'])}-12-31"))
+        tables = TableStore(f"{int(method['reference_year'])}-12-31")
     computed = calibrate(method, tables)
     stored = read_calibration(method)
     differences = tuple(calibration_differences(stored, computed))
