@@ -71,7 +71,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("governance", "Governance and stability", "governance:governance_section"),
     SectionSpec("exposure", "Disaster exposure", "exposure:exposure_section"),
     SectionSpec("peers", "Peers", "peers:peers_section"),
-    SectionSpec("composite", "Structural risk composite", "composite_section:composite_section"),
+    SectionSpec("composite", "Structural risk composite", "composite:composite_section"),
     SectionSpec(
         "diversion", "OSA misuse and diversion risk", "diversion_section:diversion_section"
     ),

@@ -7,6 +7,7 @@
     osa-briefs data check [ID ...]           run every loader and its validation; report problems
     osa-briefs build (--country ISO3 ... | --all) [options]
                                              execute, render and publish country briefs
+    osa-briefs methods calibrate [--check]   recompute data/risk/composite_calibration.yaml
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from osa_analysis.build.methods_command import add_methods_parser
 from osa_analysis.core import config
 from osa_analysis.core.provenance import __version__
 from osa_analysis.sources.fetch import cached_path, fetch, verified_sha256
@@ -340,6 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_check.set_defaults(func=cmd_check)
 
     _add_build_parser(sub)
+    add_methods_parser(sub)
     return parser
 
 

@@ -10,6 +10,10 @@ import pytest
 from shown_numbers import numbers_not_in_values, shown_text
 
 from osa_analysis.analyse import composite as rc
+from osa_analysis.analyse.geography import coastline_km
+from osa_analysis.analyse.scope import Scope
+from osa_analysis.analyse.tables import TableStore, clear_memory
+from osa_analysis.brief.composite import composite_section
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.core.files import jsonable
 
@@ -28,22 +32,30 @@ def method(real_file):
     return m
 
 
+SCOPE = Scope(RECIPIENTS[0], AS_OF, peers=(*RECIPIENTS[1:], "VNM"))
+
+
+@pytest.fixture(scope="module")
+def panel(method):
+    return rc.indicator_panel(method, TableStore(AS_OF))
+
+
 @pytest.fixture(scope="module")
 def table(method):
-    return rc.indicator_table(AS_OF, method).set_index(["country_iso3", "indicator"])
+    return rc.indicator_table(TableStore(AS_OF), method).set_index(["country_iso3", "indicator"])
 
 
 @pytest.fixture(scope="module")
 def result(method):
-    return rc.composite_scores([*RECIPIENTS, "VNM"], AS_OF, mc_draws=DRAWS)
+    return rc.composite_scores(SCOPE, TableStore(AS_OF), mc_draws=DRAWS)
 
 
-# --- calibration stored in the method file equals a recomputation -------------------------------
+# --- calibration stored beside the method file equals a recomputation ----------------------------
 
 
-def test_stored_goalposts_match_the_data(method):
-    stored = method["calibration"]["indicators"]
-    computed = rc.goalposts_from_data(method["reference_year"], method)
+def test_stored_goalposts_match_the_data(method, panel):
+    stored = method.goalposts
+    computed = rc.goalposts_from_data(panel, method, method["reference_year"])
     assert set(stored) == set(computed) == set(method["indicators"])
     for iid, g in computed.items():
         s = stored[iid]
@@ -53,13 +65,13 @@ def test_stored_goalposts_match_the_data(method):
             assert s[key] == pytest.approx(g[key], rel=1e-8, abs=1e-12), (iid, key)
 
 
-def test_stored_class_thresholds_match_the_data(method):
-    computed = rc.class_thresholds_from_data(method["reference_year"], method)
-    assert method["calibration"]["class_thresholds"] == pytest.approx(computed, rel=1e-8)
+def test_stored_class_thresholds_match_the_data(method, panel):
+    computed = rc.class_thresholds_from_data(panel, method, method["reference_year"])
+    assert list(method.class_thresholds) == pytest.approx(computed, rel=1e-8)
 
 
 def test_log_decisions_follow_the_coin_rule(method):
-    stored = method["calibration"]["indicators"]
+    stored = method.goalposts
     for iid, s in stored.items():
         rule = abs(s["skew"]) > 2 and s["kurtosis"] > 3.5
         assert s["log_transform"] == rule, iid
@@ -89,20 +101,21 @@ def test_wgi_and_vdem_values(table):
 
 
 def test_incident_rates_recomputed(table):
-    from osa_analysis.brief.exposure import coastline_km
     from osa_analysis.harmonise.eez import load_eez
     from osa_analysis.harmonise.incidents import load_incidents
+    from osa_analysis.sources.loaders.geography import load_ne_countries
 
     ev = load_incidents()
     pa = ev[ev["category"].eq("piracy_armed_robbery").fillna(False)]
     years = pa["date"].dt.year
     area = load_eez().groupby("country_iso3")["area_km2"].sum()
+    countries = load_ne_countries()
     for iso3 in RECIPIENTS:
         got = table.loc[(iso3, "incidents_coast")]
         assert (got["window_start"], got["year"]) == (2021, 2025)  # complete years to as_of
         n = int((pa["coastal_state_iso3"].eq(iso3).fillna(False) & years.between(2021, 2025)).sum())
         assert got["count"] == n
-        assert got["raw"] == pytest.approx(n / 5 / coastline_km(iso3) * 1000)
+        assert got["raw"] == pytest.approx(n / 5 / coastline_km(countries, iso3) * 1000)
         eez = table.loc[(iso3, "incidents_eez")]
         assert eez["raw"] == pytest.approx(n / 5 / area[iso3] * 100000)
     assert table.loc[("FJI", "incidents_coast"), "count"] == 0
@@ -168,12 +181,29 @@ def test_orderings_the_data_clearly_support(result, table):
 
 
 def test_reproducible_with_seed(method, result):
-    rc._global_cached.cache_clear()
-    again = rc.composite_scores([*RECIPIENTS, "VNM"], AS_OF, mc_draws=DRAWS)
+    clear_memory()  # read back from the disk cache
+    again = rc.composite_scores(SCOPE, TableStore(AS_OF), mc_draws=DRAWS)
     assert np.array_equal(result.draws, again.draws)
     assert result.scores.equals(again.scores)
-    other = rc.composite_scores([*RECIPIENTS, "VNM"], AS_OF, mc_draws=DRAWS, seed=1)
+    other = rc.composite_scores(SCOPE, TableStore(AS_OF), mc_draws=DRAWS, seed=1)
     assert not np.array_equal(result.draws, other.draws)
+    # recomputed without any cache: the same numbers
+    fresh = rc.run_global(
+        rc.table_at(rc.build_indicator_panel(method, TableStore(AS_OF)), method, AS_OF),
+        method,
+        DRAWS,
+        int(method["monte_carlo"]["seed"]),
+        AS_OF,
+    )
+    recomputed = rc.country_scores(fresh, method, SCOPE.countries)
+    assert np.array_equal(result.draws, recomputed.draws)
+    assert result.scores.equals(recomputed.scores)
+
+
+def test_the_store_records_the_panel_sources_from_a_cached_run(method, result):
+    store = TableStore(AS_OF)
+    rc.composite_scores(SCOPE, store, mc_draws=DRAWS)  # served from the caches
+    assert list(store.used) == rc.panel_source_ids(method)
 
 
 def test_any_country_vnm(result):
@@ -212,10 +242,8 @@ def test_numbers_helper_catches_a_stray_number():
 
 @pytest.mark.parametrize("iso3", ["PHL", "FJI", "MNG", "TON"])
 def test_section(method, iso3):
-    from osa_analysis.brief.composite_section import composite_section
-
-    ctx = BriefContext(iso3, AS_OF)
-    section = composite_section(ctx, mc_draws=DRAWS)
+    ctx = BriefContext(iso3, AS_OF, mc_draws=DRAWS)
+    section = composite_section(ctx)
     assert section.key == "composite"
     assert section.title == "8. Structural risk composite"
     v = section.values

@@ -1,0 +1,577 @@
+"""Brief section: the OSA Structural Security Risk Index (INFORM-consistent composite).
+
+Shows the country's Monte Carlo median score with its 90% interval and class, the rank
+interval among the brief's peers and among every country with data, the three dimensions,
+the reliability (missing and stale indicators, with reasons), the trend against the same
+method one year earlier, and what drives the uncertainty (first-order sensitivity).
+
+Presentation only: the numbers come from :mod:`osa_analysis.analyse.composite` (method
+and calibration: ``data/risk/composite.yaml`` and ``data/risk/composite_calibration.yaml``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from osa_analysis.analyse.composite import (
+    CompositeMethod,
+    CompositeResult,
+    composite_scores,
+    dimension_names,
+    load_method,
+    panel_source_ids,
+    previous_scores,
+    primary_indicators,
+    trend_direction,
+)
+from osa_analysis.brief import registry
+from osa_analysis.brief.composite_figures import CHOICE_LABELS, dot_whisker_figure, tornado_figure
+from osa_analysis.brief.context import BriefContext
+from osa_analysis.brief.section import Section, esc, fmt_num
+from osa_analysis.core.countries import country_name
+
+KEY = "composite"
+
+METHOD_FILE = "data/risk/composite.yaml"
+"""The method file as the brief names it."""
+
+DIRECTION_WORDS = {
+    "up": "higher (riskier): the two 90% intervals do not overlap",
+    "down": "lower (less risky): the two 90% intervals do not overlap",
+    "flat": "no clear change: the two 90% intervals overlap",
+}
+
+CAVEATS = (
+    "The interval reflects method choices only (weights, aggregation, normalisation, "
+    "indicator set, denominator), not the sources' own uncertainty (WGI margins, V-Dem "
+    "intervals, under-reporting of incidents).",
+    "The geometric mean is shifted by {offset} point "
+    "(a documented deviation from INFORM): most countries record no incidents and no "
+    "armed conflict, and a plain geometric mean would give them all a composite of 0 "
+    "whatever their fragility and capacity.",
+    "Incident counts depend on which reporting channels existed each year (the IMB "
+    "series, NGA ASAM and the ReCAAP/IMB live feed cover different periods): rates are "
+    "comparable across countries in one window, less so across windows. Gray-zone events "
+    "cover the South China Sea only.",
+    "Coastline and EEZ are approximations from Natural Earth 1:50m; military spending is "
+    "read as capacity (low spending = riskier), a choice stated in the method file.",
+    "A structural score, not a forecast: it summarises conditions, not the likelihood of "
+    "a specific misuse of OSA equipment.",
+)
+"""Caveats of the section (``{offset}``: the geometric offset)."""
+
+
+def _r(value, digits: int = 2):
+    """Round a number for values (None stays None)."""
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return None
+    return round(float(value), digits)
+
+
+def _get(row: pd.Series, key: str):
+    value = row.get(key) if key in row.index else None
+    if value is None:
+        return None
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _raw_digits(value: float | None) -> int:
+    if value is None:
+        return 0
+    a = abs(value)
+    return 0 if a >= 100 else 1 if a >= 10 else 2 if a >= 0.1 or a == 0 else 3
+
+
+def _opt_int(value) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _indicator_values(res: CompositeResult, iso3: str, method: CompositeMethod) -> list[dict]:
+    rows = res.indicators[res.indicators["country_iso3"] == iso3]
+    out = []
+    for iid, spec in method["indicators"].items():
+        r = rows[rows["indicator"] == iid]
+        if r.empty:
+            continue
+        r = r.iloc[0]
+        raw = None if pd.isna(r["raw"]) else float(r["raw"])
+        digits = _raw_digits(raw)
+        out.append(
+            {
+                "id": iid,
+                "label": spec["label"],
+                "dimension": spec["dimension"],
+                "unit": spec["unit"],
+                "alternative_of": spec.get("alternative_of"),
+                "raw": None if raw is None else round(raw, digits),
+                "raw_digits": digits,
+                "year": _opt_int(r["year"]),
+                "window_start": _opt_int(r["window_start"]),
+                "count": None if pd.isna(r["count"]) else float(r["count"]),
+                "stale": bool(r["stale"]),
+                "missing": bool(r["missing"]),
+                "applicable": bool(r["applicable"]),
+                "missing_reason": None if pd.isna(r["missing_reason"]) else r["missing_reason"],
+                "latest_year": _opt_int(r["latest_year"]),
+                "score_0_10": _r(r["score_0_10"], 1),
+                "nominal_weight": _r(r["nominal_weight"], 4),
+            }
+        )
+    return out
+
+
+def _interval(row: pd.Series, prefix: str = "") -> dict:
+    """``median``, ``low`` and ``high`` of a row (rounded; None when missing)."""
+    return {k: _r(_get(row, f"{prefix}{k}")) for k in ("median", "low", "high")}
+
+
+def _peer_values(res: CompositeResult, dims: list[str]) -> dict:
+    peers = {}
+    for iso3, row in res.scores.iterrows():
+        entry = {
+            **_interval(row),
+            "nominal": _r(_get(row, "nominal")),
+            "rank_low": _get(row, "rank_low"),
+            "rank_high": _get(row, "rank_high"),
+            "global_rank_low": _get(row, "global_rank_low"),
+            "global_rank_high": _get(row, "global_rank_high"),
+            "class": _get(row, "class"),
+            "reliability": _r(_get(row, "reliability"), 1),
+            "missing_reason": _get(row, "missing_reason"),
+            "dimensions": {d: _interval(row, f"{d}_") for d in dims},
+        }
+        for k in ("rank_low", "rank_high", "global_rank_low", "global_rank_high"):
+            entry[k] = None if entry[k] is None else int(entry[k])
+        peers[str(iso3)] = entry
+    return peers
+
+
+def _base_values(method: CompositeMethod, res: CompositeResult, ctx: BriefContext) -> dict:
+    """Return the method's settings shown in the text (every brief has them)."""
+    lo_p, hi_p = method["monte_carlo"]["interval_percentiles"]
+    return {
+        "method_version": method["method_version"],
+        "method_file": METHOD_FILE,
+        "config_sha256": method.config_sha256,
+        "country": ctx.country_iso3,
+        "as_of": ctx.scope.as_of_text,
+        "reference_year": int(method["reference_year"]),
+        "scale": list(method["scale"]),
+        "mc_draws": res.mc_draws,
+        "seed": res.seed,
+        "interval_pct": int(hi_p - lo_p),
+        "interval_percentiles": [lo_p, hi_p],
+        "goalpost_percentiles": [
+            method["goalposts"]["lower_percentile"],
+            method["goalposts"]["upper_percentile"],
+        ],
+        "geometric_offset": float(method["aggregation"]["geometric_offset"]),
+        "class_labels": list(method["classes"]["labels"]),
+        "class_thresholds": [round(t, 2) for t in method.class_thresholds],
+        "n_indicators": len(primary_indicators(method)),
+        "rank_convention": "rank 1 = highest risk",
+    }
+
+
+def _trend_values(current: dict, prev: CompositeResult, iso3: str) -> dict:
+    """Return the score one trend offset earlier and the direction of the change.
+
+    The direction compares the intervals as shown (rounded), so the words agree with the
+    numbers next to them.
+    """
+    prev_row = prev.scores.loc[iso3]
+    before = _interval(prev_row)
+    return {
+        "previous_as_of": prev.as_of.strftime("%Y-%m-%d"),
+        "previous_median": before["median"],
+        "previous_low": before["low"],
+        "previous_high": before["high"],
+        "previous_class": _get(prev_row, "class"),
+        "direction": trend_direction(current, before),
+        "change": None if before["median"] is None else _r(current["median"] - before["median"]),
+    }
+
+
+def _score_values(
+    base: dict, res: CompositeResult, prev: CompositeResult, method: CompositeMethod
+) -> dict:
+    """Every value of a country with a composite."""
+    iso3 = base["country"]
+    row = res.scores.loc[iso3]
+    dims = dimension_names(method)
+    peers = _peer_values(res, dims)
+    current = _interval(row)
+    sensitivity = {
+        k: (None if pd.isna(v) else round(float(v), 3))
+        for k, v in res.sensitivity.loc[iso3].items()
+    }
+    return {
+        **base,
+        "score": current,
+        "nominal": _r(row["nominal"]),
+        "class": row["class"],
+        "class_interval": [row["class_low"], row["class_high"]],
+        "rank_interval": [int(row["rank_low"]), int(row["rank_high"])],
+        "rank_of": int(row["rank_of"]),
+        "global_rank_interval": [int(row["global_rank_low"]), int(row["global_rank_high"])],
+        "global_rank_of": int(row["global_rank_of"]),
+        "reliability": _r(row["reliability"], 1),
+        "w_missing": _r(row["w_missing"], 3),
+        "w_stale": _r(row["w_stale"], 3),
+        "dimensions": {
+            d: {
+                "label": method["dimensions"][d]["label"],
+                **_interval(row, f"{d}_"),
+                "nominal": _r(row[f"{d}_nominal"]),
+            }
+            for d in dims
+        },
+        "indicators": _indicator_values(res, iso3, method),
+        "peers": peers,
+        "peers_without_composite": {
+            c: p["missing_reason"] for c, p in peers.items() if p["median"] is None
+        },
+        "sensitivity": sensitivity,
+        "trend": _trend_values(current, prev, iso3),
+    }
+
+
+def _key_figure(values: dict, name: str) -> dict:
+    s = values["score"]
+    t = values["trend"]
+    if t["direction"] is None:
+        change_text = None
+    else:
+        change_text = (
+            f"{t['direction']} against {fmt_num(t['previous_median'], 2)} at {t['previous_as_of']}"
+        )
+    sentence = (
+        f"On the project's structural security-risk composite (0–10, higher = riskier), "
+        f"{name} scores {fmt_num(s['median'], 1)} (90% range {fmt_num(s['low'], 1)}–"
+        f"{fmt_num(s['high'], 1)} across method choices), in the '{values['class']}' class; it "
+        f"ranks {values['rank_interval'][0]}–{values['rank_interval'][1]} of the "
+        f"{values['rank_of']} countries compared and {values['global_rank_interval'][0]}–"
+        f"{values['global_rank_interval'][1]} of {values['global_rank_of']} worldwide."
+    )
+    return {
+        "id": "structural_risk_composite",
+        "label": f"Structural security risk composite ({values['method_version']})",
+        "value": s["median"],
+        "unit": "score 0–10 (higher = riskier)",
+        "interval": [s["low"], s["high"]],
+        "interval_kind": f"Monte Carlo {values['interval_pct']}% ({values['mc_draws']} draws "
+        "over method choices)",
+        "change": t["change"],
+        "change_text": change_text,
+        "significant": None if t["direction"] is None else t["direction"] != "flat",
+        "class": values["class"],
+        "sentence": sentence,
+    }
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _method_paragraph(values: dict) -> str:
+    return (
+        f"**Method {esc(values['method_version'])}** (`{values['method_file']}`): "
+        f"{values['n_indicators']} indicators in three dimensions (threat, fragility, lack of "
+        f"control capacity), each rescaled to 0–10 against fixed goalposts (the "
+        f"{values['goalpost_percentiles'][0]}th and {values['goalpost_percentiles'][1]}th "
+        f"percentiles of the {values['reference_year']} global distribution; higher = "
+        "riskier), averaged inside each dimension and combined across dimensions by a "
+        f"geometric mean (shifted by {fmt_num(values['geometric_offset'], 0)}, see the "
+        f"caveats). The uncertainty comes from {fmt_num(values['mc_draws'])} Monte Carlo draws "
+        "(seeded) over the weights, the aggregation rule, the normalisation, leaving one "
+        "indicator out and the incident-rate denominator."
+    )
+
+
+def _score_paragraph(values: dict, name: str) -> str:
+    s = values["score"]
+    return (
+        f"**{esc(name)} scores {fmt_num(s['median'], 2)}** on the 0–10 scale "
+        f"({values['interval_pct']}% interval {fmt_num(s['low'], 2)}–{fmt_num(s['high'], 2)}; "
+        f"nominal method {fmt_num(values['nominal'], 2)}), in the **{esc(values['class'])}** "
+        f"class (fixed thresholds "
+        + ", ".join(fmt_num(t, 2) for t in values["class_thresholds"])
+        + f", set on {values['reference_year']}); across the interval the class ranges from "
+        f"{esc(values['class_interval'][0])} to {esc(values['class_interval'][1])}. It ranks "
+        f"{values['rank_interval'][0]}–{values['rank_interval'][1]} of the "
+        f"{values['rank_of']} countries compared here and "
+        f"{values['global_rank_interval'][0]}–{values['global_rank_interval'][1]} of "
+        f"{values['global_rank_of']} countries with data (1 = highest risk)."
+    )
+
+
+def _dimensions_paragraph(values: dict) -> str:
+    return (
+        "Dimensions (median and 90% interval): "
+        + "; ".join(
+            f"{esc(v['label'].lower())} {fmt_num(v['median'], 2)} "
+            f"({fmt_num(v['low'], 2)}–{fmt_num(v['high'], 2)})"
+            for v in values["dimensions"].values()
+        )
+        + "."
+    )
+
+
+def _reliability_paragraph(values: dict) -> str:
+    primary = [i for i in values["indicators"] if not i["alternative_of"]]
+    missing = [i for i in primary if i["missing"] and i["applicable"]]
+    stale = [i for i in primary if i["stale"]]
+    not_applicable = [i for i in primary if not i["applicable"]]
+    text = f"**Reliability {fmt_num(values['reliability'], 1)}/10**"
+    if not missing and not stale:
+        n_ok = len(primary) - len(not_applicable)
+        text += f": all {n_ok} applicable indicators are available and current."
+    else:
+        parts = []
+        if missing:
+            parts.append(
+                "missing: "
+                + "; ".join(f"{esc(i['label'])} ({esc(i['missing_reason'])})" for i in missing)
+            )
+        if stale:
+            parts.append(
+                "stale (carried forward): "
+                + "; ".join(
+                    f"{esc(i['label'])} from {i['year']} (latest {i['latest_year']})" for i in stale
+                )
+            )
+        text += (
+            ": "
+            + "; ".join(parts)
+            + ". The dimension scores use the indicators available; nothing is imputed."
+        )
+    if not_applicable:
+        text += (
+            " Not applicable (left out, not counted as missing): "
+            + "; ".join(f"{esc(i['label'])} ({esc(i['missing_reason'])})" for i in not_applicable)
+            + "."
+        )
+    return text
+
+
+def _trend_paragraph(trend: dict) -> str | None:
+    if trend["direction"] is None:
+        return None
+    return (
+        f"**Trend.** With the same method at {trend['previous_as_of']} the score was "
+        f"{fmt_num(trend['previous_median'], 2)} ({fmt_num(trend['previous_low'], 2)}–"
+        f"{fmt_num(trend['previous_high'], 2)}): {DIRECTION_WORDS[trend['direction']]}."
+    )
+
+
+def _sensitivity_paragraph(sensitivity: dict) -> str | None:
+    shares = sorted(
+        ((k, v) for k, v in sensitivity.items() if v is not None and k != "interactions"),
+        key=lambda kv: -kv[1],
+    )
+    if not shares:
+        return None
+    interactions = sensitivity.get("interactions")
+    return (
+        "**What drives the uncertainty** (first-order share of the variance): "
+        + "; ".join(f"{CHOICE_LABELS.get(k, k)} {fmt_num(100 * v, 0)}%" for k, v in shares)
+        + ("." if interactions is None else f"; interactions {fmt_num(100 * interactions, 0)}%.")
+    )
+
+
+def _without_composite_paragraph(values: dict) -> str | None:
+    without = values["peers_without_composite"]
+    if not without:
+        return None
+    return "No composite for: " + "; ".join(f"{c} ({esc(r)})" for c, r in without.items()) + "."
+
+
+def _markdown(values: dict, name: str) -> str:
+    paragraphs = [
+        _method_paragraph(values),
+        _score_paragraph(values, name),
+        _dimensions_paragraph(values),
+        _reliability_paragraph(values),
+        _trend_paragraph(values["trend"]),
+        _sensitivity_paragraph(values["sensitivity"]),
+        _without_composite_paragraph(values),
+    ]
+    return "\n\n".join(p for p in paragraphs if p is not None)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _indicator_table(indicators: list[dict], method: CompositeMethod) -> pd.DataFrame:
+    rows = []
+    for ind in indicators:
+        if ind["alternative_of"]:
+            continue
+        if ind["missing"]:
+            kind = "missing" if ind["applicable"] else "not applicable"
+            raw, year, note = "n/a", "n/a", f"{kind}: {ind['missing_reason']}"
+        else:
+            raw = fmt_num(ind["raw"], ind["raw_digits"])
+            year = (
+                f"{ind['window_start']}–{ind['year']}"
+                if ind["window_start"] is not None
+                else str(ind["year"])
+            )
+            note = (
+                f"stale: carried forward from {ind['year']} (latest {ind['latest_year']})"
+                if ind["stale"]
+                else ""
+            )
+        rows.append(
+            {
+                "dimension": method["dimensions"][ind["dimension"]]["label"],
+                "indicator": ind["label"],
+                "raw value": raw,
+                "unit": ind["unit"],
+                "data year(s)": year,
+                "score 0–10": fmt_num(ind["score_0_10"], 1),
+                "note": note,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _range(low, high, digits: int | None = None) -> str:
+    if low is None:
+        return "n/a"
+    if digits is None:
+        return f"{low}–{high}"
+    return f"{fmt_num(low, digits)}–{fmt_num(high, digits)}"
+
+
+def _peer_table(values: dict) -> pd.DataFrame:
+    rows = [
+        {
+            "country": iso3,
+            "median": fmt_num(p["median"], 2),
+            "90% interval": _range(p["low"], p["high"], 2),
+            "class": p["class"] or "n/a",
+            "peer rank": _range(p["rank_low"], p["rank_high"]),
+            "global rank": _range(p["global_rank_low"], p["global_rank_high"]),
+            "reliability": fmt_num(p["reliability"], 1),
+        }
+        for iso3, p in values["peers"].items()
+    ]
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- the section
+
+
+def _missing_section(method: CompositeMethod, name: str, reason: str, values: dict) -> Section:
+    values.update(
+        {
+            "score": None,
+            "nominal": None,
+            "class": None,
+            "rank_interval": None,
+            "rank_of": None,
+            "global_rank_interval": None,
+            "global_rank_of": None,
+            "reliability": None,
+            "dimensions": None,
+            "peers": None,
+            "sensitivity": None,
+            "trend": None,
+            "missing_reason": reason,
+            "key_figures": [],
+        }
+    )
+    return Section(
+        key=KEY,
+        title=registry.heading(KEY, ""),
+        markdown=(
+            f"No structural risk composite can be computed for {esc(name)} (method "
+            f"{esc(method['method_version'])}): {esc(reason)}."
+        ),
+        values=values,
+        sources=panel_source_ids(method),
+        caveats=[],
+    )
+
+
+def _scored_section(values: dict, method: CompositeMethod, name: str) -> Section:
+    iso3 = values["country"]
+    pct = values["interval_pct"]
+    figures = [
+        (
+            f"Structural risk composite and its three dimensions for {name} and its peers: "
+            f"Monte Carlo median (dot) and {pct}% interval (line); "
+            "background of the composite panel: the five classes.",
+            dot_whisker_figure(values, iso3),
+        ),
+        (
+            f"First-order sensitivity of {_possessive(name)} composite: share of the Monte "
+            "Carlo variance explained by each method choice alone.",
+            tornado_figure(values, name),
+        ),
+    ]
+    tables = [
+        (
+            f"Indicators of {name} (method {values['method_version']}): raw value, data "
+            "year(s), 0–10 score (nominal goalposts; higher = riskier).",
+            _indicator_table(values["indicators"], method),
+        ),
+        (
+            f"Composite of each country compared ({pct}% intervals; ranks: 1 = highest risk).",
+            _peer_table(values),
+        ),
+    ]
+    offset = fmt_num(values["geometric_offset"], 0)
+    return Section(
+        key=KEY,
+        title=registry.heading(KEY, ""),
+        markdown=_markdown(values, name),
+        figures=figures,
+        tables=tables,
+        values=values,
+        sources=panel_source_ids(method),
+        caveats=[caveat.format(offset=offset) for caveat in CAVEATS],
+    )
+
+
+def composite_section(ctx: BriefContext) -> Section:
+    """Build the structural risk composite section for the brief's country and its peers.
+
+    Parameters
+    ----------
+    ctx : BriefContext
+        The composite is computed at ``ctx.as_of`` (and one trend offset earlier) for
+        ``ctx.all_countries`` and every country with data, with ``ctx.mc_draws`` Monte
+        Carlo draws (the seed comes from the method file, so reruns are identical).
+
+    Returns
+    -------
+    Section
+        Key ``"composite"``. ``values``: ``method_version``, ``score`` (median, low,
+        high), ``nominal``, ``class``, ``rank_interval`` and ``rank_of`` (among
+        ``ctx.all_countries``), ``global_rank_interval`` and ``global_rank_of``,
+        ``reliability``, ``dimensions``, ``indicators``, ``peers``, ``sensitivity``,
+        ``trend``, ``key_figures`` and the method's settings shown in the text.
+    """
+    method = load_method()
+    name = country_name(ctx.country_iso3)
+    res = composite_scores(ctx.scope, ctx.tables, mc_draws=ctx.mc_draws, method=method)
+    prev = previous_scores(ctx.scope, ctx.tables, mc_draws=ctx.mc_draws, method=method)
+    base = _base_values(method, res, ctx)
+    row = res.scores.loc[ctx.country_iso3]
+    if _get(row, "median") is None:
+        base["indicators"] = _indicator_values(res, ctx.country_iso3, method)
+        return _missing_section(method, name, str(_get(row, "missing_reason")), base)
+    values = _score_values(base, res, prev, method)
+    values["key_figures"] = [_key_figure(values, name)]
+    return _scored_section(values, method, name)

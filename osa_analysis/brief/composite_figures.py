@@ -1,0 +1,100 @@
+"""Figures of the structural risk composite section (dot-whisker chart and tornado)."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from osa_analysis.brief.style import ACCENT, COUNTRY_COLORS, NEUTRAL, figure
+
+CHOICE_LABELS = {
+    "weights": "weights (Dirichlet)",
+    "aggregation": "aggregation rule",
+    "normalisation": "normalisation (goalposts vs z-scores)",
+    "leave_one_out": "leaving one indicator out",
+    "incident_denominator": "incident denominator (coast vs EEZ)",
+    "interactions": "interactions between choices",
+}
+"""Plain labels of the Monte Carlo choices (keys of the method file's ``choices``)."""
+
+CLASS_COLORS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
+"""Background bands of the five classes, very low to very high."""
+
+
+def dot_whisker_figure(values: dict, iso3: str) -> Figure:
+    """Median and interval of the composite and each dimension, country and peers.
+
+    Parameters
+    ----------
+    values : dict
+        The section's values (``dimensions``, ``peers``, ``class_thresholds``,
+        ``class_labels``).
+    iso3 : str
+        The brief's country (highlighted).
+    """
+    dims = list(values["dimensions"])
+    panels = [("composite", "Composite")] + [(d, values["dimensions"][d]["label"]) for d in dims]
+    peers = values["peers"]
+    order = list(peers)
+    fig, axes = figure(
+        width=7.8, height=1.5 + 0.32 * len(order), nrows=1, ncols=len(panels), sharey=True
+    )
+    y = np.arange(len(order))[::-1]
+    edges = [0.0, *values["class_thresholds"], 10.0]
+    for ax, (key, label) in zip(np.asarray(axes).ravel(), panels, strict=True):
+        if key == "composite":
+            for k in range(len(edges) - 1):
+                ax.axvspan(edges[k], edges[k + 1], color=CLASS_COLORS[k], alpha=0.18, lw=0)
+        for yi, c in zip(y, order, strict=True):
+            p = peers[c] if key == "composite" else peers[c]["dimensions"][key]
+            color = COUNTRY_COLORS.get(c, ACCENT if c == iso3 else NEUTRAL)
+            if p["median"] is None:
+                ax.text(5, yi, "n/a", ha="center", va="center", fontsize=7, color=NEUTRAL)
+                continue
+            ax.plot([p["low"], p["high"]], [yi, yi], color=color, lw=2.2, alpha=0.55)
+            ax.plot(p["median"], yi, "o", color=color, ms=6 if c == iso3 else 4.5)
+        ax.set_xlim(0, 10)
+        ax.set_title(label, fontsize=8)
+        ax.set_xlabel("score (0–10)", fontsize=8)
+    ax0 = np.asarray(axes).ravel()[0]
+    ax0.set_yticks(y, [f"{c} ◀" if c == iso3 else c for c in order])
+    handles = [
+        Patch(color=CLASS_COLORS[k], alpha=0.35, label=lab)
+        for k, lab in enumerate(values["class_labels"])
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=5, fontsize=7)
+    fig.suptitle(
+        "Structural security risk: Monte Carlo median and 90% interval (higher = riskier)",
+        fontsize=10,
+        fontweight="bold",
+    )
+    return fig
+
+
+def tornado_figure(values: dict, name: str) -> Figure:
+    """First-order sensitivity shares of the country's composite, largest on top.
+
+    Parameters
+    ----------
+    values : dict
+        The section's values (``sensitivity``).
+    name : str
+        The country's name (title).
+    """
+    shares = {k: v for k, v in values["sensitivity"].items() if v is not None}
+    items = sorted(shares.items(), key=lambda kv: kv[1])
+    fig, ax = figure(width=7.0, height=0.6 + 0.38 * max(len(items), 1))
+    if not items:
+        ax.text(0.5, 0.5, "score does not vary across draws", ha="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    labels = [CHOICE_LABELS.get(k, k) for k, _ in items]
+    vals = [100 * v for _, v in items]
+    colors = [NEUTRAL if k == "interactions" else "#2b6a99" for k, _ in items]
+    ax.barh(np.arange(len(items)), vals, color=colors)
+    ax.set_yticks(np.arange(len(items)), labels)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("share of the score's Monte Carlo variance (%)")
+    ax.set_title(f"{name}: what drives the composite's uncertainty (first-order)", fontsize=9)
+    return fig
