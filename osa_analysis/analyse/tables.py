@@ -256,6 +256,15 @@ class TableStore:
             _CUT[key] = cut_table(full, spec.cut, self.as_of)
         return _CUT[key]
 
+    @property
+    def real_data(self) -> bool:
+        """Whether every table comes from its loader (none given by hand, the default specs).
+
+        Only then may a derived result go to the disk cache, whose keys name the registered
+        input files.
+        """
+        return not self._given and self.specs is TABLES
+
     def use(self, *source_ids: str) -> None:
         """Record sources used other than through a table (e.g. registry coverage dates)."""
         for sid in source_ids:
