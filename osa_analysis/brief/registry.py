@@ -72,9 +72,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("exposure", "Disaster exposure", "exposure:exposure_section"),
     SectionSpec("peers", "Peers", "peers:peers_section"),
     SectionSpec("composite", "Structural risk composite", "composite:composite_section"),
-    SectionSpec(
-        "diversion", "OSA misuse and diversion risk", "diversion_section:diversion_section"
-    ),
+    SectionSpec("diversion", "OSA misuse and diversion risk", "diversion:diversion_section"),
     SectionSpec(
         "what_changed",
         "What changed since the last brief",

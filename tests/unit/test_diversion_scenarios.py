@@ -1,0 +1,89 @@
+"""The scenario register S1-S6 on synthetic tables: base rates, likelihoods, relevance."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from diversion_synthetic import AS_OF, make_tables, projects
+
+from osa_analysis.analyse import diversion as D
+from osa_analysis.analyse.diversion.scenarios import entry_start, own_probabilities
+
+
+@pytest.fixture(scope="module")
+def cfg():
+    return D.load_config()
+
+
+def test_entry_start(cfg):
+    assert entry_start("FJI", 1950, cfg) == (1970, True)
+    assert entry_start("FJI", 1989, cfg) == (1989, True)
+    assert entry_start("XXX", 1950, cfg) == (1950, False)
+
+
+def test_own_probabilities():
+    own = {"rate_per_year": 0.1, "interval": [0.05, 0.2], "method": "poisson"}
+    out = own_probabilities(own, {"12m": 1})
+    assert out["12m"]["point"] == 1 - math.exp(-0.1)
+    assert out["12m"]["interval"] == [1 - math.exp(-0.05), 1 - math.exp(-0.2)]
+    assert out["12m"]["point_pct"] == 100 * (1 - math.exp(-0.1))
+    assert own_probabilities(None, {"12m": 1}) is None
+
+
+def test_scenario_register_base_rates_exact(cfg):
+    tables = make_tables()
+    reg = {s["id"]: s for s in D.scenario_register("FJI", AS_OF, projects(), tables, cfg)}
+    s2 = reg["S2"]
+    years = (pd.Timestamp("2023-09-08") - pd.Timestamp("1970-01-01")).days / 365.25
+    assert s2["base_rate"]["events"] == 3
+    assert s2["base_rate"]["years"] == pytest.approx(years)
+    lam = 3 / years
+    assert s2["own_probability"]["36m"]["point"] == pytest.approx(1 - math.exp(-3 * lam))
+    lo, hi = s2["likelihood_36m"]
+    assert lo <= s2["own_probability"]["36m"]["point"] <= hi
+    mid = (lo + hi) / 2
+    assert s2["yardstick_36m"] == D.yardstick_term(mid, cfg["yardstick"])
+    assert s2["equipment_relevance"] == {"rescue_boat": "low"}
+    assert s2["equipment_relevance_overall"] == "low"
+    # S3 binomial on years with >= 25 government one-sided violence deaths (none for FJI)
+    assert reg["S3"]["base_rate"]["method"] == "binomial" and reg["S3"]["base_rate"]["events"] == 0
+    # qualitative scenarios carry no base rate and say why
+    assert reg["S4"]["base_rate"] is None
+    assert "SIPRI" in reg["S4"]["base_rate_missing_reason"]
+    assert reg["S4"]["confidence"] == "L"
+
+
+def test_scenario_register_phl_and_no_equipment(cfg):
+    tables = make_tables()
+    phl = {s["id"]: s for s in D.scenario_register("PHL", AS_OF, projects(), tables, cfg)}
+    s2 = phl["S2"]
+    years = (pd.Timestamp("2023-09-08") - pd.Timestamp("1950-01-01")).days / 365.25
+    assert s2["base_rate"]["events"] == 5 and s2["base_rate"]["years"] == pytest.approx(years)
+    assert phl["S1"]["equipment_relevance_overall"] == "high"  # coastal radar
+    # the gray-zone modifier doubles the upper S1 rate for a claimant with >= 10 events a year
+    mod = phl["S1"]["modifiers"][0]
+    assert mod["holds"] is True and mod["rate_multiplier"] == 2.0
+    top_rate = max(
+        [phl["S1"]["base_rate"]["rate_per_year"]]
+        + [r["rate_per_year"] for r in phl["S1"]["references"]]
+    )
+    assert phl["S1"]["likelihood_36m"][1] == pytest.approx(D.prob_at_least_one(2 * top_rate, 3))
+    # S6 rises one step with an internal armed conflict
+    assert phl["S6"]["yardstick_12m"] == "highly unlikely"
+    empty = projects().iloc[0:0]
+    chn = D.scenario_register("CHN", AS_OF, empty, tables, cfg)
+    for s in chn:
+        assert s["equipment_relevance_overall"] == "no OSA equipment recorded"
+        assert s["residual"]["class"] == "not applicable"
+
+
+def test_given_references_are_used(cfg):
+    tables = make_tables()
+    refs = D.build_reference_rates(tables, AS_OF, cfg)
+    ind = D.country_indicators("PHL", AS_OF, 0, tables, cfg)
+    a = D.scenario_base_rates("PHL", AS_OF, ind, tables, cfg)
+    b = D.scenario_base_rates("PHL", AS_OF, ind, tables, cfg, refs.iloc[0:0])
+    assert a["S2"]["own"] == b["S2"]["own"]
+    assert len(a["S2"]["references"]) == 2 and b["S2"]["references"] == []
