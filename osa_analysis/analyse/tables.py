@@ -169,8 +169,9 @@ def cut_table(table: pd.DataFrame, rule: str | None, as_of: pd.Timestamp) -> pd.
     Returns
     -------
     pandas.DataFrame
-        A new frame with a fresh 0-based index when rows were dropped; ``table`` itself
-        for ``None``.
+        The rows kept, with their index (loaders index by record number in the file, and
+        derived tables such as ``ucdp_conflict_years`` refer to it); ``table`` itself for
+        ``None`` or when nothing is dropped.
     """
     if rule is None:
         return table
@@ -184,7 +185,8 @@ def cut_table(table: pd.DataFrame, rule: str | None, as_of: pd.Timestamp) -> pd.
         keep = table["date"].le(as_of).fillna(False) | undated_in_time
     else:
         raise ValueError(f"unknown cut rule {rule!r}")
-    return table[keep.to_numpy(dtype=bool)].reset_index(drop=True)
+    mask = keep.to_numpy(dtype=bool)
+    return table if mask.all() else table[mask]
 
 
 class TableStore:

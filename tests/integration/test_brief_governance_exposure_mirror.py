@@ -111,7 +111,7 @@ def test_governance_phl_real_values(governance):
 
     sec = governance["PHL"]
     _check_section(sec)
-    assert sec.key == "governance" and sec.title == "5. Governance and stability"
+    assert sec.key == "governance" and sec.title == "Governance and stability"
     assert set(sec.sources) == set(GOVERNANCE_SOURCES)
     wgi = load_wgi()
     row = wgi[(wgi["country_iso3"] == "PHL") & (wgi["indicator"] == "pv") & (wgi["year"] == 2023)]

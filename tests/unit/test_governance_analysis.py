@@ -1,4 +1,4 @@
-"""Unit tests of the governance computations (tiny synthetic frames, exact values)."""
+"""Unit tests of the governance analysis (tiny synthetic frames, exact values)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from osa_analysis.brief import governance as G
+from osa_analysis.analyse import governance as G
+from osa_analysis.core.dates import years_between
 from osa_analysis.sources.loaders.indicators import wgi_interval
 
 
@@ -110,7 +111,7 @@ def test_coup_summary_none():
 
 
 def test_years_between():
-    assert G.years_between(pd.Timestamp("2000-01-01"), pd.Timestamp("2010-01-01")) == 10.0
+    assert years_between(pd.Timestamp("2000-01-01"), pd.Timestamp("2010-01-01")) == 10.0
 
 
 def test_conflict_counts_distinct_conflicts_and_roles():
