@@ -7,22 +7,49 @@ the values of the composite, governance and diversion sections by the rules in
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from osa_analysis.core.config import CURATED_DIR
-from osa_analysis.core.yamlio import safe_load
+from osa_analysis.sources.methods import MethodFile, load_method_file
 
 TILES_FILE = CURATED_DIR / "risk" / "tiles.yaml"
 ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: "–"}
 """Trend arrows: up = riskier, down = less risky, flat = no clear change, – = unknown."""
 
 
-@cache
-def tile_rules(path: Path = TILES_FILE) -> dict:
-    """Read the tile rules (``data/risk/tiles.yaml``)."""
-    return safe_load(Path(path).read_text(encoding="utf-8"))
+TILE_RULE_KEYS = {
+    "maritime_threat": ("label", "from", "bands"),
+    "structural_instability": ("label", "from", "bands"),
+    "conflict_involvement": ("label", "from", "counts"),
+    "misuse_diversion": ("label", "from", "ratings"),
+}
+"""The four tiles and the keys each rule needs."""
+
+
+def tile_rule_problems(rules: Mapping[str, Any]) -> list[str]:
+    """Return what is wrong with the tile rules (empty when they are consistent)."""
+    required = ("method_version", "scale", "tiles")
+    problems = [f"missing key {k!r}" for k in required if k not in rules]
+    if problems:
+        return problems
+    if len(rules["scale"]) != 5:
+        problems.append("scale must have five steps")
+    for tid, keys in TILE_RULE_KEYS.items():
+        rule = rules["tiles"].get(tid)
+        if rule is None:
+            problems.append(f"no rule for tile {tid!r}")
+            continue
+        problems += [f"tile {tid}: missing {k!r}" for k in keys if k not in rule]
+        if "bands" in rule and len(rule["bands"]) != len(rules["scale"]) - 1:
+            problems.append(f"tile {tid}: bands must be one fewer than the scale steps")
+    return problems
+
+
+def tile_rules(path: Path | str = TILES_FILE) -> MethodFile:
+    """Read the tile rules (``data/risk/tiles.yaml``), checked and frozen."""
+    return load_method_file(path, problems=tile_rule_problems)
 
 
 def band_rating(score: float | None, bands: list[float], scale: list[str]) -> str | None:

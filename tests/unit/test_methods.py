@@ -49,3 +49,12 @@ def test_errors_name_the_file(tmp_path):
 def test_the_project_method_files_load():
     for name in ("composite", "diversion", "tiles"):
         assert load_method_file(name)["method_version"]
+
+
+def test_tile_rules_are_checked(tmp_path):
+    from osa_analysis.analyse.tiles import tile_rules
+
+    assert tile_rules()["method_version"].startswith("tiles-")
+    bad = _write(tmp_path / "tiles.yaml", "method_version: t\nscale: [a, b]\ntiles: {}\n")
+    with pytest.raises(MethodError, match="scale must have five steps.*no rule for tile"):
+        tile_rules(bad)
