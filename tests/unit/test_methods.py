@@ -56,5 +56,5 @@ def test_tile_rules_are_checked(tmp_path):
 
     assert tile_rules()["method_version"].startswith("tiles-")
     bad = _write(tmp_path / "tiles.yaml", "method_version: t\nscale: [a, b]\ntiles: {}\n")
-    with pytest.raises(MethodError, match="scale must have five steps.*no rule for tile"):
+    with pytest.raises(MethodError, match=r"scale must have five steps.*no rule for tile"):
         tile_rules(bad)
