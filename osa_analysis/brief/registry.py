@@ -62,8 +62,8 @@ BOTTOM_LINE_INPUTS = ("maritime", "grayzone", "governance", "exposure", "composi
 
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("provenance", None, "cover:cover_section", numbered=False, needs=AFTER_DATA),
-    SectionSpec("bottom_line", "Bottom line", "cover:bottom_line", needs=BOTTOM_LINE_INPUTS),
-    SectionSpec("osa_package", "The OSA package", "cover:osa_package_section"),
+    SectionSpec("bottom_line", "Bottom line", "bottom_line:bottom_line", needs=BOTTOM_LINE_INPUTS),
+    SectionSpec("osa_package", "The OSA package", "osa_package:osa_package_section"),
     SectionSpec("maritime", "Maritime incidents", "maritime:maritime_section"),
     SectionSpec(
         "grayzone", "Gray-zone coercion in the South China Sea", "grayzone:grayzone_section"
@@ -82,7 +82,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(
         "sources",
         "Annex: sources and licences",
-        "cover:sources_annex",
+        "sources_annex:sources_annex",
         numbered=False,
         needs=AFTER_DATA,
     ),

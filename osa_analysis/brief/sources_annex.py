@@ -1,0 +1,63 @@
+"""Annex: the citation, licence and attribution of every source the brief used."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from osa_analysis.analyse.tables import CURATED_SOURCE_ID
+from osa_analysis.brief.context import BriefContext
+from osa_analysis.brief.cover import registry_sources_used
+from osa_analysis.brief.section import Section
+from osa_analysis.sources.registry import get_source
+
+CURATED_SOURCE = {
+    "id": CURATED_SOURCE_ID,
+    "title": "OSA projects table (curated by osa_analysis)",
+    "citation": "osa_analysis curated table data/recipients/osa_projects.csv; each row cites "
+    "MOFA Japan releases and press reports (URLs in the table).",
+    "licence": "project data; sources cited per row",
+}
+"""The project's own curated table, listed when a section used it."""
+
+
+def sources_annex(ctx: BriefContext) -> Section:
+    """Annex: citation, licence and attribution of every source used."""
+    used = registry_sources_used(ctx)
+    rows = []
+    for sid in used:
+        src = get_source(sid)
+        rows.append(
+            {
+                "source": sid,
+                "citation": src.citation,
+                "licence": src.licence,
+                "class": src.redistribution,
+                "url": src.canonical_url,
+            }
+        )
+    if CURATED_SOURCE["id"] in ctx.used_sources:
+        rows.append(
+            {
+                "source": CURATED_SOURCE["id"],
+                "citation": CURATED_SOURCE["citation"],
+                "licence": CURATED_SOURCE["licence"],
+                "class": "project",
+                "url": "data/recipients/osa_projects.csv",
+            }
+        )
+    internal = [s for s in used if get_source(s).redistribution == "internal"]
+    markdown = (
+        "Sources are cited as their producers ask. Licence classes: *open* (public domain, "
+        "CC0), *attribution* (CC BY 4.0), *share-alike* (CC BY-SA 4.0: derivatives of these "
+        "data keep the licence), *internal* (no open licence: this brief shows only counts "
+        "and derived figures from them, never their text)."
+    )
+    if internal:
+        markdown += " Internal-licence sources used here: " + ", ".join(internal) + "."
+    return Section(
+        key="sources",
+        title="Annex: sources and licences",
+        markdown=markdown,
+        tables=[("Sources", pd.DataFrame(rows))],
+        values={"sources": [r["source"] for r in rows], "internal": internal},
+    )
