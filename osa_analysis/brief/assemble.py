@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from osa_analysis.analyse.judgements import collect_judgements
+from osa_analysis.analyse.tables import TABLES
 from osa_analysis.brief import registry
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.judgements_file import write_judgements
@@ -72,6 +73,28 @@ class Brief:
     def write_outputs(self, output_dir: str | Path) -> dict[str, Path]:
         """Write ``summary.json`` (every number shown) and ``judgements.json``."""
         return write_brief_outputs(self.sections(), output_dir)
+
+
+def warm_up(ctx: BriefContext) -> None:
+    """Load every table and compute what the sections share, once for a build.
+
+    Run in the build's kernel server before it forks the brief kernels
+    (:mod:`osa_analysis.build.warmkernel`), so each kernel starts with the tables of the
+    build's ``as_of`` and the shared results (global Monte Carlo, peer series, reference
+    rates) in memory: they live in the process-wide memo of
+    :class:`~osa_analysis.analyse.tables.TableStore`, keyed by the data folders and the
+    date, so a brief with other folders or another date simply computes its own.
+
+    Parameters
+    ----------
+    ctx : BriefContext
+        A context of the build (any of its countries; its scope, peers and draws).
+    """
+    for name in TABLES:
+        ctx.tables.get(name)
+    for spec in registry.SECTIONS:
+        if spec.prepare_function is not None:
+            spec.prepare_function(ctx)
 
 
 def build_brief(ctx: BriefContext) -> dict[str, Section]:

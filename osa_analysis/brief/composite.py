@@ -544,6 +544,13 @@ def _scored_section(values: dict, method: CompositeMethod, name: str) -> Section
     )
 
 
+def prepare(ctx: BriefContext) -> None:
+    """Run the composite's global Monte Carlo at ``as_of`` and at the trend date, once a build."""
+    method = load_method()
+    composite_scores(ctx.scope, ctx.tables, mc_draws=ctx.mc_draws, method=method)
+    previous_scores(ctx.scope, ctx.tables, mc_draws=ctx.mc_draws, method=method)
+
+
 def composite_section(ctx: BriefContext) -> Section:
     """Build the structural risk composite section for the brief's country and its peers.
 

@@ -519,6 +519,11 @@ def section_figures(result: DiversionResult) -> list:
 # --------------------------------------------------------------------------------------------
 
 
+def prepare(ctx: BriefContext) -> None:
+    """Compute the criterion matrices and pooled reference rates once for the build."""
+    assess(ctx.scope, ctx.tables)
+
+
 def diversion_section(ctx: BriefContext) -> Section:
     """Build the section: OSA misuse and diversion risk for the brief's country.
 

@@ -81,6 +81,11 @@ def latest_table(peers: PeerTables, year: int) -> pd.DataFrame:
     )
 
 
+def prepare(ctx: BriefContext) -> None:
+    """Compute the peer series of the group once for the build (shared by its briefs)."""
+    peer_tables(ctx.scope, ctx.tables)
+
+
 def peers_section(ctx: BriefContext) -> Section:
     """Small multiples: incidents per year, WGI political stability, military spending."""
     peers = peer_tables(ctx.scope, ctx.tables)

@@ -42,6 +42,10 @@ class SectionSpec:
         Whether the heading carries a section number.
     needs : tuple of str
         Keys of the sections it reads, :data:`AFTER_DATA` or :data:`ALL`.
+    prepare : str or None
+        ``"module:function"`` computing, from the context alone, what the section shares
+        with every other brief of a build (e.g. a global Monte Carlo run); run once per build
+        by :func:`osa_analysis.brief.assemble.warm_up`. ``None`` when it shares nothing.
     """
 
     key: str
@@ -49,12 +53,22 @@ class SectionSpec:
     builder: str
     numbered: bool = True
     needs: tuple[str, ...] = ()
+    prepare: str | None = None
 
     @property
     def build(self) -> Callable:
         """The builder function."""
-        module, _, name = self.builder.partition(":")
-        return getattr(import_module(f"osa_analysis.brief.{module}"), name)
+        return _resolve(self.builder)
+
+    @property
+    def prepare_function(self) -> Callable | None:
+        """The function that computes the section's shared results (``None`` if none)."""
+        return None if self.prepare is None else _resolve(self.prepare)
+
+
+def _resolve(name: str) -> Callable:
+    module, _, function = name.partition(":")
+    return getattr(import_module(f"osa_analysis.brief.{module}"), function)
 
 
 BOTTOM_LINE_INPUTS = ("maritime", "grayzone", "governance", "exposure", "composite", "diversion")
@@ -70,9 +84,19 @@ SECTIONS: tuple[SectionSpec, ...] = (
     ),
     SectionSpec("governance", "Governance and stability", "governance:governance_section"),
     SectionSpec("exposure", "Disaster exposure", "exposure:exposure_section"),
-    SectionSpec("peers", "Peers", "peers:peers_section"),
-    SectionSpec("composite", "Structural risk composite", "composite:composite_section"),
-    SectionSpec("diversion", "OSA misuse and diversion risk", "diversion:diversion_section"),
+    SectionSpec("peers", "Peers", "peers:peers_section", prepare="peers:prepare"),
+    SectionSpec(
+        "composite",
+        "Structural risk composite",
+        "composite:composite_section",
+        prepare="composite:prepare",
+    ),
+    SectionSpec(
+        "diversion",
+        "OSA misuse and diversion risk",
+        "diversion:diversion_section",
+        prepare="diversion:prepare",
+    ),
     SectionSpec(
         "what_changed",
         "What changed since the last brief",
@@ -105,7 +129,8 @@ def spec(key: str) -> SectionSpec:
 
 def section_modules() -> tuple[str, ...]:
     """Return the dotted names of every section module (to import them ahead of time)."""
-    names = (f"osa_analysis.brief.{s.builder.partition(':')[0]}" for s in SECTIONS)
+    builders = [s.builder for s in SECTIONS] + [s.prepare for s in SECTIONS if s.prepare]
+    names = (f"osa_analysis.brief.{b.partition(':')[0]}" for b in builders)
     return tuple(dict.fromkeys(names))
 
 

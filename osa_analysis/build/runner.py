@@ -1209,10 +1209,11 @@ def run_all(
             if warm_kernels and warm_kernels_supported():
                 from osa_analysis.build.warmkernel import KernelServer
 
-                env = _child_env(params_list[todo[0]], kwargs["threads"])
+                first = params_list[todo[0]]
+                env = _child_env(first, kwargs["threads"])
                 try:
                     kwargs["kernel_server"] = server.enter_context(
-                        KernelServer(env, PROJECT_ROOT)
+                        KernelServer(env, PROJECT_ROOT, warm=first.content_parameters())
                     ).address
                 except Exception as exc:  # an optimisation only: build with fresh kernels
                     log.warning("no warm kernel server (%s: %s)", type(exc).__name__, exc)

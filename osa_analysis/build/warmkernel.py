@@ -122,12 +122,20 @@ def _recv_line(conn: socket.socket) -> dict:
 # The server process
 
 
-def serve(address: str, preload: Sequence[str] = PRELOAD) -> None:
+def serve(
+    address: str, preload: Sequence[str] = PRELOAD, warm: Mapping[str, Any] | None = None
+) -> None:
     """Listen on ``address`` (a Unix socket path) and fork a kernel for each request.
 
     The socket listens before the (slow) imports, so early requests wait for them instead
     of failing. The server exits, removing its socket, when the process that started it
     has gone (a runner killed without clean-up leaves nothing behind).
+
+    With ``warm`` (brief parameters of the build: ``country_iso3``, ``as_of``,
+    ``lookback_years``, ``peers``, ``mc_draws``), the server also loads the build's tables
+    and computes what every brief shares (:func:`warm_up_build`) before forking, so each
+    kernel starts with them in memory. A failure there is not fatal: kernels then compute
+    everything themselves.
 
     Forking relies on the preloaded libraries being fork-safe: the server runs no Python
     thread; OpenBLAS and Arrow (jemalloc) keep native threads of their own and reset them
@@ -152,6 +160,8 @@ def serve(address: str, preload: Sequence[str] = PRELOAD) -> None:
     loaded = [name for name in NOT_PRELOADED if name in sys.modules]
     if loaded:
         raise SystemExit(f"warm kernel server: {loaded} must be imported in each kernel")
+    if warm:
+        warm_up_build(warm)
     # Variables the imports set (pandera, pyogrio): a fresh kernel has them after its imports.
     added = {k: v for k, v in os.environ.items() if k not in before and k != "MPLBACKEND"}
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system
@@ -172,6 +182,36 @@ def serve(address: str, preload: Sequence[str] = PRELOAD) -> None:
         with contextlib.suppress(OSError):
             os.unlink(address)
             os.rmdir(os.path.dirname(address))  # the folder KernelServer made, if empty
+
+
+def warm_up_build(warm: Mapping[str, Any]) -> None:
+    """Load the build's tables and shared results, and draw one figure, in this process.
+
+    Parameters
+    ----------
+    warm : Mapping
+        Brief parameters of the build (see :func:`serve`).
+    """
+    from osa_analysis.brief.assemble import warm_up  # imported above, among the preloads
+    from osa_analysis.brief.context import BriefContext
+    from osa_analysis.brief.style import figure, png_bytes
+
+    try:
+        warm_up(
+            BriefContext(
+                warm["country_iso3"],
+                warm["as_of"],
+                lookback_years=int(warm["lookback_years"]),
+                peers=tuple(warm["peers"]),
+                mc_draws=int(warm["mc_draws"]),
+            )
+        )
+        fig, ax = figure(width=2, height=1)  # font and renderer caches of the kernels
+        ax.plot([0, 1], [0, 1])
+        ax.set_title("warm-up")
+        png_bytes(fig)
+    except Exception as exc:  # never fatal: the kernels compute what is missing
+        print(f"warm kernel server: warm-up failed: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
 def _serve_one(conn: socket.socket, listener: socket.socket, server_env: dict, added: dict):
@@ -287,14 +327,22 @@ class KernelServer:
         ``_child_env`` of any brief of the build).
     cwd : Path
         Its working directory (the project root, as for the briefs).
+    warm : Mapping, optional
+        Brief parameters of the build, to load its tables and shared results before
+        forking (:func:`serve`).
     """
 
-    def __init__(self, env: Mapping[str, str], cwd: Path) -> None:
+    def __init__(
+        self, env: Mapping[str, str], cwd: Path, warm: Mapping[str, Any] | None = None
+    ) -> None:
         self._dir = tempfile.mkdtemp(prefix="osa-kernels-")
         self.address = str(Path(self._dir) / "server")
+        command = [sys.executable, "-m", "osa_analysis.build.warmkernel", self.address]
+        if warm:
+            command.append(json.dumps(dict(warm), sort_keys=True, default=str))
         try:
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "osa_analysis.build.warmkernel", self.address],
+                command,
                 cwd=cwd,
                 env=dict(env),
                 stdin=subprocess.DEVNULL,
@@ -523,4 +571,4 @@ def use_kernel_server(address: str | None) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(sys.argv[1], warm=json.loads(sys.argv[2]) if len(sys.argv) > 2 else None)
