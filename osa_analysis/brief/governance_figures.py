@@ -68,14 +68,24 @@ def wgi_peer_figure(peers: dict, iso3: str, year: int) -> Figure:
     return fig
 
 
+def _runs(labels: list[tuple[int, str | None]]) -> list[tuple[str | None, int, int]]:
+    """Group consecutive ``(year, label)`` pairs with the same label: ``(label, first, last)``."""
+    runs: list[tuple[str | None, int, int]] = []
+    for year, label in labels:
+        if runs and runs[-1][0] == label and runs[-1][2] == year - 1:
+            runs[-1] = (label, runs[-1][1], year)
+        else:
+            runs.append((label, year, year))
+    return runs
+
+
 def vdem_figure(history: dict, name: str) -> Figure:
     """V-Dem electoral democracy index with its interval over the regime category's colour."""
     fig, ax = figure(width=7.5, height=2.8)
     years = sorted(history)
-    for y in years:
-        label = history[y]["regime_label"]
-        if label:
-            ax.axvspan(y - 0.5, y + 0.5, color=REGIME_COLORS[label], alpha=0.25, lw=0)
+    for label, first, last in _runs([(y, history[y]["regime_label"]) for y in years]):
+        if label:  # one band per run of years in the same category
+            ax.axvspan(first - 0.5, last + 0.5, color=REGIME_COLORS[label], alpha=0.25, lw=0)
     est = [history[y]["polyarchy"] for y in years]
     lo = [history[y]["low"] for y in years]
     hi = [history[y]["high"] for y in years]

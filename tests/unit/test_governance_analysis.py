@@ -137,3 +137,16 @@ def test_conflict_counts_distinct_conflicts_and_roles():
         2023: {"location": 2, "primary_party": 2, "secondary_party": 0},
         2024: {"location": 1, "primary_party": 0, "secondary_party": 1},
     }
+
+
+def test_regime_background_bands_merge_consecutive_years():
+    from osa_analysis.brief.governance_figures import _runs
+
+    labels = [(1990, "a"), (1991, "a"), (1992, "b"), (1994, "b"), (1995, None), (1996, "b")]
+    assert _runs(labels) == [
+        ("a", 1990, 1991),
+        ("b", 1992, 1992),
+        ("b", 1994, 1994),
+        (None, 1995, 1995),
+        ("b", 1996, 1996),
+    ]
