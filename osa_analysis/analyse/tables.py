@@ -41,6 +41,7 @@ from osa_analysis.harmonise.incidents import (
     load_incident_reports,
     load_incidents,
 )
+from osa_analysis.harmonise.tracks import HAZARD_SOURCES, load_tracks_fixes
 from osa_analysis.sources.loaders.conflict import (
     load_ucdp_acd,
     load_ucdp_organized_violence,
@@ -115,6 +116,8 @@ TABLES: dict[str, TableSpec] = {
     "ne_countries": TableSpec(load_ne_countries, ("ne_countries_50m",)),
     "ne_land": TableSpec(load_ne_land, ("ne_land_50m",)),
     "ne_coastline": TableSpec(load_ne_coastline, ("ne_coastline_50m",)),
+    # hazards: every agency's cyclone fixes (analyses cut by fix time themselves)
+    "cyclone_fixes": TableSpec(load_tracks_fixes, HAZARD_SOURCES),
     # governance and conflict
     "wgi": TableSpec(load_wgi, ("wgi",), "year"),
     "vdem_ert": TableSpec(load_vdem_ert, ("vdem_ert",), "year"),

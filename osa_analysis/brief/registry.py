@@ -83,7 +83,9 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "grayzone", "Gray-zone coercion in the South China Sea", "grayzone:grayzone_section"
     ),
     SectionSpec("governance", "Governance and stability", "governance:governance_section"),
-    SectionSpec("exposure", "Disaster exposure", "exposure:exposure_section"),
+    SectionSpec(
+        "exposure", "Disaster exposure", "exposure:exposure_section", prepare="exposure:prepare"
+    ),
     SectionSpec("peers", "Peers", "peers:peers_section", prepare="peers:prepare"),
     SectionSpec(
         "composite",

@@ -222,8 +222,8 @@ def _brute_force_storms(agency: str, iso3: str, seasons: list[int], km: float) -
     ``km`` of the land: these storms must all be counted by the section.
     """
     from osa_analysis.core.geo import haversine_km
+    from osa_analysis.harmonise.tracks import tracks_fixes
     from osa_analysis.sources.loaders.geography import load_ne_countries
-    from osa_analysis.sources.loaders.hazards import tracks_fixes
 
     fixes = tracks_fixes([agency])
     fixes = fixes[
@@ -242,7 +242,7 @@ def _brute_force_storms(agency: str, iso3: str, seasons: list[int], km: float) -
 
 
 def test_exposure_fiji_frequent_and_verified(exposure):
-    from osa_analysis.brief.exposure import cyclone_exposure
+    from osa_analysis.analyse.hazards import cyclone_exposure
 
     sec = exposure["FJI"]
     _check_section(sec)
@@ -256,8 +256,8 @@ def test_exposure_fiji_frequent_and_verified(exposure):
     d200 = usa["by_distance"]["200"]
     assert d200["mean_recent"] >= 2  # cyclones within 200 km are frequent for Fiji
     seasons = list(range(2015, 2025))
-    exp = cyclone_exposure(_ctx("FJI"))
-    passages = exp["_passages"]
+    ctx = _ctx("FJI")
+    passages = cyclone_exposure(ctx.scope, ctx.tables).passages
     counted = set(
         passages.loc[
             (passages["agency"] == "ibtracs_usa")
@@ -330,7 +330,12 @@ def test_exposure_tonga(exposure):
 
 
 def test_capacity_facts(mirror):
-    from osa_analysis.brief.exposure import CAPACITY_KEYS, capacity_facts, capacity_table
+    from osa_analysis.analyse.capacity import CAPACITY_KEYS
+    from osa_analysis.analyse.capacity import capacity_facts as facts
+    from osa_analysis.brief.capacity import capacity_table
+
+    def capacity_facts(ctx):
+        return facts(ctx.scope, ctx.tables)
     from osa_analysis.sources.loaders.indicators import load_wb_milex_share
 
     phl = capacity_facts(_ctx("PHL"))
@@ -348,5 +353,5 @@ def test_capacity_facts(mirror):
     assert mng["coastline_km"] == 0
     ton = capacity_facts(_ctx("TON"))
     assert ton["milex_share_gdp_pct"] is None and "milex_share_gdp_pct" in ton["missing_reasons"]
-    table = capacity_table(_ctx("TON"))
+    table = capacity_table(capacity_facts(_ctx("TON")))
     assert list(table["measure"])[:2] == ["EEZ area", "Coastline length"]

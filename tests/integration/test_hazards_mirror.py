@@ -5,29 +5,31 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from osa_analysis.sources.loaders import hazards
+from osa_analysis.harmonise import tracks
+from osa_analysis.sources.loaders import ibtracs, imd
+from osa_analysis.sources.loaders import jtwc as jtwc_loader
 
 pytestmark = pytest.mark.mirror
 
 
 @pytest.fixture(scope="module")
 def ibtracs_sp(real_file):
-    return hazards.load_ibtracs(real_file("ibtracs_sp"), source_id="ibtracs_sp")
+    return ibtracs.load_ibtracs(real_file("ibtracs_sp"), source_id="ibtracs_sp")
 
 
 @pytest.fixture(scope="module")
 def ibtracs_l3(real_file):
-    return hazards.load_ibtracs(real_file("ibtracs_last3years"), source_id="ibtracs_last3years")
+    return ibtracs.load_ibtracs(real_file("ibtracs_last3years"), source_id="ibtracs_last3years")
 
 
 @pytest.fixture(scope="module")
 def jtwc(real_file):
-    return hazards.load_jtwc_wnp(real_file("jtwc_wnp"))
+    return jtwc_loader.load_jtwc_wnp(real_file("jtwc_wnp"))
 
 
 @pytest.fixture(scope="module")
 def imd_obs(real_file):
-    return hazards.load_imd_observations(real_file("imd_observations"))
+    return imd.load_imd_observations(real_file("imd_observations"))
 
 
 def _first_basin(df: pd.DataFrame) -> dict[str, int]:
@@ -82,7 +84,7 @@ def test_ibtracs_last3years_facts(ibtracs_l3):
 
 
 def test_ibtracs_all_drops_reissued_provisional_storms(real_file):
-    df = hazards.load_ibtracs_all(real_file("ibtracs_sp"), real_file("ibtracs_last3years"))
+    df = ibtracs.load_ibtracs_all(real_file("ibtracs_sp"), real_file("ibtracs_last3years"))
     note = df.attrs["ibtracs_overlap"]
     assert note["duplicate_fixes_dropped"] == 0
     assert len(note["reissued_storms_dropped"]) == 17
@@ -116,12 +118,12 @@ def test_imd_observations_facts(imd_obs, real_file):
     assert df["time_utc"].max() == pd.Timestamp("2026-01-10 12:00")
     assert df["date_suspect"].sum() == 103 and df["pos_suspect"].sum() == 2
     assert df["intensity_suspect"].sum() == 2  # NADA 2016 shifted cells; oci 4001 in 1992-006
-    assert list(df["grade"].cat.categories) == list(hazards.IMD_GRADES)
+    assert list(df["grade"].cat.categories) == list(imd.IMD_GRADES)
     assert df["grade"].cat.ordered
     assert set(df["basin"]) == {"BOB", "ARB", "LAND"}
     nargis = df[df["storm_id"] == "2008-001"]
     assert nargis["name"].iloc[0] == "NARGIS" and nargis["date_suspect"].sum() == 20
-    fixed = hazards.load_imd_observations(real_file("imd_observations"), fix_swapped_dates=True)
+    fixed = imd.load_imd_observations(real_file("imd_observations"), fix_swapped_dates=True)
     nargis = fixed[fixed["storm_id"] == "2008-001"]
     assert nargis["time_utc"].between("2008-04-27", "2008-05-04").all()
     assert fixed["date_swapped"].sum() == 103
@@ -130,15 +132,15 @@ def test_imd_observations_facts(imd_obs, real_file):
 def test_imd_workbook_qc_rules_reproduce_the_conversion_flags(real_file):
     """The flags computed for workbook input equal those of the parquet conversion."""
     raw = pd.read_parquet(real_file("imd_observations"))
-    dates, _ = hazards._imd_flag_dates(raw)
+    dates, _ = imd._imd_flag_dates(raw)
     assert (dates == raw["date_suspect"]).all()
-    assert (hazards._imd_flag_positions(raw) == raw["pos_suspect"]).all()
+    assert (imd._imd_flag_positions(raw) == raw["pos_suspect"]).all()
 
 
 def test_imd_storms_remarks_manifest(imd_obs, real_file):
-    storms = hazards.load_imd_storms(real_file("imd_storms"))
-    remarks = hazards.load_imd_remarks(real_file("imd_remarks"))
-    manifest = hazards.load_imd_manifest(real_file("imd_manifest"))
+    storms = imd.load_imd_storms(real_file("imd_storms"))
+    remarks = imd.load_imd_remarks(real_file("imd_remarks"))
+    manifest = imd.load_imd_manifest(real_file("imd_manifest"))
     assert len(storms) == 428 and len(remarks) == 656
     assert (manifest["n_storms"], manifest["n_obs"], manifest["n_remarks"]) == (428, 7571, 656)
     assert (manifest["year_min"], manifest["year_max"]) == (1982, 2026)
@@ -150,7 +152,7 @@ def test_imd_storms_remarks_manifest(imd_obs, real_file):
 
 
 def test_tracks_fixes_real(real_file):
-    fixes = hazards.tracks_fixes(
+    fixes = tracks.tracks_fixes(
         ibtracs_sp_path=real_file("ibtracs_sp"),
         ibtracs_last3years_path=real_file("ibtracs_last3years"),
         jtwc_path=real_file("jtwc_wnp"),
@@ -166,7 +168,7 @@ def test_tracks_fixes_real(real_file):
         "jtwc": {1},
     }
     # coverage facts quoted in AGENCY_COVERAGE match the data
-    for agency, info in hazards.AGENCY_COVERAGE.items():
+    for agency, info in tracks.AGENCY_COVERAGE.items():
         sub = fixes[fixes["agency"] == agency]
         for basin, (start, end) in info["coverage"].items():
             times = sub.loc[sub["basin"] == basin, "time_utc"]

@@ -15,17 +15,17 @@ import pandas as pd
 import pytest
 
 from osa_analysis.core.validation import DataFormatError, DataValidationError
-from osa_analysis.sources.loaders import hazards
-from osa_analysis.sources.loaders.hazards import (
-    load_ibtracs,
-    load_ibtracs_all,
+from osa_analysis.harmonise import tracks
+from osa_analysis.harmonise.tracks import tracks_fixes
+from osa_analysis.sources.loaders import imd
+from osa_analysis.sources.loaders.ibtracs import load_ibtracs, load_ibtracs_all
+from osa_analysis.sources.loaders.imd import (
     load_imd_manifest,
     load_imd_observations,
     load_imd_remarks,
     load_imd_storms,
-    load_jtwc_wnp,
-    tracks_fixes,
 )
+from osa_analysis.sources.loaders.jtwc import load_jtwc_wnp
 
 # --- IBTrACS synthetic netCDF ---------------------------------------------------------------
 
@@ -442,14 +442,14 @@ IMD_ROWS = [
         False,
     ),
 ]
-IMD_COLUMNS = list(hazards.IMD_PARQUET_COLUMNS)
+IMD_COLUMNS = list(imd.IMD_PARQUET_COLUMNS)
 
 
 def imd_frame(rows=IMD_ROWS) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=IMD_COLUMNS)
     df["time"] = pd.to_datetime(df["time"]).astype("datetime64[us]")
     df["basin"] = df["basin"].astype("category")
-    df["grade"] = pd.Categorical(df["grade"], categories=list(hazards.IMD_GRADES), ordered=True)
+    df["grade"] = pd.Categorical(df["grade"], categories=list(imd.IMD_GRADES), ordered=True)
     for col in ("ci_no", "pressure", "wind", "pressure_drop", "oci", "oci_diameter", "lat", "lon"):
         df[col] = df[col].astype("float64")
     return df
@@ -693,10 +693,10 @@ def test_imd_date_and_position_flags_on_workbook_rules():
             "lon": [85.0, 84.5, 84.0, 84.0, 83.0],
         }
     )
-    flag, swapped = hazards._imd_flag_dates(obs)
+    flag, swapped = imd._imd_flag_dates(obs)
     assert flag.tolist() == [False, False, True, False, False]
     assert swapped.iloc[2] == pd.Timestamp("1990-05-01 12:00")
-    assert hazards._imd_flag_positions(obs).tolist() == [False, False, False, True, False]
+    assert imd._imd_flag_positions(obs).tolist() == [False, False, False, True, False]
 
 
 # --- the common fix table -------------------------------------------------------------------
@@ -711,7 +711,7 @@ def test_tracks_fixes_common_table(fixtures, tmp_path):
         jtwc_path=fixtures / "hazards" / "jtwc_wnp_sample.csv",
         imd_path=write_imd_parquet(tmp_path / "obs.parquet"),
     )
-    assert list(fixes.columns) == list(hazards.FIX_COLUMNS)
+    assert list(fixes.columns) == list(tracks.FIX_COLUMNS)
     counts = fixes["agency"].value_counts().to_dict()
     # WMO: 2 NA-basin fixes + 4 re-issued; USA: only fixes with a US position (2 + 0)
     assert counts == {"ibtracs_wmo": 6, "ibtracs_usa": 2, "jtwc": 6, "imd": 7}
@@ -736,8 +736,8 @@ def test_tracks_fixes_common_table(fixtures, tmp_path):
 
 
 def test_agency_coverage_describes_every_agency():
-    assert set(hazards.AGENCY_COVERAGE) == set(hazards.AGENCIES)
-    for info in hazards.AGENCY_COVERAGE.values():
+    assert set(tracks.AGENCY_COVERAGE) == set(tracks.AGENCIES)
+    for info in tracks.AGENCY_COVERAGE.values():
         for start, end in info["coverage"].values():
             assert pd.Timestamp(start) < pd.Timestamp(end)
-    assert any("South Indian" in gap for gap in hazards.COVERAGE_GAPS)
+    assert any("South Indian" in gap for gap in tracks.COVERAGE_GAPS)

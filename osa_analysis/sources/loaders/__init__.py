@@ -44,13 +44,13 @@ LOADERS: dict[str, str] = {
     "coups_cline": "coups:load_coups_cline",
     "vdem_ert": "governance:load_vdem_ert",
     "vdem_indices": "governance:load_vdem_indices",
-    "ibtracs_sp": "hazards:load_ibtracs",
-    "ibtracs_last3years": "hazards:load_ibtracs(source_id=ibtracs_last3years)",
-    "jtwc_wnp": "hazards:load_jtwc_wnp",
-    "imd_observations": "hazards:load_imd_observations",
-    "imd_storms": "hazards:load_imd_storms",
-    "imd_remarks": "hazards:load_imd_remarks",
-    "imd_manifest": "hazards:load_imd_manifest",
+    "ibtracs_sp": "ibtracs:load_ibtracs",
+    "ibtracs_last3years": "ibtracs:load_ibtracs(source_id=ibtracs_last3years)",
+    "jtwc_wnp": "jtwc:load_jtwc_wnp",
+    "imd_observations": "imd:load_imd_observations",
+    "imd_storms": "imd:load_imd_storms",
+    "imd_remarks": "imd:load_imd_remarks",
+    "imd_manifest": "imd:load_imd_manifest",
 }
 
 
