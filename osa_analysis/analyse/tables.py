@@ -18,9 +18,14 @@ in the derived-data cache (:mod:`osa_analysis.sources.cache`) across processes.
 Cut rules (``cut`` of a :class:`TableSpec`): ``"date"`` keeps rows dated on or before
 ``as_of`` (undated rows go); ``"event"`` keeps dated rows on or before ``as_of`` and undated
 rows whose year is not after it (SCSDI and coup records dated only to a year or month);
-``"year"`` keeps rows whose ``year`` is not after ``as_of``'s; ``None`` is for tables with no
-time dimension (geography, curated facts). Finer rules (complete years, release lags) belong
-to the analyses.
+``"year"`` keeps rows whose ``year`` is not after ``as_of``'s; ``"time"`` keeps rows whose
+``time_utc`` is not after ``as_of`` (midnight: best-track fixes); ``None`` is for tables with
+no time dimension (geography, curated facts). Finer rules (complete years, release lags)
+belong to the analyses.
+
+Besides the named tables of :data:`TABLES`, every registry source is a table under its id
+(:func:`registry_spec`): its ``loader`` and ``cut`` come from ``data/sources.yaml``, so a new
+source is usable by an analysis without touching this module.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -42,6 +48,7 @@ from osa_analysis.harmonise.incidents import (
     load_incidents,
 )
 from osa_analysis.harmonise.tracks import HAZARD_SOURCES, load_tracks_fixes
+from osa_analysis.sources.loaders import resolve_loader
 from osa_analysis.sources.loaders.conflict import (
     load_ucdp_acd,
     load_ucdp_organized_violence,
@@ -63,6 +70,7 @@ from osa_analysis.sources.loaders.indicators import (
 )
 from osa_analysis.sources.loaders.scsdi import event_years
 from osa_analysis.sources.recipients import load_osa_projects, load_recipient_countries
+from osa_analysis.sources.registry import registry
 
 T = TypeVar("T")
 
@@ -78,7 +86,7 @@ class TableSpec:
     sources : tuple of str
         Registry ids (or ``osa_projects`` for the curated table) the table is built from;
         recorded as used whenever the table is handed out.
-    cut : {"date", "event", "year"} or None
+    cut : {"date", "event", "year", "time"} or None
         How the table is cut at ``as_of`` (module docstring).
     """
 
@@ -141,6 +149,20 @@ TABLES: dict[str, TableSpec] = {
 """Every input table an analysis may ask for, by name."""
 
 
+@cache
+def registry_spec(source_id: str) -> TableSpec | None:
+    """Return the spec of a registry source's own table (None when the id is not registered).
+
+    The registry entry names the loader (``loader:``) and the cut rule (``cut:``); the table
+    records the source itself as used.
+    """
+    source = registry().get(source_id)
+    if source is None:
+        return None
+    cut = None if source.cut == "none" else source.cut
+    return TableSpec(resolve_loader(source.loader), (source_id,), cut)
+
+
 def _environment() -> tuple[str, ...]:
     """Where tables are read from: a table loaded under other folders is another table."""
     return (
@@ -182,6 +204,8 @@ def cut_table(table: pd.DataFrame, rule: str | None, as_of: pd.Timestamp) -> pd.
         keep = table["date"].le(as_of).fillna(False)
     elif rule == "year":
         keep = table["year"].le(as_of.year).fillna(False)
+    elif rule == "time":
+        keep = table["time_utc"].le(as_of).fillna(False)
     elif rule == "event":
         year = table["event_year"] if "event_year" in table else table["year"]
         undated_in_time = table["date"].isna() & year.le(as_of.year).fillna(False)
@@ -225,11 +249,19 @@ class TableStore:
         self.used: dict[str, None] = {}
 
     def spec(self, name: str) -> TableSpec:
-        """Return the spec of a table (``KeyError`` naming the known ones)."""
-        try:
+        """Return the spec of a table: a named one, else a registry source's.
+
+        Raises
+        ------
+        KeyError
+            Naming the known tables when ``name`` is neither.
+        """
+        if name in self.specs:
             return self.specs[name]
-        except KeyError:
-            raise KeyError(f"no table {name!r}; known: {', '.join(sorted(self.specs))}") from None
+        found = registry_spec(name) if self.specs is TABLES else None
+        if found is None:
+            raise KeyError(f"no table {name!r}; known: {', '.join(sorted(self.specs))}")
+        return found
 
     def full(self, name: str) -> pd.DataFrame:
         """Return the whole table, not cut at ``as_of`` (records its sources as used).

@@ -7,6 +7,7 @@ member), the canonical producer URL, the sha256 of the exact bytes, coverage and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
@@ -16,6 +17,12 @@ from osa_analysis.core.yamlio import safe_load
 
 REDISTRIBUTION_CLASSES = ("open", "attribution", "share-alike", "internal")
 """Licence classes, from the most to the least permissive (see the README)."""
+
+CUT_RULES = ("date", "event", "year", "time", "none")
+"""How a source's table is cut at ``as_of`` (:func:`osa_analysis.analyse.tables.cut_table`)."""
+
+_KWARG = r"[a-z_]+=[^,()]+"
+_LOADER = re.compile(rf"^[a-z_][a-z0-9_]*:[a-z_][a-z0-9_]*(\({_KWARG}(,{_KWARG})*\))?$")
 
 REQUIRED_FIELDS = (
     "title",
@@ -31,6 +38,8 @@ REQUIRED_FIELDS = (
     "vintage",
     "official",
     "notes",
+    "loader",
+    "cut",
 )
 
 
@@ -76,6 +85,11 @@ class Source:
         Data rows (header excluded) as documented by the manifest.
     notes : str
         Known quirks.
+    loader : str
+        The loader reading the file, ``"module:function"`` in
+        :mod:`osa_analysis.sources.loaders` (keyword arguments as ``"(name=value)"``).
+    cut : str
+        How its table is cut at a brief's ``as_of``: one of :data:`CUT_RULES`.
     """
 
     id: str
@@ -92,6 +106,8 @@ class Source:
     vintage: str
     official: bool
     notes: str
+    loader: str
+    cut: str
     url: str | None = None
     member: str | None = None
     archive_sha256: str | None = None
@@ -138,6 +154,11 @@ def entry_problems(source_id: str, entry: dict) -> list[str]:
             f"{source_id}: redistribution must be one of {REDISTRIBUTION_CLASSES}, "
             f"got {entry.get('redistribution')!r}"
         )
+    loader = entry.get("loader")
+    if loader and not _LOADER.match(str(loader)):
+        problems.append(f"{source_id}: loader must be 'module:function', got {loader!r}")
+    if entry.get("cut") is not None and entry.get("cut") not in CUT_RULES:
+        problems.append(f"{source_id}: cut must be one of {CUT_RULES}, got {entry.get('cut')!r}")
     if entry.get("member") and not entry.get("url"):
         problems.append(f"{source_id}: 'member' needs the archive 'url'")
     if entry.get("member") and not entry.get("archive_sha256"):

@@ -33,6 +33,8 @@ def make_source(**overrides) -> Source:
         vintage="test",
         official=True,
         notes="",
+        loader="synthetic:load_synthetic",
+        cut="none",
         url="https://example.invalid/synthetic.csv",
     )
     base.update(overrides)

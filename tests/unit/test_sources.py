@@ -41,6 +41,52 @@ def test_incomplete_entry_is_reported_with_id_and_field(tmp_path):
     assert "broken: sha256 must be 64" in str(err.value)
 
 
+def test_every_registry_entry_names_a_loader_that_exists():
+    from osa_analysis.sources.loaders import loader_for, registered_loaders
+
+    loaders = registered_loaders()
+    assert set(loaders) == set(registry())
+    for sid in loaders:
+        assert callable(loader_for(sid)), sid
+    # keyword arguments of the spec are bound
+    assert loader_for("ibtracs_last3years").keywords == {"source_id": "ibtracs_last3years"}
+
+
+def test_bad_loader_and_cut_are_reported(tmp_path):
+    entry = dict(next(iter(yaml.safe_load(config.SOURCES_FILE.read_text()).values())))
+    entry["loader"] = "load everything"
+    entry["cut"] = "month"
+    bad = tmp_path / "sources.yaml"
+    bad.write_text(yaml.safe_dump({"broken": entry}))
+    with pytest.raises(RegistryError) as err:
+        read_registry(bad)
+    assert "broken: loader must be 'module:function'" in str(err.value)
+    assert "broken: cut must be one of" in str(err.value)
+
+
+def test_a_registry_source_is_a_table_of_the_store():
+    import pandas as pd
+
+    from osa_analysis.analyse.tables import TableStore, cut_table
+    from osa_analysis.sources.loaders.indicators import load_wb_gdp
+
+    spec = TableStore("2020-06-30").spec("wb_gdp")  # in the registry, not in TABLES
+    assert spec.load is load_wb_gdp and spec.sources == ("wb_gdp",) and spec.cut == "year"
+    assert TableStore("2020-06-30").spec("ne_land_50m").cut is None
+    assert TableStore("2020-06-30").spec("jtwc_wnp").cut == "time"
+    with pytest.raises(KeyError, match="no table 'nothing'"):
+        TableStore("2020-06-30").spec("nothing")
+    fixes = pd.DataFrame(
+        {
+            "time_utc": pd.to_datetime(
+                ["2020-06-29 18:00", "2020-06-30 00:00", "2020-06-30 06:00", None]
+            )
+        }
+    )
+    kept = cut_table(fixes, "time", pd.Timestamp("2020-06-30"))
+    assert kept.index.tolist() == [0, 1]
+
+
 @pytest.mark.mirror
 def test_registry_covers_every_mirror_file_with_its_hash():
     mirror = config.mirror_dir()
