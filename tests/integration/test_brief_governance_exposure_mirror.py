@@ -101,11 +101,8 @@ def governance(mirror):
 
 
 def test_governance_phl_real_values(governance):
-    from osa_analysis.sources.loaders.conflict import (
-        coup_events,
-        load_ucdp_acd,
-        ucdp_conflict_years,
-    )
+    from osa_analysis.sources.loaders.conflict import load_ucdp_acd, ucdp_conflict_years
+    from osa_analysis.sources.loaders.coups import coup_events
     from osa_analysis.sources.loaders.governance import load_vdem_ert
     from osa_analysis.sources.loaders.indicators import load_wgi
 
@@ -173,7 +170,7 @@ def test_governance_phl_real_values(governance):
 
 
 def test_governance_fiji_coups(governance):
-    from osa_analysis.sources.loaders.conflict import load_coups_powell_thyne
+    from osa_analysis.sources.loaders.coups import load_coups_powell_thyne
 
     sec = governance["FJI"]
     _check_section(sec)

@@ -125,11 +125,8 @@ def test_incident_rates_recomputed(table):
 
 
 def test_conflict_and_coups_recomputed(table):
-    from osa_analysis.sources.loaders.conflict import (
-        load_coups_powell_thyne,
-        load_ucdp_acd,
-        ucdp_conflict_years,
-    )
+    from osa_analysis.sources.loaders.conflict import load_ucdp_acd, ucdp_conflict_years
+    from osa_analysis.sources.loaders.coups import load_coups_powell_thyne
 
     cy = ucdp_conflict_years(load_ucdp_acd())
     cy = cy[cy["role"].isin(("location", "side_a_primary", "side_b_primary"))]

@@ -64,7 +64,7 @@ def _direct_primary_conflicts(iso3: str, year: int) -> set[int]:
 
 
 def _direct_coups(iso3: str, start: str) -> int:
-    from osa_analysis.sources.loaders.conflict import load_coups_powell_thyne
+    from osa_analysis.sources.loaders.coups import load_coups_powell_thyne
 
     pt = load_coups_powell_thyne()
     sel = pt[

@@ -502,19 +502,3 @@ def load_ucdp_organized_violence(path: Path | None = None) -> pd.DataFrame:
     )
     return validate(tidy, ORGVIO_SCHEMA, path)
 
-
-# Moved to coups.py: importable here until every caller follows (removed when they do).
-from osa_analysis.sources.loaders.coups import (  # noqa: E402
-    coup_events,
-    load_coups_cline,
-    load_coups_powell_thyne,
-)
-
-__all__ = [
-    "coup_events",
-    "load_coups_cline",
-    "load_coups_powell_thyne",
-    "load_ucdp_acd",
-    "load_ucdp_organized_violence",
-    "ucdp_conflict_years",
-]
