@@ -22,7 +22,7 @@ One brief (:func:`run_brief`)
        code cell executed, no error output (papermill reports ``sys.exit(0)`` in a cell as
        success with the remaining cells unexecuted; this check catches it).
     4. **Render** ``brief.html`` (code hidden) and ``brief.pdf`` (when Chromium is installed)
-       with :mod:`osa_analysis.build.render`.
+       with :mod:`osa_analysis.build.render` and :mod:`osa_analysis.build.pdf`.
     5. **Publish** (:mod:`osa_analysis.build.publish`): copy the complete staging folder to
        ``reports/<ISO3>/history/<as_of>--<key12>/`` (renamed into place), then move each file
        onto ``reports/<ISO3>/`` with :func:`os.replace`, ``run.json`` last. A reader sees
@@ -437,7 +437,9 @@ def _render(executed: Path, staging: Path, *, pdf: bool) -> dict | None:
 
         html = rendering.render_html(executed, staging / BRIEF_FILES["html"], hide_code=True)
         if pdf:
-            rendering.render_pdf(html, staging / BRIEF_FILES["pdf"])
+            from osa_analysis.build import pdf as printing
+
+            printing.render_pdf(html, staging / BRIEF_FILES["pdf"])
     except Exception as exc:
         return _error(type(exc).__name__, f"rendering failed: {exc}", None, traceback.format_exc())
     return None

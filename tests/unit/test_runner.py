@@ -80,7 +80,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def fake_render_modules(calls: list) -> tuple[types.ModuleType, types.ModuleType]:
     """Stand-ins for osa_analysis.build.render and .pdf that write small files and record calls."""
     module = types.ModuleType("osa_analysis.build.render")
-    printing = module
+    printing = types.ModuleType("osa_analysis.build.pdf")
 
     def render_html(executed_ipynb, out_html, *, hide_code=True, title=None):
         calls.append(("html", Path(executed_ipynb).name, hide_code))
