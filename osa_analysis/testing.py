@@ -1,9 +1,10 @@
-"""Helpers for the project's tests: check a page in headless Chromium.
+"""Helpers for the project's tests: check a page in headless Chromium, check shown numbers.
 
 :func:`check_html_in_chromium` loads a page in headless Chromium over the DevTools protocol
 (``--remote-debugging-pipe``, no extra dependency) and returns its console errors, uncaught
 exceptions and failed or external network requests; remote requests are blocked, so the
-check never reaches out.
+check never reaches out. :func:`numbers_not_in_values` checks that every number a brief
+section shows (:func:`shown_text`) is also in its machine-readable values.
 
 Only tests import this module; nothing in the package may (the import-layer contract).
 """
@@ -14,16 +15,23 @@ import fcntl
 import json
 import logging
 import os
+import re
 import select
 import subprocess
 import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from osa_analysis.build import pdf
 from osa_analysis.build.render import RenderError
+from osa_analysis.core.files import jsonable
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from osa_analysis.brief.section import Section
 
 log = logging.getLogger(__name__)
 
@@ -289,3 +297,109 @@ def check_html_in_chromium(
                 proc.kill()
                 proc.wait()
     return list(dict.fromkeys(problems))
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers a brief section shows
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?![\w])")
+
+
+def _flatten(value: Any, numbers: list[float], texts: list[str]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            texts.append(str(k))  # keys count too (years of a series, distances)
+            _flatten(v, numbers, texts)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            _flatten(v, numbers, texts)
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, int | float):
+        numbers.append(float(value))
+    elif isinstance(value, str):
+        texts.append(value)
+
+
+def numbers_not_in_values(
+    text: str, values: Mapping[str, Any], *, percent_shares: bool = False
+) -> list[str]:
+    """Return the numbers (and ISO dates) in ``text`` that appear nowhere in ``values``.
+
+    A number matches when a value agrees after rounding to the number's decimals (thousands
+    separators and sign ignored), or when it appears verbatim inside a text value (storm ids,
+    method versions, dates).
+
+    Parameters
+    ----------
+    text : str
+        What a section shows (:func:`shown_text`).
+    values : Mapping
+        The section's machine-readable values (keys count as text too).
+    percent_shares : bool, default False
+        Let a percentage match a share × 100.
+
+    Returns
+    -------
+    list of str
+        The unmatched tokens, in the order they appear (dates first).
+    """
+    numbers: list[float] = []
+    texts: list[str] = []
+    _flatten(jsonable(values), numbers, texts)
+    if percent_shares:
+        numbers += [100 * n for n in numbers]
+    blob = "\n".join(texts)
+    missing = [d for d in _DATE.findall(text) if d not in blob]
+    for token in _NUMBER.findall(_DATE.sub(" ", text)):
+        plain = token.replace(",", "")
+        if any(re.search(rf"(?<![\d.]){re.escape(t)}(?![\d])", blob) for t in {plain, token}):
+            continue
+        decimals = len(plain.split(".")[1]) if "." in plain else 0
+        tolerance = 0.5 * 10**-decimals + 1e-9
+        if not any(abs(abs(n) - float(plain)) <= tolerance for n in numbers):
+            missing.append(token)
+    return missing
+
+
+def figure_text(fig: Figure) -> str:
+    """Return the titles, axis labels, legends and free text of a figure (not tick labels).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+
+    Returns
+    -------
+    str
+        One text per line.
+    """
+    parts = [fig.get_suptitle(), *(t.get_text() for t in fig.texts)]
+    for legend in fig.legends:
+        parts += [t.get_text() for t in legend.get_texts()]
+    for ax in fig.axes:
+        parts += [ax.get_title(loc) for loc in ("left", "center", "right")]
+        parts += [ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.texts)]
+        if ax.get_legend() is not None:
+            parts += [t.get_text() for t in ax.get_legend().get_texts()]
+    return "\n".join(parts)
+
+
+def shown_text(section: Section) -> str:
+    """Return everything a section shows: text, tables, figure text and caveats.
+
+    Parameters
+    ----------
+    section : osa_analysis.brief.section.Section
+
+    Returns
+    -------
+    str
+        The markdown, each table (caption and values), each figure (caption and
+        :func:`figure_text`) and the caveats, one after the other.
+    """
+    tables = "\n".join(cap + "\n" + df.to_string(index=False) for cap, df in section.tables)
+    figures = "\n".join(cap + "\n" + figure_text(fig) for cap, fig in section.figures)
+    return "\n".join([section.markdown, tables, figures, *section.caveats])
