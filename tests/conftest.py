@@ -42,7 +42,7 @@ def pytest_sessionstart(session):
     """With ``OSA_REQUIRE_CHROMIUM`` set (CI), a missing Chromium fails instead of skipping."""
     import os
 
-    from osa_analysis.build.render import find_chromium
+    from osa_analysis.build.pdf import find_chromium
 
     if os.environ.get("OSA_REQUIRE_CHROMIUM") and find_chromium() is None:
         raise pytest.UsageError("OSA_REQUIRE_CHROMIUM is set but no Chromium was found")

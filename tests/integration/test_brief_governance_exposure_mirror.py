@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from shown_numbers import numbers_not_in_values, shown_text
 
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.core.files import jsonable
+from osa_analysis.testing import numbers_not_in_values, shown_text
 
 pytestmark = pytest.mark.mirror
 

@@ -12,10 +12,11 @@ import pytest
 from osa_analysis.brief.assemble import Brief
 from osa_analysis.build import runner
 from osa_analysis.build.params import BriefParams
-from osa_analysis.build.render import check_html_in_chromium, find_chromium
+from osa_analysis.build.pdf import find_chromium
 from osa_analysis.build.warmkernel import KernelServer
 from osa_analysis.core import config
 from osa_analysis.sources.registry import registry
+from osa_analysis.testing import check_html_in_chromium
 
 pytestmark = pytest.mark.mirror
 

@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from shown_numbers import numbers_not_in_values, shown_text
 
 from osa_analysis.analyse import composite as rc
 from osa_analysis.analyse.geography import coastline_km
@@ -16,6 +15,7 @@ from osa_analysis.analyse.tables import TableStore, clear_memory
 from osa_analysis.brief.composite import composite_section
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.core.files import jsonable
+from osa_analysis.testing import numbers_not_in_values, shown_text
 
 pytestmark = pytest.mark.mirror
 

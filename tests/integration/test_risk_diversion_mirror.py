@@ -6,7 +6,6 @@ import math
 
 import pandas as pd
 import pytest
-from shown_numbers import numbers_not_in_values, shown_text
 
 from osa_analysis.analyse import diversion as D
 from osa_analysis.analyse.scope import Scope
@@ -15,6 +14,7 @@ from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.diversion import diversion_section
 from osa_analysis.brief.style import png_bytes
 from osa_analysis.core.files import jsonable
+from osa_analysis.testing import numbers_not_in_values, shown_text
 
 pytestmark = pytest.mark.mirror
 

@@ -15,16 +15,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from osa_analysis.build import render
+from osa_analysis import testing
+from osa_analysis.build import pdf, render
+from osa_analysis.build.pdf import find_chromium, render_pdf
 from osa_analysis.build.render import (
-    check_html_in_chromium,
-    find_chromium,
     render_debug_html,
     render_html,
-    render_pdf,
     strip_external_loads,
     toc_html,
 )
+from osa_analysis.testing import check_html_in_chromium
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "render"
 SETUP_CODE = "import secret_setup_module  # SETUP-CELL-MARKER"
@@ -295,12 +295,12 @@ def test_strip_external_loads_cases():
 
 
 def test_render_pdf_without_chromium_returns_none(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(render, "find_chromium", lambda: None)
+    monkeypatch.setattr(pdf, "find_chromium", lambda: None)
     html = tmp_path / "x.html"
     html.write_text("<p>x</p>")
     assert render_pdf(html, tmp_path / "x.pdf") is None
     assert not (tmp_path / "x.pdf").exists()
-    with pytest.raises(render.ChromiumNotFoundError):
+    with pytest.raises(testing.ChromiumNotFoundError):
         check_html_in_chromium(html)
 
 

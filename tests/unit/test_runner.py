@@ -3,8 +3,8 @@
 ``tests/fixtures/runner/brief_fixture.py`` has the brief's parameters cell plus test-only
 parameters (``fail``, ``fail_for``, ``sleep_s``, ``pid_file``, ``stop_early``) and writes a
 ``summary.json`` whose ``score`` is ``sum(ord(c) for c in ISO3) * lookback_years``. Rendering
-is either off (``render=False``) or replaced by a stub module, so these tests do not depend on
-:mod:`osa_analysis.build.render`.
+is either off (``render=False``) or replaced by stub modules, so these tests do not depend on
+:mod:`osa_analysis.build.render` and :mod:`osa_analysis.build.pdf`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import nbformat
 import pytest
 
 import osa_analysis.build
-from osa_analysis.build import cli, runner
+from osa_analysis.build import cli, execute, keys, runner
 from osa_analysis.build.params import BriefParams
 from osa_analysis.core.config import PROJECT_ROOT
 from osa_analysis.sources.registry import registry
@@ -50,7 +50,7 @@ RUN_JSON_KEYS = {
 WORK_CELL = 4  # source index of the fixture's work cell (title, parameters, setup, heading, work)
 
 
-REAL_PACKAGE_DIGEST = runner.package_digest
+REAL_PACKAGE_DIGEST = keys.package_digest
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -59,7 +59,7 @@ def frozen_package_digest():
     tests run (another window) do not invalidate the briefs built here."""
     digest = REAL_PACKAGE_DIGEST()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(runner, "package_digest", lambda: digest)
+        patch.setattr(keys, "package_digest", lambda: digest)
         yield
 
 
@@ -77,9 +77,10 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-def fake_render_module(calls: list) -> types.ModuleType:
-    """A stand-in for osa_analysis.build.render that writes small files and records its calls."""
+def fake_render_modules(calls: list) -> tuple[types.ModuleType, types.ModuleType]:
+    """Stand-ins for osa_analysis.build.render and .pdf that write small files and record calls."""
     module = types.ModuleType("osa_analysis.build.render")
+    printing = types.ModuleType("osa_analysis.build.pdf")
 
     def render_html(executed_ipynb, out_html, *, hide_code=True, title=None):
         calls.append(("html", Path(executed_ipynb).name, hide_code))
@@ -97,18 +98,19 @@ def fake_render_module(calls: list) -> types.ModuleType:
 
     module.render_html = render_html
     module.render_debug_html = render_debug_html
-    module.render_pdf = render_pdf
-    return module
+    printing.render_pdf = render_pdf
+    return module, printing
 
 
 @pytest.fixture
 def fake_render(monkeypatch) -> list:
     calls: list = []
-    stub = fake_render_module(calls)
-    monkeypatch.setitem(sys.modules, "osa_analysis.build.render", stub)
-    # once the real module was imported, `from osa_analysis.build import render` finds the package
-    # attribute first: replace it too
-    monkeypatch.setattr(osa_analysis.build, "render", stub, raising=False)
+    for stub in fake_render_modules(calls):
+        name = stub.__name__.rsplit(".", 1)[1]
+        monkeypatch.setitem(sys.modules, stub.__name__, stub)
+        # once the real module was imported, `from osa_analysis.build import render` finds the
+        # package attribute first: replace it too
+        monkeypatch.setattr(osa_analysis.build, name, stub, raising=False)
     return calls
 
 
@@ -182,8 +184,8 @@ def test_run_key_changes_with_package_source(tmp_path, monkeypatch):
     (package / "module.py").write_text("x = 1\n")
     (package / "__pycache__").mkdir()
     (package / "__pycache__" / "module.cpython-311.pyc").write_bytes(b"ignored")
-    monkeypatch.setattr(runner, "PACKAGE_DIR", package)
-    monkeypatch.setattr(runner, "package_digest", REAL_PACKAGE_DIGEST)
+    monkeypatch.setattr(keys, "PACKAGE_DIR", package)
+    monkeypatch.setattr(keys, "package_digest", REAL_PACKAGE_DIGEST)
     inputs = {"wgi": "a" * 64}
     key = runner.run_key(params_for("PHL"), FIXTURE_NB, inputs=inputs)
     (package / "__pycache__" / "module.cpython-311.pyc").write_bytes(b"still ignored")
@@ -253,7 +255,7 @@ def test_select_parameters_drops_undeclared_defaults_and_refuses_others():
 def test_prepare_notebook_writes_the_ipynb_papermill_runs_and_converts_once(tmp_path):
     import jupytext
 
-    runner._notebook_json.cache_clear()
+    execute._notebook_json.cache_clear()
     declared = runner.prepare_notebook(FIXTURE_NB, tmp_path / "a.ipynb")
     assert declared == runner.declared_parameters(jupytext.read(FIXTURE_NB))
     nb = nbformat.read(tmp_path / "a.ipynb", as_version=4)
@@ -261,7 +263,7 @@ def test_prepare_notebook_writes_the_ipynb_papermill_runs_and_converts_once(tmp_
     assert [c.source for c in nb.cells] == [c.source for c in jupytext.read(FIXTURE_NB).cells]
     runner.prepare_notebook(FIXTURE_NB, tmp_path / "b.ipynb")
     assert (tmp_path / "b.ipynb").read_bytes() == (tmp_path / "a.ipynb").read_bytes()
-    info = runner._notebook_json.cache_info()
+    info = execute._notebook_json.cache_info()
     assert (info.hits, info.misses) == (1, 1)
 
 
@@ -625,13 +627,13 @@ def test_a_callers_executor_gets_no_cpu_limit_and_no_slot(tmp_path, monkeypatch)
 
 
 def test_kernels_use_unix_sockets_of_their_own(tmp_path):
-    config = runner._kernel_config(str(tmp_path))
+    config = execute._kernel_config(str(tmp_path))
     if os.name == "nt":
         assert "KernelManager" not in config
     else:
         assert config.KernelManager.transport == "ipc"
         assert config.KernelManager.ip == str(tmp_path / "k")
-    assert "KernelManager" not in runner._kernel_config(None)
+    assert "KernelManager" not in execute._kernel_config(None)
 
 
 class _RefusingExecutor(cf.Executor):

@@ -1,0 +1,69 @@
+"""The brief runner's shared vocabulary: where a build puts its files and how it records errors.
+
+Names of the reports folder layout (``reports/<ISO3>/``, ``.staging/``, ``_failed/``,
+``history/``) and of a brief's files, the :class:`RunnerError` of a build that cannot be set
+up, and the error records (``{ename, evalue, cell_index, traceback_tail}``) that
+``run.json`` and the runner's results carry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from osa_analysis.core.config import PROJECT_ROOT
+
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "country_brief.py"
+"""The brief notebook (jupytext percent source)."""
+
+REPORTS_DIR = PROJECT_ROOT / "reports"
+"""Where briefs are published."""
+
+STAGING_DIR = ".staging"
+FAILED_DIR = "_failed"
+HISTORY_DIR = "history"
+RUN_FILE = "run.json"
+LOG_FILE = "log.txt"
+SUMMARY_FILE = "summary.json"
+BRIEF_FILES = {
+    "ipynb": "brief.ipynb",
+    "html": "brief.html",
+    "pdf": "brief.pdf",
+    "summary": SUMMARY_FILE,
+    "judgements": "judgements.json",
+}
+"""Published files by kind (relative names inside ``reports/<ISO3>/``)."""
+DEBUG_HTML = "brief_debug.html"
+
+TRACEBACK_TAIL_LINES = 20
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class RunnerError(RuntimeError):
+    """A brief build could not be set up (not a failure of the notebook itself)."""
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _error(ename: str, evalue: str, cell_index: int | None = None, tb: str = "") -> dict:
+    """Return an error record: ANSI colours removed, the last lines of the traceback kept."""
+    lines = _ANSI.sub("", tb).rstrip().splitlines()
+    return {
+        "ename": ename,
+        "evalue": _ANSI.sub("", str(evalue)),
+        "cell_index": cell_index,
+        "traceback_tail": "\n".join(lines[-TRACEBACK_TAIL_LINES:]),
+    }
+
+
+def _append_log(work: Path, text: str) -> None:
+    """Append a line to the ``log.txt`` of a brief's work folder."""
+    with open(work / LOG_FILE, "a", encoding="utf-8") as fh:
+        fh.write(text.rstrip() + "\n")
