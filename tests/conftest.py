@@ -24,6 +24,29 @@ def fixtures() -> Path:
     return FIXTURES
 
 
+@pytest.fixture
+def servers_without_data(monkeypatch) -> list:
+    """Let the build's warm kernel servers skip the warm-up on the real data.
+
+    :func:`osa_analysis.build.runner.run_all` asks its server to load every table and
+    compute the sections' shared results before it forks kernels (seconds of work on the
+    mirror), which the synthetic runner notebook never uses; the servers started here
+    preload the brief's modules only. Returns the ``warm`` argument of each server started
+    (the warm-up itself is tested on the mirror, ``tests/integration/test_warm_up_mirror.py``).
+    """
+    from osa_analysis.build import warmkernel
+
+    warm_args: list = []
+
+    class ServerWithoutData(warmkernel.KernelServer):
+        def __init__(self, env, cwd, warm=None) -> None:
+            warm_args.append(warm)
+            super().__init__(env, cwd)
+
+    monkeypatch.setattr(warmkernel, "KernelServer", ServerWithoutData)
+    return warm_args
+
+
 @pytest.fixture(scope="session")
 def real_file():
     """Return a function giving the verified local path of a registered source file."""

@@ -111,7 +111,7 @@ def test_no_server_or_a_refusing_one_gives_a_fresh_kernel(monkeypatch, tmp_path)
     )
 
 
-def test_run_all_forks_warm_kernels_unless_told_not_to(tmp_path):
+def test_run_all_forks_warm_kernels_unless_told_not_to(tmp_path, servers_without_data):
     for warm, expected in ((True, "warm"), (False, "fresh")):
         reports = tmp_path / expected
         results = runner.run_all(
@@ -127,6 +127,8 @@ def test_run_all_forks_warm_kernels_unless_told_not_to(tmp_path):
         for iso3 in ("BGD", "TON"):
             record = json.loads((reports / iso3 / runner.RUN_FILE).read_text())
             assert record["kernel"] == expected
+    # one server, for the warm build, asked to warm up with the first brief's parameters
+    assert servers_without_data == [params_for("BGD").content_parameters()]
 
 
 def test_closing_the_server_stops_it_and_removes_its_socket():
