@@ -70,6 +70,7 @@ def capacity_facts(scope: Scope, tables: TableStore) -> dict:
 
     eez = tables.get("eez")
     rows = eez[eez["country_iso3"].eq(iso3).fillna(False)]
+    coast = geography.coastline_km(tables.full("ne_countries"), iso3)
     if len(rows):
         eez_area = float(rows["area_km2"].sum())
         eez_method = str(rows["method"].iat[0])
@@ -81,11 +82,9 @@ def capacity_facts(scope: Scope, tables: TableStore) -> dict:
         )
     else:
         eez_area = None
-        landlocked = geography.coastline_km(tables.full("ne_countries"), iso3) == 0.0
-        eez_method = "landlocked: no EEZ" if landlocked else "no EEZ polygon for this country"
+        eez_method = "landlocked: no EEZ" if coast == 0.0 else "no EEZ polygon for this country"
         missing["eez_area_km2"] = eez_method
 
-    coast = geography.coastline_km(tables.full("ne_countries"), iso3)
     sources["coastline_km"] = "ne_countries_50m"
     if coast is None:
         missing["coastline_km"] = "no Natural Earth polygon"
