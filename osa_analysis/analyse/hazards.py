@@ -154,20 +154,24 @@ class CycloneExposure:
 def country_land(tables: TableStore, iso3: str) -> shapely.Geometry | None:
     """Return the union of a country's Natural Earth 1:50m polygons (once per process)."""
     countries = tables.full("ne_countries")
-    return tables.shared(("country_land", iso3), lambda: geography.country_land(countries, iso3))
+    return tables.shared(
+        ("country_land", iso3), lambda: geography.country_land(countries, iso3), dated=False
+    )
 
 
 def prepared_fixes(tables: TableStore) -> tuple[pd.DataFrame, dict]:
     """Return the prepared fix table and what was removed (computed once per process)."""
     fixes = tables.full("cyclone_fixes")
-    return tables.shared(("cyclone_prepared_fixes",), lambda: prepare_fixes(fixes))
+    return tables.shared(("cyclone_prepared_fixes",), lambda: prepare_fixes(fixes), dated=False)
 
 
 def _land_distance(tables: TableStore, iso3: str) -> LandDistance | None:
     geom = country_land(tables, iso3)
     if geom is None:
         return None
-    return tables.shared(("land_distance", iso3), lambda: LandDistance(geom, BOUNDARY_STEP_DEG))
+    return tables.shared(
+        ("land_distance", iso3), lambda: LandDistance(geom, BOUNDARY_STEP_DEG), dated=False
+    )
 
 
 def passages_near(scope: Scope, tables: TableStore) -> tuple[pd.DataFrame, dict]:

@@ -306,7 +306,9 @@ class TableStore:
         for sid in source_ids:
             self.used.setdefault(sid, None)
 
-    def shared(self, key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    def shared(
+        self, key: tuple[Hashable, ...], build: Callable[[], T], *, dated: bool = True
+    ) -> T:
         """Return a derived result computed once per process for this store's date.
 
         Parameters
@@ -316,10 +318,13 @@ class TableStore:
             data folders (e.g. ``("composite", method_sha, draws)``).
         build : callable
             Computes it (called only when the key is new).
+        dated : bool
+            False for a result of full (uncut) tables only, shared by the stores of every
+            date (a backtest over many dates computes it once).
         """
         if self._given:  # tables given by hand: never mix with the process's real results
             return build()
-        full_key = (*key, _environment(), self.as_of)
+        full_key = (*key, _environment(), self.as_of if dated else None)
         if full_key not in _SHARED:
             _SHARED[full_key] = build()
         return _SHARED[full_key]

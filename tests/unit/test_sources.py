@@ -103,3 +103,19 @@ def test_registry_covers_every_mirror_file_with_its_hash():
     for source in registered.values():
         assert source.sha256 in manifest, f"{source.id}: sha256 not in MANIFEST"
         assert (Path(mirror) / source.file).stat().st_size == source.size_bytes
+
+
+def test_shared_results_per_date_or_for_every_date():
+    from osa_analysis.analyse.tables import TableStore, clear_memory
+
+    calls: list[str] = []
+    store = TableStore("2020-06-30", specs={})  # no given tables: results are memoised
+    later = store.at("2021-06-30")
+    try:
+        for s in (store, later, store):
+            s.shared(("synthetic-dated",), lambda: calls.append("dated"))
+            s.shared(("synthetic-undated",), lambda: calls.append("undated"), dated=False)
+    finally:
+        clear_memory()
+    assert calls.count("dated") == 2  # once per date
+    assert calls.count("undated") == 1  # once for every date
