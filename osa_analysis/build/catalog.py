@@ -26,6 +26,7 @@ byte-identical files. Both files are written atomically.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -35,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from osa_analysis.build.render import STYLE_FILE, TEMPLATES_DIR, vintage_rows
+from osa_analysis.build.pages import STYLE_FILE, TEMPLATES_DIR, vintage_rows
 from osa_analysis.core.files import atomic_write_text, read_json_object
 from osa_analysis.core.provenance import __version__
 
@@ -314,6 +315,24 @@ def collect_catalog(reports_dir: Path) -> dict[str, Any]:
     }
 
 
+def _catalog_json(catalog: Mapping[str, Any]) -> str:
+    return json.dumps(catalog, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def index_source_digest(catalog: Mapping[str, Any]) -> str:
+    """Return the sha256 of everything ``index.html`` is made from.
+
+    The catalog (as ``index.json`` text), the page template, the style sheet and the package
+    version. The page carries it (``<meta name="osa-index-source">``), so
+    :func:`build_index` can tell that an existing page is current without rendering it.
+    """
+    digest = hashlib.sha256(_catalog_json(catalog).encode())
+    for path in (TEMPLATES_DIR / INDEX_TEMPLATE, STYLE_FILE):
+        digest.update(b"\0" + path.read_bytes())
+    digest.update(b"\0" + __version__.encode())
+    return "sha256:" + digest.hexdigest()
+
+
 def render_index_html(catalog: Mapping[str, Any]) -> str:
     """Render the catalog as a self-contained HTML page (no script, no external loads).
 
@@ -348,12 +367,17 @@ def render_index_html(catalog: Mapping[str, Any]) -> str:
         failed_only=[c for c in countries if c["status"] == "failed"],
         css=markupsafe.Markup(STYLE_FILE.read_text(encoding="utf-8")),
         version=__version__,
+        source_digest=index_source_digest(catalog),
     )
     return page.strip("\n") + "\n"
 
 
 def build_index(reports_dir: Path) -> tuple[Path, Path]:
     """Write ``reports/index.html`` and ``reports/index.json`` from the run folders.
+
+    A file that already holds what it would be given is left alone (``index.json`` by its
+    text, ``index.html`` by its ``osa-index-source`` digest), so a build with nothing new
+    neither renders the page nor touches either file.
 
     Parameters
     ----------
@@ -368,8 +392,17 @@ def build_index(reports_dir: Path) -> tuple[Path, Path]:
     reports_dir = Path(reports_dir)
     catalog = collect_catalog(reports_dir)
     html_path, json_path = reports_dir / "index.html", reports_dir / "index.json"
-    atomic_write_text(
-        json_path, json.dumps(catalog, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    )
-    atomic_write_text(html_path, render_index_html(catalog))
+    text = _catalog_json(catalog)
+    if _read_text(json_path) != text:
+        atomic_write_text(json_path, text)
+    marker = f'<meta name="osa-index-source" content="{index_source_digest(catalog)}">'
+    if marker not in (_read_text(html_path) or ""):
+        atomic_write_text(html_path, render_index_html(catalog))
     return html_path, json_path
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -47,14 +47,33 @@ def notebook_digest(notebook: Path) -> str:
 
 
 def package_digest() -> str:
-    """Return a sha256 over the package's files (code and templates), so edits re-run briefs."""
+    """Return a sha256 over the package's files (code and templates), so edits re-run briefs.
+
+    Files are read and hashed again only when their list, sizes or modification times differ
+    from the previous call in this process (a build computes one key per brief).
+    """
+    files = [
+        path
+        for path in sorted(PACKAGE_DIR.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    ]
+    signature = tuple((path, *_stat(path)) for path in files)
+    if _PACKAGE_MEMO.get("signature") == signature:
+        return _PACKAGE_MEMO["digest"]
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
-            continue
+    for path in files:
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
         digest.update(_sha256_bytes(path.read_bytes()).encode())
-    return digest.hexdigest()
+    _PACKAGE_MEMO.update(signature=signature, digest=digest.hexdigest())
+    return _PACKAGE_MEMO["digest"]
+
+
+_PACKAGE_MEMO: dict[str, Any] = {}
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
 
 
 def input_digests() -> dict[str, str]:

@@ -40,7 +40,6 @@ from __future__ import annotations
 import base64
 import copy
 import html as html_lib
-import json
 import re
 import urllib.parse
 from collections.abc import Mapping
@@ -49,12 +48,15 @@ from typing import Any
 
 import nbformat
 
+from osa_analysis.build.pages import (
+    BRIEF_TEMPLATE,
+    STYLE_FILE,
+    TEMPLATES_DIR,
+    format_value,
+    vintage_rows,
+)
 from osa_analysis.core.files import atomic_write_text, read_json_object
 from osa_analysis.core.provenance import __version__
-
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-BRIEF_TEMPLATE = "osa_brief"
-STYLE_FILE = TEMPLATES_DIR / BRIEF_TEMPLATE / "static" / "style.css"
 
 #: Tags whose cells the shared brief drops entirely.
 REMOVE_CELL_TAGS = frozenset(
@@ -79,9 +81,6 @@ _PROVENANCE_LABELS = {
 _LAST_KEYS = {"data_vintage": "Data vintage"}
 # A data vintage with more sources than this is folded into a <details> element.
 _VINTAGE_OPEN_MAX = 6
-# Keys naming a data-vintage record, and the keys summarising it, in order of preference.
-_RECORD_NAME_KEYS = ("source", "id", "source_id", "name")
-_RECORD_VINTAGE_KEYS = ("vintage", "last observation", "last_observation", "version")
 # Parameters that are machine paths: never shown (they differ between machines and runs).
 _PATH_PARAM = re.compile(r"(_dir|_path|_file)$")
 _SKIP_METADATA = ("papermill", "execution", "collapsed", "scrolled", "ExecuteTime")
@@ -644,60 +643,6 @@ def _provenance(
     return None
 
 
-def _format_value(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple) and all(
-        isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
-    ):
-        return ", ".join(str(v) for v in value) if value else "—"
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-
-
-def vintage_rows(vintage: Any) -> list[tuple[str, str]]:
-    """Summarise a data vintage as ``(source, text)`` rows, sorted by source.
-
-    Accepts a mapping ``{source: vintage}``, a list of records such as the brief's vintage
-    table (``{"source": ..., "vintage": ..., "last observation": ...}``) or a plain value.
-
-    Parameters
-    ----------
-    vintage : Any
-        The ``data_vintage`` entry of a provenance dict.
-
-    Returns
-    -------
-    list of tuple
-        One ``(source, summary)`` per source; ``[("", text)]`` for a plain value; ``[]``
-        when empty.
-    """
-    if vintage is None or vintage == "" or vintage == [] or vintage == {}:
-        return []
-    if isinstance(vintage, Mapping):
-        return [(str(k), _format_value(vintage[k])) for k in sorted(vintage, key=str)]
-    if isinstance(vintage, list | tuple) and all(isinstance(v, Mapping) for v in vintage):
-        rows = []
-        for index, record in enumerate(vintage):
-            name_key = next((k for k in _RECORD_NAME_KEYS if record.get(k)), None)
-            name = str(record[name_key]) if name_key else str(index + 1)
-            parts = [
-                f"{k}: {_format_value(record[k])}" if k != "vintage" else _format_value(record[k])
-                for k in _RECORD_VINTAGE_KEYS
-                if record.get(k) not in (None, "")
-            ]
-            if not parts:
-                parts = [
-                    f"{k}: {_format_value(v)}" for k, v in sorted(record.items()) if k != name_key
-                ]
-            rows.append((name, "; ".join(parts)))
-        return sorted(rows)
-    return [("", _format_value(vintage))]
-
-
 def _provenance_rows(provenance: Mapping[str, Any] | None) -> list[tuple[str, Any]]:
     """Turn a provenance dict into ordered ``(label, value)`` rows.
 
@@ -734,9 +679,9 @@ def _provenance_rows(provenance: Mapping[str, Any] | None) -> list[tuple[str, An
                 for k, v in value.items()
                 if not (key in ("parameters", "params") and _PATH_PARAM.search(str(k)))
             }
-            rows.append((label, [(k, _format_value(items[k])) for k in sorted(items)]))
+            rows.append((label, [(k, format_value(items[k])) for k in sorted(items)]))
         else:
-            rows.append((label, _format_value(value)))
+            rows.append((label, format_value(value)))
     return rows
 
 
