@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from osa_analysis.brief.style import ACCENT, COUNTRY_COLORS, NEUTRAL, figure
+from osa_analysis.brief.style import ACCENT, COUNTRY_COLORS, NEUTRAL, figure, vspans
 
 CHOICE_LABELS = {
     "weights": "weights (Dirichlet)",
@@ -44,8 +46,8 @@ def dot_whisker_figure(values: dict, iso3: str) -> Figure:
     edges = [0.0, *values["class_thresholds"], 10.0]
     for ax, (key, label) in zip(np.asarray(axes).ravel(), panels, strict=True):
         if key == "composite":
-            for k in range(len(edges) - 1):
-                ax.axvspan(edges[k], edges[k + 1], color=CLASS_COLORS[k], alpha=0.18, lw=0)
+            bands = list(itertools.pairwise(edges))
+            vspans(ax, bands, CLASS_COLORS[: len(bands)], alpha=0.18)
         for yi, c in zip(y, order, strict=True):
             p = peers[c] if key == "composite" else peers[c]["dimensions"][key]
             color = COUNTRY_COLORS.get(c, ACCENT if c == iso3 else NEUTRAL)

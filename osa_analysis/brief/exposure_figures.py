@@ -23,7 +23,7 @@ from osa_analysis.analyse.hazards import (
     CycloneExposure,
 )
 from osa_analysis.brief.section import fmt_num
-from osa_analysis.brief.style import ACCENT, NEUTRAL, figure
+from osa_analysis.brief.style import ACCENT, NEUTRAL, bars, figure, vspans
 from osa_analysis.core.countries import country_name
 from osa_analysis.sources.loaders.geography import lon_extent
 
@@ -65,14 +65,18 @@ def exposure_figure(exp: dict, iso3: str) -> Figure | None:
         seasons = sorted(int(s) for s in e["per_season"])
         counts = [e["per_season"][s][f"within_{h}"] for s in seasons]
         intense = [e["per_season"][s][f"intense_{h}"] for s in seasons]
-        ax.bar(seasons, counts, color="#9ecae1", width=0.85, label=f"all systems within {h} km")
-        ax.bar(
-            seasons, intense, color=ACCENT, width=0.85, label=f"≥{INTENSE_WIND_KT} kt within {h} km"
+        bars(ax, seasons, counts, color="#9ecae1", width=0.85, label=f"all systems within {h} km")
+        bars(
+            ax,
+            seasons,
+            intense,
+            color=ACCENT,
+            width=0.85,
+            label=f"≥{INTENSE_WIND_KT} kt within {h} km",
         )
         covered = set(seasons)
-        for s in range(CHART_FIRST_SEASON, last + 1):
-            if s not in covered:
-                ax.axvspan(s - 0.5, s + 0.5, color="#d9d9d9", alpha=0.6, lw=0)
+        gaps = [s for s in range(CHART_FIRST_SEASON, last + 1) if s not in covered]
+        vspans(ax, [(s - 0.5, s + 0.5) for s in gaps], "#d9d9d9", alpha=0.6)
         partial = f"; only {', '.join(e['basins_covered'])}" if e["basins_not_covered"] else ""
         ax.set_title(
             f"{e['label']} ({winds_label(e['wind_avg_periods_min'])}{partial})",

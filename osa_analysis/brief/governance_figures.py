@@ -8,7 +8,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from osa_analysis.analyse.governance import WGI_BAND_PCT, WGI_ORDER, WGI_SHORT
-from osa_analysis.brief.style import ACCENT, COUNTRY_COLORS, NEUTRAL, figure
+from osa_analysis.brief.style import ACCENT, COUNTRY_COLORS, NEUTRAL, bars, figure
 
 REGIME_COLORS = {
     "closed autocracy": "#d7301f",
@@ -108,8 +108,10 @@ def ucdp_figure(values: dict, name: str) -> Figure:
     years = sorted(per)
     loc = [per[y]["location"] for y in years]
     prim = [per[y]["primary_party"] for y in years]
-    ax1.bar(np.array(years) - 0.2, loc, width=0.4, color="#9ecae1", label="on its territory")
-    ax1.bar(np.array(years) + 0.2, prim, width=0.4, color="#08519c", label="state a primary party")
+    bars(ax1, np.array(years) - 0.2, loc, width=0.4, color="#9ecae1", label="on its territory")
+    bars(
+        ax1, np.array(years) + 0.2, prim, width=0.4, color="#08519c", label="state a primary party"
+    )
     ax1.set_ylabel("active conflicts")
     ax1.set_xlabel("year")
     ax1.set_ylim(0, max([1, *loc, *prim]) + 1)
@@ -122,7 +124,9 @@ def ucdp_figure(values: dict, name: str) -> Figure:
     colors = {"state_based": "#08519c", "non_state": "#fd8d3c", "one_sided": "#a50f15"}
     for k, color in colors.items():
         vals = np.array([deaths[y][k] if deaths[y] else np.nan for y in dyears], dtype=float)
-        ax2.bar(dyears, np.nan_to_num(vals), bottom=bottom, color=color, label=k.replace("_", "-"))
+        bars(
+            ax2, dyears, np.nan_to_num(vals), bottom=bottom, color=color, label=k.replace("_", "-")
+        )
         bottom = bottom + np.nan_to_num(vals)
     ax2.set_ylabel("deaths (best estimate)")
     ax2.set_xlabel("year")

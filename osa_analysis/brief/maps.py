@@ -156,6 +156,12 @@ def country_extent(iso3: str, layers: MapLayers, pad_frac: float = 0.08) -> Exte
 def _window(layer: gpd.GeoDataFrame, extent: Extent) -> gpd.GeoSeries:
     """Return the layer's geometries inside the window, in its longitude convention."""
     geoms = layer.geometry
+    # clip only the geometries whose boxes meet the window (the same result, much faster)
+    boxes = [(extent.west, min(extent.east, 180.0))]
+    if extent.shifted:  # the part east of 180° lies at -180°… in the layer's longitudes
+        boxes.append((-180.0, extent.east - 360.0))
+    hits = [geoms.sindex.query(shapely.box(w, extent.south, e, extent.north)) for w, e in boxes]
+    geoms = geoms.iloc[np.unique(np.concatenate(hits))]
     if extent.shifted:
         geoms = shift_longitudes(geoms, west=0.0)
     clipped = shapely.clip_by_rect(

@@ -13,7 +13,7 @@ from matplotlib.ticker import MaxNLocator
 from osa_analysis.analyse.grayzone import OTHER_PAIRS
 from osa_analysis.analyse.incident_tables import SEVERITIES
 from osa_analysis.analyse.maritime import MARITIME_CATEGORIES
-from osa_analysis.brief.style import NEUTRAL, SEVERITY_COLORS, figure
+from osa_analysis.brief.style import NEUTRAL, SEVERITY_COLORS, bars, figure
 
 CATEGORY_LABELS = {
     "piracy_armed_robbery": "piracy and armed robbery",
@@ -51,7 +51,8 @@ def _stacked_category_bars(ax, counts: pd.DataFrame) -> tuple[np.ndarray, np.nda
     bottom = np.zeros(len(years))
     for cat in MARITIME_CATEGORIES:
         vals = counts[cat].to_numpy()
-        ax.bar(
+        bars(
+            ax,
             years,
             vals,
             bottom=bottom,
@@ -138,7 +139,8 @@ def severity_figure(events: pd.DataFrame, years: list[int], name: str) -> Figure
             share = np.divide(
                 100.0 * n, totals.to_numpy(), out=np.zeros(len(years)), where=totals.to_numpy() > 0
             )
-            ax.bar(
+            bars(
+                ax,
                 years,
                 share,
                 bottom=bottom,
@@ -179,7 +181,7 @@ def time_of_day_figure(times: pd.DataFrame, name: str, period_text: str) -> Figu
             .to_numpy()
         )
         if n.sum():
-            ax.bar(hours, n, bottom=bottom, color=color, label=label, width=0.85)
+            bars(ax, hours, n, bottom=bottom, color=color, label=label, width=0.85)
             bottom = bottom + n
     ax.set_xticks(hours[::2])
     ax.set_xlabel("local hour of the incident (0–23)")
@@ -213,7 +215,7 @@ def grayzone_years_figure(
     bottom = np.zeros(len(by_year))
     for i, col in enumerate(by_year.columns):
         color = PAIR_COLORS[i] if col in top else OTHER_COLOR
-        ax.bar(by_year.index, by_year[col], bottom=bottom, color=color, label=col, width=0.8)
+        bars(ax, by_year.index, by_year[col], bottom=bottom, color=color, label=col, width=0.8)
         bottom = bottom + by_year[col].to_numpy()
     if years[-1] > geocoded_end:
         ax.axvline(geocoded_end + 0.5, color=NEUTRAL, linestyle=":", linewidth=1)

@@ -14,7 +14,7 @@ from osa_analysis.analyse.peers import PEER_SOURCES, PeerTables, peer_tables
 from osa_analysis.brief import registry
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section
-from osa_analysis.brief.style import COUNTRY_COLORS, NEUTRAL, figure
+from osa_analysis.brief.style import COUNTRY_COLORS, NEUTRAL, bars, figure
 from osa_analysis.core.countries import country_name
 
 
@@ -35,7 +35,7 @@ def peers_figure(peers: PeerTables, iso3: str) -> Figure:
     for j, country in enumerate(countries):
         color = COUNTRY_COLORS.get(country, NEUTRAL)
         ax = axes[0][j]
-        ax.bar(counts.index, counts[country], color=color)
+        bars(ax, counts.index, counts[country], color=color)
         ax.set_title(f"{country_name(country)}" + (" (this brief)" if country == iso3 else ""))
         w = wgi[wgi["country_iso3"] == country].sort_values("year")
         ax = axes[1][j]
