@@ -83,6 +83,9 @@ show(brief.section("diversion"))
 show(brief.section("what_changed"))
 
 # %%
+show(brief.section("method_checks"))
+
+# %%
 show(brief.section("sources"))
 
 # %% tags=["remove-cell"]

@@ -106,6 +106,12 @@ SECTIONS: tuple[SectionSpec, ...] = (
         needs=ALL,
     ),
     SectionSpec(
+        "method_checks",
+        "Annex: method checks",
+        "method_checks:method_checks_section",
+        numbered=False,
+    ),
+    SectionSpec(
         "sources",
         "Annex: sources and licences",
         "sources_annex:sources_annex",

@@ -166,6 +166,7 @@ def _check_incidents() -> list[str]:
     """Build the harmonised incident table and print its quality report."""
     from osa_analysis.harmonise.incidents import (
         incident_quality_report,
+        incident_tables,
         load_incidents,
         source_agreement,
     )
@@ -185,7 +186,24 @@ def _check_incidents() -> list[str]:
     agreement = source_agreement()
     if not agreement.empty:
         console.print(agreement.to_string(index=False))
-    return []
+    return _check_severity(incident_tables().reports)
+
+
+def _check_severity(reports) -> list[str]:
+    """Print the crosswalk's agreement with ReCAAP's labels; a problem when below target."""
+    from osa_analysis.harmonise.classify import TARGET_EXACT_AGREEMENT, severity_agreement
+
+    score = severity_agreement(reports)
+    console.print(
+        f"Severity crosswalk {score.classifier_version} vs ReCAAP's own labels, {score.n} "
+        f"incidents also described by another source: exact {score.exact:.1%}, within one "
+        f"category {score.within_one:.1%} (target exact >= {TARGET_EXACT_AGREEMENT:.0%})"
+    )
+    console.print(score.confusion.to_string())
+    if score.n and score.exact >= TARGET_EXACT_AGREEMENT:
+        return []
+    console.print("[red]severity crosswalk below its agreement target[/]")
+    return ["severity_crosswalk"]
 
 
 def _build_params(args: argparse.Namespace) -> list:

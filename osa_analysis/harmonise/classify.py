@@ -14,12 +14,14 @@ match it perfectly (:func:`severity_agreement` reports the agreement rate).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-CLASSIFIER_VERSION = "crosswalk-v1"
+CLASSIFIER_VERSION = "crosswalk-v2"
 
 CATEGORIES = ("piracy_armed_robbery", "gray_zone_coercion", "other_hostile")
 OUTCOMES = ("hijacked", "boarded", "fired_upon", "attempted", "suspicious_approach", "other")
@@ -105,8 +107,13 @@ WEAPON_RULES = (
 CREW_RULES = (
     ("killed", r"\bkilled\b|\bdied\b|\bdead\b|murder"),
     ("kidnapped", r"kidnap|abduct|taken ashore|taken off the (?:ship|vessel)|ransom"),
-    ("held_hostage_or_tied", r"hostage|tied up|tied the|bound\b|held captive|locked (?:up|in)"),
-    ("injured", r"injur|wounded|\bhurt\b|stab"),
+    (
+        "held_hostage_or_tied",
+        r"hostage|\btied (?:up|the|him|her|them|his|their)\b|held captive|locked (?:up|in)|"
+        r"\b(?:was|were|been|being) bound\b|\bbound (?:up|and|with|the|him|her|them|his|their)\b|"
+        r"\bbound (?:hand|crew)",
+    ),
+    ("injured", r"injur|wounded|\bhurt\b|\bstab(?:bed|bing|s)?\b"),
     ("assaulted", r"assault|beat(?:en)?\b|attacked the (?:crew|watch|master)|\bhit\b"),
     ("threatened", r"threat|at knife ?point|at gun ?point|intimidat"),
     ("none", r"crew (?:were |was )?(?:not harmed|unharmed|safe|not injured)|no injur"),
@@ -173,7 +180,9 @@ def _contains(text: pd.Series, pattern: str) -> pd.Series:
 
 def _replace(text: pd.Series, pattern: str, replacement: str) -> pd.Series:
     out = pc.replace_substring_regex(_arrow(text), pattern, replacement)
-    return pd.Series(out.to_pandas(types_mapper=pd.ArrowDtype), index=text.index).astype("string")
+    # positional: a Series built from another Series would be re-indexed by label
+    values = out.to_pandas(types_mapper=pd.ArrowDtype).array
+    return pd.Series(values, index=text.index).astype("string")
 
 
 def _first_match(text: pd.Series, rules: tuple[tuple[str, str], ...]) -> pd.Series:
@@ -264,7 +273,11 @@ def classify_incidents(df: pd.DataFrame) -> pd.DataFrame:
         | out["crew_treatment"].isin(["killed", "kidnapped"]),
         "CAT1",
     )
-    derived = derived.mask(out["outcome"].isin(["attempted", "fired_upon"]), "Attempted")
+    # a failed boarding is "Attempted" unless someone was killed or taken (fatal outranks)
+    derived = derived.mask(
+        out["outcome"].isin(["attempted", "fired_upon"]) & derived.ne("CAT1").fillna(True),
+        "Attempted",
+    )
     derived = derived.mask(out["outcome"].isin(["suspicious_approach"]), pd.NA)
     derived = derived.mask(out["category"] != "piracy_armed_robbery", pd.NA)
     out["severity"] = source_sev.fillna(derived).astype("string")
@@ -298,29 +311,127 @@ def classify_incidents(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def severity_agreement(df: pd.DataFrame) -> dict[str, float]:
-    """Score the rule-derived severity against source labels (e.g. ReCAAP's classification).
+RANKED_SEVERITIES = ("CAT1", "CAT2", "CAT3", "CAT4")
+"""The ReCAAP categories of actual incidents, most to least significant ("within one" is
+counted on this scale; ``Attempted`` is a different kind of event and must match exactly)."""
+
+NO_RULE = "no rule"
+"""Column of the confusion matrix for narratives no rule could rate."""
+
+
+@dataclass(frozen=True)
+class SeverityAgreement:
+    """Rule-derived severity against ReCAAP's own labels on the incidents both describe.
+
+    Attributes
+    ----------
+    n : int
+        Labelled incidents with a narrative to classify.
+    exact : float
+        Share where the derived category is the label (NaN when ``n`` is 0).
+    within_one : float
+        Share within one step on CAT1–CAT4 (an exact ``Attempted`` counts; a derived value
+        missing counts as a miss).
+    confusion : pandas.DataFrame
+        Counts: rows the ReCAAP label, columns the derived category (and :data:`NO_RULE`).
+    classifier_version : str
+    """
+
+    n: int
+    exact: float
+    within_one: float
+    confusion: pd.DataFrame
+    classifier_version: str = CLASSIFIER_VERSION
+
+    def values(self) -> dict:
+        """Return the agreement as plain values (for ``summary.json``)."""
+        return {
+            "n": self.n,
+            "exact": None if self.n == 0 else round(self.exact, 4),
+            "within_one": None if self.n == 0 else round(self.within_one, 4),
+            "confusion": {
+                str(label): {str(k): int(v) for k, v in row.items()}
+                for label, row in self.confusion.iterrows()
+            },
+            "classifier_version": self.classifier_version,
+            "target_exact": TARGET_EXACT_AGREEMENT,
+        }
+
+
+TARGET_EXACT_AGREEMENT = 0.75
+"""Exact agreement the crosswalk is required to reach on the labelled overlap."""
+
+
+def labelled_narratives(reports: pd.DataFrame) -> pd.DataFrame:
+    """Pair each ReCAAP-labelled incident with a narrative to classify without the label.
+
+    ReCAAP's open portal gives a category but no narrative; other sources (ASAM, IMB) often
+    describe the same incident. The narrative is the labelled row's own description when it
+    has one, else the longest description of another report of the same ``incident_id``.
 
     Parameters
     ----------
-    df : pandas.DataFrame
-        Rows with ``source_severity`` and the columns :func:`classify_incidents` needs.
+    reports : pandas.DataFrame
+        Classified reports (:func:`classify_incidents`), with ``incident_id`` when several
+        sources' reports of one incident are to be paired.
 
     Returns
     -------
-    dict
-        ``n`` labelled rows scored, ``agreement`` share where the rules give the label,
-        ``within_one`` share within one category of it.
+    pandas.DataFrame
+        One row per labelled incident with a narrative: ``label`` (ReCAAP's category) and
+        the classifier's fields for the narrative (``severity`` derived blind).
     """
-    labelled = df[df["source_severity"].isin(SEVERITIES)].copy()
-    if labelled.empty:
-        return {"n": 0, "agreement": float("nan"), "within_one": float("nan")}
-    blind = classify_incidents(labelled.assign(source_severity=pd.NA))
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    truth = labelled["source_severity"].map(order).astype(float)
-    guess = blind["severity"].map(order).astype(float)  # NA (no rule applies) counts as a miss
-    return {
-        "n": len(labelled),
-        "agreement": float((truth == guess).mean()),
-        "within_one": float(((truth - guess).abs() <= 1).mean()),
-    }
+    labelled = reports[reports["source_severity"].isin(SEVERITIES)]
+    has_text = reports["description"].notna() & (reports["description"].str.len() > 0)
+    own = labelled[has_text.loc[labelled.index]]
+    own = classify_incidents(own.assign(source_severity=pd.NA)).assign(
+        label=own["source_severity"].to_numpy()
+    )
+    pairs = [own]
+    if "incident_id" in reports:
+        rest = labelled[~labelled.index.isin(own.index)]
+        texts = reports[has_text & reports["source_severity"].isna()]
+        texts = texts[texts["incident_id"].isin(rest["incident_id"])]
+        texts = texts.assign(_len=texts["description"].str.len())
+        texts = texts.sort_values(["incident_id", "_len", "source"], ascending=[True, False, True])
+        texts = texts.drop_duplicates("incident_id").drop(columns="_len")
+        label = rest.drop_duplicates("incident_id").set_index("incident_id")["source_severity"]
+        pairs.append(texts.assign(label=texts["incident_id"].map(label).to_numpy()))
+    return pd.concat(pairs).reset_index(drop=True)
+
+
+def severity_agreement(reports: pd.DataFrame) -> SeverityAgreement:
+    """Score the rule-derived severity against ReCAAP's labels (:func:`labelled_narratives`).
+
+    The rules were written from ReCAAP's published category definitions (brief-anchors
+    A2.2), not fitted to these labels, so the whole overlap is a fair test of them.
+
+    Parameters
+    ----------
+    reports : pandas.DataFrame
+        Classified reports.
+
+    Returns
+    -------
+    SeverityAgreement
+    """
+    pairs = labelled_narratives(reports)
+    truth = pairs["label"].astype("string")
+    guess = pairs["severity"].astype("string")
+    rank = {s: i for i, s in enumerate(RANKED_SEVERITIES)}
+    exact = (truth == guess).fillna(False).to_numpy(bool)
+    t, g = truth.map(rank).astype(float), guess.map(rank).astype(float)
+    near = exact | ((t - g).abs() <= 1).fillna(False).to_numpy(bool)
+    confusion = pd.crosstab(
+        pd.Categorical(truth, categories=SEVERITIES),
+        pd.Categorical(guess.fillna(NO_RULE), categories=[*SEVERITIES, NO_RULE]),
+        dropna=False,
+    )
+    confusion.index.name, confusion.columns.name = "ReCAAP label", "derived"
+    n = len(pairs)
+    return SeverityAgreement(
+        n=n,
+        exact=float(exact.mean()) if n else float("nan"),
+        within_one=float(near.mean()) if n else float("nan"),
+        confusion=confusion,
+    )
