@@ -20,7 +20,7 @@ ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: "–"}
 
 
 TILE_RULE_KEYS = {
-    "maritime_threat": ("label", "from", "bands"),
+    "maritime_threat": ("label", "from", "bands", "indicators"),
     "structural_instability": ("label", "from", "bands"),
     "conflict_involvement": ("label", "from", "counts"),
     "misuse_diversion": ("label", "from", "ratings"),
@@ -100,24 +100,24 @@ def compute_tiles(values: dict[str, dict[str, Any]]) -> list[dict]:
     trend_all = (composite.get("trend") or {}).get("direction")
     tiles = []
 
-    for tid, dim in (("maritime_threat", "threat"), ("structural_instability", "fragility")):
-        rule = rules["tiles"][tid]
-        d = dims.get(dim) or {}
-        # the method's nominal score (main specification) sets the rating; the Monte Carlo
-        # interval is its uncertainty (the MC median can sit between two modes, e.g. a
-        # country with no recorded incidents under the z-score alternative)
-        median = d.get("nominal", d.get("median"))
-        rating = band_rating(median, rule["bands"], scale)
-        trend = (d.get("trend") or {}).get("direction", trend_all) if d else None
-        if tid == "maritime_threat":
-            trend = _maritime_trend(values.get("maritime") or {}) or trend
-        evidence = (
-            f"{dim} dimension {median:.1f}/10 (Monte Carlo 90% interval "
-            f"{d.get('low', float('nan')):.1f} to {d.get('high', float('nan')):.1f})"
-            if median is not None
-            else ""
-        )
-        tiles.append(_tile(tid, rule, rating, trend, evidence, "composite not computed"))
+    tiles.append(_maritime_tile(rules, composite, values.get("maritime") or {}))
+    rule = rules["tiles"]["structural_instability"]
+    d = dims.get("fragility") or {}
+    # the method's nominal score (main specification) sets the rating; the Monte Carlo
+    # interval is its uncertainty (the MC median can sit between two modes, e.g. a
+    # country with no recorded incidents under the z-score alternative)
+    median = d.get("nominal", d.get("median"))
+    rating = band_rating(median, rule["bands"], scale)
+    trend = (d.get("trend") or {}).get("direction", trend_all) if d else None
+    evidence = (
+        f"fragility dimension {median:.1f}/10 (Monte Carlo 90% interval "
+        f"{d.get('low', float('nan')):.1f} to {d.get('high', float('nan')):.1f})"
+        if median is not None
+        else ""
+    )
+    tiles.append(
+        _tile("structural_instability", rule, rating, trend, evidence, "composite not computed")
+    )
 
     rule = rules["tiles"]["conflict_involvement"]
     ucdp = (values.get("governance") or {}).get("ucdp") or {}
@@ -166,6 +166,66 @@ def compute_tiles(values: dict[str, dict[str, Any]]) -> list[dict]:
     evidence = f"highest criterion rating: {overall_label}" if overall_label else ""
     tiles.append(_tile("misuse_diversion", rule, rating, trend, evidence, "diversion not computed"))
     return tiles
+
+
+def maritime_score(
+    indicators: list[Mapping[str, Any]], ids: list[str]
+) -> tuple[float | None, list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    """Weighted mean of the named composite indicators' 0–10 scores.
+
+    Parameters
+    ----------
+    indicators : list of dict
+        The composite's indicator rows (``summary.json`` → ``composite`` → ``indicators``).
+    ids : list of str
+        The maritime indicators (``tiles.yaml``).
+
+    Returns
+    -------
+    (float or None, list, list)
+        The score (``None`` when no indicator has a value), the rows used and the rows left
+        out (not applicable or missing). Weights are the indicators' nominal weights,
+        renormalised over the rows used.
+    """
+    rows = [r for r in indicators if r.get("id") in ids]
+    used = [
+        r
+        for r in rows
+        if r.get("applicable", True) and not r.get("missing") and r.get("score_0_10") is not None
+    ]
+    left_out = [r for r in rows if r not in used]
+    weights = [float(r.get("nominal_weight") or 0.0) for r in used]
+    if not used or sum(weights) <= 0:
+        return None, used, left_out
+    score = sum(w * float(r["score_0_10"]) for w, r in zip(weights, used, strict=True))
+    return score / sum(weights), used, left_out
+
+
+def _maritime_tile(rules: Mapping[str, Any], composite: dict, maritime: dict) -> dict:
+    rule = rules["tiles"]["maritime_threat"]
+    score, used, left_out = maritime_score(
+        composite.get("indicators") or [], list(rule["indicators"])
+    )
+    rating = band_rating(score, rule["bands"], rules["scale"])
+    parts = [f"{r['label']} {float(r['score_0_10']):.1f}/10" for r in used]
+    parts += [
+        f"{r['label']}: {'not applicable' if not r.get('applicable', True) else 'missing'}"
+        for r in left_out
+    ]
+    evidence = f"maritime score {score:.1f}/10 ({'; '.join(parts)})" if score is not None else ""
+    reasons = [r.get("missing_reason") for r in left_out if r.get("missing_reason")]
+    tile = _tile(
+        "maritime_threat",
+        rule,
+        rating,
+        _maritime_trend(maritime),
+        evidence,
+        "not rated: " + "; ".join(dict.fromkeys(reasons))
+        if reasons
+        else "no maritime indicator has a value",
+    )
+    tile["score"] = None if score is None else round(score, 2)
+    return tile
 
 
 def _maritime_trend(maritime: dict) -> str | None:

@@ -201,6 +201,40 @@ def to_iso3(
     return as_text.map(mapping).astype("string")
 
 
+class CountrySetError(ValueError):
+    """A curated country set (``data/countries/<name>.csv``) is missing or malformed."""
+
+
+@cache
+def country_set(name: str) -> frozenset[str]:
+    """Return a curated set of countries, ``data/countries/<name>.csv``, as ISO3 codes.
+
+    Each row holds ``iso3``, ``name`` and the ``source_url`` that lists the country as a
+    member (e.g. ``south_china_sea_littoral``: the states on that sea's shores).
+
+    Raises
+    ------
+    CountrySetError
+        Naming the file and row: the file is missing, a column is missing, a code is not
+        ISO3 or a row has no source URL.
+    """
+    path = COUNTRY_TABLES / f"{name}.csv"
+    if not path.is_file():
+        known = sorted(p.stem for p in COUNTRY_TABLES.glob("*.csv"))
+        raise CountrySetError(f"{path}: no such country set (known: {', '.join(known)})")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"iso3", "name", "source_url"} - set(table.columns)
+    if missing:
+        raise CountrySetError(f"{path}: missing column(s) {sorted(missing)}")
+    valid = iso3_codes()
+    for row, rec in enumerate(table.itertuples(index=False), start=2):
+        if rec.iso3 not in valid:
+            raise CountrySetError(f"{path}, row {row}: {rec.iso3!r} is not an ISO3 code")
+        if not rec.source_url.startswith(("http://", "https://")):
+            raise CountrySetError(f"{path}, row {row}: no source URL for {rec.iso3}")
+    return frozenset(table["iso3"])
+
+
 def country_name(iso3: str) -> str:
     """Return the common English name of an ISO3 code (``"PHL"`` → ``"Philippines"``)."""
     if iso3 in EXTRA_ISO3:

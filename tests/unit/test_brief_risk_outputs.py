@@ -15,9 +15,28 @@ from osa_analysis.brief.judgements_file import write_judgements
 SCALE = ["very low", "low", "medium", "high", "very high"]
 
 
-def values(threat=6.0, fragility=3.0, primary=1, base=0, overall="possibly critical"):
+def indicator(iid, score, weight=1 / 12, applicable=True, missing=False, dimension="threat"):
+    return {
+        "id": iid,
+        "label": iid.replace("_", " "),
+        "dimension": dimension,
+        "score_0_10": None if missing or not applicable else score,
+        "nominal_weight": weight,
+        "applicable": applicable,
+        "missing": missing,
+    }
+
+
+def values(threat=6.0, fragility=3.0, primary=1, base=0, overall="possibly critical", maritime=6.0):
     return {
         "composite": {
+            "indicators": [
+                indicator("incidents_coast", maritime),
+                indicator("incidents_eez", 9.9, weight=0.0),  # an alternative: never counted
+                indicator("grayzone", maritime),
+                indicator("conflict_years", threat),
+                indicator("violence_deaths", threat),
+            ],
             "dimensions": {
                 "threat": {"median": threat, "low": threat - 0.5, "high": threat + 0.5},
                 "fragility": {"median": fragility, "low": fragility - 1, "high": fragility + 1},
@@ -77,18 +96,30 @@ def test_four_tiles_with_ratings_and_arrows():
     assert tiles["misuse_diversion"]["trend"] == "up"
 
 
-def test_tiles_rate_the_nominal_score_not_the_monte_carlo_median():
-    v = values(threat=3.75)
-    v["composite"]["dimensions"]["threat"]["nominal"] = 0.0  # no incidents at all
-    tiles = {t["id"]: t for t in compute_tiles(v)}
-    assert tiles["maritime_threat"]["rating"] == "very low"
-    assert "0.0/10" in tiles["maritime_threat"]["evidence"]
+def test_the_maritime_tile_measures_the_sea_not_land_conflict():
+    # land conflict at the top of the threat dimension, little at sea: the tile is low
+    v = values(threat=9.5, maritime=1.0)
+    tile = {t["id"]: t for t in compute_tiles(v)}["maritime_threat"]
+    assert (tile["rating"], tile["score"]) == ("very low", 1.0)
+    assert "1.0/10" in tile["evidence"]
+    assert "conflict" not in tile["evidence"]
+
+
+def test_a_not_applicable_indicator_changes_no_maritime_score():
+    v = values(maritime=4.0)
+    v["composite"]["indicators"][0]["score_0_10"] = 6.0  # incidents 6, gray-zone 4 -> 5
+    assert {t["id"]: t for t in compute_tiles(v)}["maritime_threat"]["score"] == 5.0
+    v["composite"]["indicators"][2] = indicator("grayzone", None, applicable=False)
+    tile = {t["id"]: t for t in compute_tiles(v)}["maritime_threat"]
+    assert (tile["score"], tile["rating"]) == (6.0, "high")  # the incident score alone
+    assert "grayzone: not applicable" in tile["evidence"]
 
 
 def test_missing_sections_give_unrated_tiles_with_a_reason():
     tiles = compute_tiles({})
     assert all(t["rating"] is None for t in tiles)
-    assert tiles[0]["evidence"] == "composite not computed"
+    assert tiles[0]["evidence"] == "no maritime indicator has a value"
+    assert tiles[1]["evidence"] == "composite not computed"
 
 
 def test_more_conflicts_never_lower_the_conflict_tile():

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from osa_analysis.core.countries import CountrySetError, country_set
 from osa_analysis.sources.methods import (
     METHODS_DIR,
     MethodError,
@@ -106,6 +107,11 @@ def _indicator_problems(iid: str, spec: Mapping, method: Mapping) -> list[str]:
         problems.append(f"indicator {iid}: kind must be window or level")
     if spec.get("kind") == "window" and "window_years" not in spec:
         problems.append(f"indicator {iid}: window indicator without window_years")
+    if "applies_to" in spec:
+        try:
+            country_set(spec["applies_to"])
+        except CountrySetError as exc:
+            problems.append(f"indicator {iid}: applies_to: {exc}")
     alt = spec.get("alternative_of")
     indicators = method["indicators"]
     if alt is not None and (alt not in indicators or indicators[alt].get("alternative_of")):

@@ -21,7 +21,7 @@ from osa_analysis.analyse.composite.method import CompositeMethod
 from osa_analysis.analyse.composite.windows import window_panel, window_ratio_panel
 from osa_analysis.analyse.geography import coastline_km
 from osa_analysis.analyse.tables import TableStore
-from osa_analysis.core.countries import country_name
+from osa_analysis.core.countries import country_name, country_set
 from osa_analysis.sources.cache import cached_table
 from osa_analysis.sources.methods import MethodError
 
@@ -234,6 +234,8 @@ class PanelInputs:
             return self.ucdp_members[self.ucdp_members["year"].between(first, last)]
         if kind == "universe":
             return _members(self.universe, first, last)
+        if kind == "applies_to":
+            return _members(self.universe & applicable_countries(spec), first, last)
         raise MethodError(f"unknown zero_fill {kind!r}")
 
     def count_panel(
@@ -342,6 +344,16 @@ INDICATOR_BUILDERS: dict[str, Callable[[PanelInputs, Mapping], pd.DataFrame]] = 
 ``value`` and, for window indicators, ``count``), in the panel's build order."""
 
 
+def applicable_countries(spec: Mapping[str, Any]) -> frozenset[str] | None:
+    """Return the countries an indicator applies to (``applies_to``: a curated set).
+
+    ``None`` when it applies to every country. Elsewhere it is not applicable: left out of
+    the dimension (the weights of the others renormalised), never a zero.
+    """
+    name = spec.get("applies_to")
+    return None if name is None else country_set(name)
+
+
 def missing_reason(inputs: PanelInputs, iid: str, iso3: str) -> tuple[str, bool]:
     """Why a universe country never has a value of an indicator, and whether it applies.
 
@@ -375,6 +387,13 @@ def missing_reason(inputs: PanelInputs, iid: str, iso3: str) -> tuple[str, bool]
     if iid == "milex_share":
         return f"the World Bank (SIPRI) publishes no military-expenditure share for {name}", True
     if iid == "grayzone":
+        scope = applicable_countries(inputs.method["indicators"][iid])
+        if scope is not None and iso3 not in scope:
+            return (
+                f"{name} is not a South China Sea littoral state and SCSDI covers only that "
+                "sea (not applicable)",
+                False,
+            )
         return f"no SCSDI coverage for {name}", True
     return "no data", True
 
@@ -425,7 +444,9 @@ def build_indicator_panel(method: Mapping[str, Any], tables: TableStore) -> pd.D
         if iid not in method["indicators"]:
             continue
         frame = build(inputs, method["indicators"][iid])
-        part = frame[frame["country_iso3"].isin(universe)].copy()
+        scope = applicable_countries(method["indicators"][iid])
+        part = frame[frame["country_iso3"].isin(universe if scope is None else universe & scope)]
+        part = part.copy()
         part["indicator"] = iid
         if "count" not in part:
             part["count"] = np.nan
