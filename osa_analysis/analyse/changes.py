@@ -15,7 +15,8 @@ def comparable_indicators(summary: dict[str, Any]) -> dict[str, dict]:
 
     Sources: every section's ``key_figures``, the composite score and its dimensions, and
     the six WGI indicators. Each entry has ``label``, ``value``, ``low``, ``high`` (None when
-    the figure has no interval).
+    the figure has no interval); the composite's entries also ``method`` (its version: a
+    figure is compared only with one of the same method).
     """
     out: dict[str, dict] = {}
     for key, section in summary.items():
@@ -30,21 +31,27 @@ def comparable_indicators(summary: dict[str, Any]) -> dict[str, dict]:
                 "high": interval[1],
             }
     composite = summary.get("composite") or {}
-    if composite.get("score"):
-        score = composite["score"]
+    method = composite.get("method_version")
+    if isinstance(composite.get("score"), int | float):
+        # the nominal score has no uncertainty interval (its method range is not one)
         out["composite.score"] = {
             "label": "Structural risk composite",
-            "value": score.get("median"),
-            "low": score.get("low"),
-            "high": score.get("high"),
+            "value": composite["score"],
+            "low": None,
+            "high": None,
+            "method": method,
         }
     for dim, d in (composite.get("dimensions") or {}).items():
-        out[f"composite.{dim}"] = {
-            "label": f"Composite: {dim}",
-            "value": d.get("median"),
-            "low": d.get("low"),
-            "high": d.get("high"),
-        }
+        if isinstance(d, dict) and "score" in d:
+            out[f"composite.{dim}"] = {
+                "label": f"Composite: {dim}",
+                "value": d["score"],
+                "low": None,
+                "high": None,
+                "method": method,
+            }
+    for kf_id in [k for k in out if k.startswith("composite.") and "method" not in out[k]]:
+        out[kf_id]["method"] = method
     wgi = ((summary.get("governance") or {}).get("wgi") or {}).get("indicators") or {}
     for code, w in wgi.items():
         out[f"wgi.{code}"] = {
@@ -89,6 +96,8 @@ def what_changed(current: dict[str, Any], previous: dict[str, Any] | None) -> di
     moved, unsure = [], []
     for fid in sorted(set(before) & set(after)):
         b, a = before[fid], after[fid]
+        if b.get("method") != a.get("method"):
+            continue  # another method version: its numbers are not comparable
         verdict = moved_beyond_uncertainty(b, a)
         entry = {
             "id": fid,

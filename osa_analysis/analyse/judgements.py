@@ -13,8 +13,9 @@ from typing import Any
 def collect_judgements(summary: dict[str, Any]) -> dict[str, Any]:
     """Build the judgements of one brief from its summary values.
 
-    Sources: the misuse scenarios (likelihood over 12 and 36 months, confidence, base rate),
-    the structural-risk class, and each bottom-line tile.
+    Sources: the misuse scenarios (likelihood over 12 and 36 months, confidence, base
+    rate). Ratings of the brief's own model (the composite's class, the tiles) are not
+    judgements: they describe the method's output, not an observable event.
     """
     prov = summary.get("provenance") or {}
     as_of = prov.get("as_of")
@@ -37,38 +38,8 @@ def collect_judgements(summary: dict[str, Any]) -> dict[str, Any]:
                     "sources named in the evidence within the horizon",
                 }
             )
-    composite = summary.get("composite") or {}
-    if composite.get("class"):
-        score = composite.get("score") or {}
-        items.append(
-            {
-                "id": "structural-risk-class",
-                "claim": f"structural security risk is '{composite['class']}' (composite "
-                f"{score.get('median')}, 90% interval {score.get('low')}–{score.get('high')})",
-                "horizon_months": 12,
-                "likelihood": None,
-                "confidence": "medium" if (composite.get("reliability") or 0) >= 7 else "low",
-                "evidence": [
-                    f"method {composite.get('method_version')}",
-                    f"reliability {composite.get('reliability')}/10",
-                ],
-                "resolution": "the same method one year later gives the same class",
-            }
-        )
-    for tile in (summary.get("bottom_line") or {}).get("tiles", []):
-        if tile.get("rating") is None:
-            continue
-        items.append(
-            {
-                "id": f"tile-{tile['id']}",
-                "claim": f"{tile['label']} is rated '{tile['rating']}' (trend {tile.get('trend')})",
-                "horizon_months": 12,
-                "likelihood": None,
-                "confidence": None,
-                "evidence": [tile.get("evidence")],
-                "resolution": "the same rule one year later gives the same rating",
-            }
-        )
+    # No judgement about the model's own future output (a class or tile "the same method
+    # gives one year later"): such claims are not about the world and cannot be scored.
     return {
         "country_iso3": prov.get("country_iso3"),
         "as_of": as_of,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from osa_analysis.core.config import CURATED_DIR
+from osa_analysis.core.stats import score_as_shown
 from osa_analysis.sources.methods import MethodFile, load_method_file
 
 TILES_FILE = CURATED_DIR / "risk" / "tiles.yaml"
@@ -53,15 +54,20 @@ def tile_rules(path: Path | str = TILES_FILE) -> MethodFile:
 
 
 def band_rating(score: float | None, bands: list[float], scale: list[str]) -> str | None:
-    """Rate a 0–10 score: the first band whose upper bound it does not exceed.
+    """Rate a 0–10 score on the brief's one yardstick, as the score is shown.
 
-    >>> band_rating(4.0, [2.0, 3.5, 5.0, 6.5], ["very low", "low", "medium", "high", "very high"])
-    'medium'
+    The score is rated as printed (:func:`~osa_analysis.core.stats.score_as_shown`) and a
+    score equal to a band edge takes the higher class (INFORM's convention, as the
+    composite's classes).
+
+    >>> band_rating(4.96, [2.0, 3.5, 5.0, 6.5], ["very low", "low", "medium", "high", "very high"])
+    'high'
     """
     if score is None:
         return None
+    shown = score_as_shown(score)
     for bound, label in zip(bands, scale, strict=False):
-        if score <= bound:
+        if shown < bound:
             return label
     return scale[-1]
 
@@ -103,16 +109,14 @@ def compute_tiles(values: dict[str, dict[str, Any]]) -> list[dict]:
     tiles.append(_maritime_tile(rules, composite, values.get("maritime") or {}))
     rule = rules["tiles"]["structural_instability"]
     d = dims.get("fragility") or {}
-    # the method's nominal score (main specification) sets the rating; the Monte Carlo
-    # interval is its uncertainty (the MC median can sit between two modes, e.g. a
-    # country with no recorded incidents under the z-score alternative)
-    median = d.get("nominal", d.get("median"))
-    rating = band_rating(median, rule["bands"], scale)
+    # the composite's nominal fragility score (its one number) sets the rating
+    score = d.get("score")
+    rating = band_rating(score, rule["bands"], scale)
     trend = (d.get("trend") or {}).get("direction", trend_all) if d else None
     evidence = (
-        f"fragility dimension {median:.1f}/10 (Monte Carlo 90% interval "
-        f"{d.get('low', float('nan')):.1f} to {d.get('high', float('nan')):.1f})"
-        if median is not None
+        f"fragility dimension {score:.1f}/10 (method range "
+        f"{d.get('method_low', float('nan')):.1f} to {d.get('method_high', float('nan')):.1f})"
+        if score is not None
         else ""
     )
     tiles.append(
@@ -206,6 +210,7 @@ def _maritime_tile(rules: Mapping[str, Any], composite: dict, maritime: dict) ->
     score, used, left_out = maritime_score(
         composite.get("indicators") or [], list(rule["indicators"])
     )
+    score = None if score is None else round(score, 2)  # stored and printed from this
     rating = band_rating(score, rule["bands"], rules["scale"])
     parts = [f"{r['label']} {float(r['score_0_10']):.1f}/10" for r in used]
     parts += [
@@ -224,7 +229,7 @@ def _maritime_tile(rules: Mapping[str, Any], composite: dict, maritime: dict) ->
         if reasons
         else "no maritime indicator has a value",
     )
-    tile["score"] = None if score is None else round(score, 2)
+    tile["score"] = score
     return tile
 
 

@@ -1,9 +1,10 @@
 """Brief section: the OSA Structural Security Risk Index (INFORM-consistent composite).
 
-Shows the country's Monte Carlo median score with its 90% interval and class, the rank
-interval among the brief's peers and among every country with data, the three dimensions,
-the reliability (missing and stale indicators, with reasons), the trend against the same
-method one year earlier, and what drives the uncertainty (first-order sensitivity).
+Shows the country's score under the nominal method (the headline) with its class on the
+brief's one yardstick, its rank among the brief's peers and among every country with data,
+the three dimensions, the reliability (missing and stale indicators, with reasons), the
+trend against the same method one year earlier, and the method range: how far the score
+moves across method choices, and which choices move it (first-order sensitivity).
 
 Presentation only: the numbers come from :mod:`osa_analysis.analyse.composite` (method
 and calibration: ``data/risk/composite.yaml`` and ``data/risk/composite_calibration.yaml``).
@@ -17,13 +18,14 @@ import pandas as pd
 from osa_analysis.analyse.composite import (
     CompositeMethod,
     CompositeResult,
+    class_of,
     composite_scores,
     dimension_names,
     load_method,
+    paired_trend,
     panel_source_ids,
     previous_scores,
     primary_indicators,
-    trend_direction,
 )
 from osa_analysis.brief import registry
 from osa_analysis.brief.composite_figures import CHOICE_LABELS, dot_whisker_figure, tornado_figure
@@ -37,15 +39,16 @@ METHOD_FILE = "data/risk/composite.yaml"
 """The method file as the brief names it."""
 
 DIRECTION_WORDS = {
-    "up": "higher (riskier): the two 90% intervals do not overlap",
-    "down": "lower (less risky): the two 90% intervals do not overlap",
-    "flat": "no clear change: the two 90% intervals overlap",
+    "up": "higher (riskier) under every method choice in the range",
+    "down": "lower (less risky) under every method choice in the range",
+    "flat": "no clear change: the change is not of one sign across the method choices",
 }
 
 CAVEATS = (
-    "The interval reflects method choices only (weights, aggregation, normalisation, "
-    "indicator set, denominator), not the sources' own uncertainty (WGI margins, V-Dem "
-    "intervals, under-reporting of incidents).",
+    "The method range shows how far the score moves across method choices (weights, "
+    "aggregation, normalisation, indicator set, denominator); it is not an uncertainty of "
+    "the data. The sources' own uncertainty (WGI margins, V-Dem intervals, under-reporting "
+    "of incidents) is not yet propagated into the score.",
     "The geometric mean is shifted by {offset} point "
     "(a documented deviation from INFORM): most countries record no incidents and no "
     "armed conflict, and a plain geometric mean would give them all a composite of 0 "
@@ -130,28 +133,30 @@ def _indicator_values(res: CompositeResult, iso3: str, method: CompositeMethod) 
     return out
 
 
-def _interval(row: pd.Series, prefix: str = "") -> dict:
-    """``median``, ``low`` and ``high`` of a row (rounded; None when missing)."""
-    return {k: _r(_get(row, f"{prefix}{k}")) for k in ("median", "low", "high")}
+def _method_range(row: pd.Series, prefix: str = "") -> dict:
+    """``method_median``, ``method_low`` and ``method_high`` of a row (rounded, or None)."""
+    keys = ("method_median", "method_low", "method_high")
+    return {k: _r(_get(row, f"{prefix}{k}")) for k in keys}
 
 
 def _peer_values(res: CompositeResult, dims: list[str]) -> dict:
     peers = {}
     for iso3, row in res.scores.iterrows():
         entry = {
-            **_interval(row),
-            "nominal": _r(_get(row, "nominal")),
-            "rank_low": _get(row, "rank_low"),
-            "rank_high": _get(row, "rank_high"),
-            "global_rank_low": _get(row, "global_rank_low"),
-            "global_rank_high": _get(row, "global_rank_high"),
+            "score": _r(_get(row, "nominal")),
             "class": _get(row, "class"),
+            "rank": _opt_int(_get(row, "rank")),
+            "global_rank": _opt_int(_get(row, "global_rank")),
+            **_method_range(row),
             "reliability": _r(_get(row, "reliability"), 1),
             "missing_reason": _get(row, "missing_reason"),
-            "dimensions": {d: _interval(row, f"{d}_") for d in dims},
+            "dimensions": {
+                d: {"score": _r(_get(row, f"{d}_nominal")), **_method_range(row, f"{d}_")}
+                for d in dims
+            },
         }
-        for k in ("rank_low", "rank_high", "global_rank_low", "global_rank_high"):
-            entry[k] = None if entry[k] is None else int(entry[k])
+        if _get(row, "missing_reason") is not None:
+            entry["score"] = None
         peers[str(iso3)] = entry
     return peers
 
@@ -178,27 +183,31 @@ def _base_values(method: CompositeMethod, res: CompositeResult, ctx: BriefContex
         "geometric_offset": float(method["aggregation"]["geometric_offset"]),
         "class_labels": list(method["classes"]["labels"]),
         "class_thresholds": [round(t, 2) for t in method.class_thresholds],
+        "class_rule": "INFORM's fixed edges; a score equal to an edge takes the higher class",
         "n_indicators": len(primary_indicators(method)),
         "rank_convention": "rank 1 = highest risk",
     }
 
 
-def _trend_values(current: dict, prev: CompositeResult, iso3: str) -> dict:
+def _trend_values(res: CompositeResult, prev: CompositeResult, iso3: str, lo_hi) -> dict:
     """Return the score one trend offset earlier and the direction of the change.
 
-    The direction compares the intervals as shown (rounded), so the words agree with the
+    The direction comes from the paired difference of the two Monte Carlo runs (draw by
+    draw, the same method choices), as shown (two decimals), so the words agree with the
     numbers next to them.
     """
     prev_row = prev.scores.loc[iso3]
-    before = _interval(prev_row)
+    j, jp = list(res.scores.index).index(iso3), list(prev.scores.index).index(iso3)
+    before, now = _r(_get(prev_row, "nominal")), _r(res.scores.loc[iso3, "nominal"])
+    if _get(prev_row, "missing_reason") is not None:
+        before = None
+    paired = paired_trend(res.draws[:, j], prev.draws[:, jp], lo_hi)
     return {
         "previous_as_of": prev.as_of.strftime("%Y-%m-%d"),
-        "previous_median": before["median"],
-        "previous_low": before["low"],
-        "previous_high": before["high"],
-        "previous_class": _get(prev_row, "class"),
-        "direction": trend_direction(current, before),
-        "change": None if before["median"] is None else _r(current["median"] - before["median"]),
+        "previous_score": before,
+        "previous_class": _get(prev_row, "class") if before is not None else None,
+        "change": None if before is None else _r(now - before),
+        **paired,
     }
 
 
@@ -210,67 +219,72 @@ def _score_values(
     row = res.scores.loc[iso3]
     dims = dimension_names(method)
     peers = _peer_values(res, dims)
-    current = _interval(row)
     sensitivity = {
         k: (None if pd.isna(v) else round(float(v), 3))
         for k, v in res.sensitivity.loc[iso3].items()
     }
     return {
         **base,
-        "score": current,
-        "nominal": _r(row["nominal"]),
+        "score": _r(row["nominal"]),
         "class": row["class"],
-        "class_interval": [row["class_low"], row["class_high"]],
-        "rank_interval": [int(row["rank_low"]), int(row["rank_high"])],
+        "rank": int(row["rank"]),
         "rank_of": int(row["rank_of"]),
-        "global_rank_interval": [int(row["global_rank_low"]), int(row["global_rank_high"])],
+        "global_rank": int(row["global_rank"]),
         "global_rank_of": int(row["global_rank_of"]),
+        "method_range": {
+            **_method_range(row),
+            "class_low": row["method_class_low"],
+            "class_high": row["method_class_high"],
+            "rank_low": int(row["method_rank_low"]),
+            "rank_high": int(row["method_rank_high"]),
+            "global_rank_low": int(row["global_method_rank_low"]),
+            "global_rank_high": int(row["global_method_rank_high"]),
+            "drivers": sensitivity,
+        },
         "reliability": _r(row["reliability"], 1),
         "w_missing": _r(row["w_missing"], 3),
         "w_stale": _r(row["w_stale"], 3),
         "dimensions": {
             d: {
                 "label": method["dimensions"][d]["label"],
-                **_interval(row, f"{d}_"),
-                "nominal": _r(row[f"{d}_nominal"]),
+                "score": _r(row[f"{d}_nominal"]),
+                "class": class_of(row[f"{d}_nominal"], method),
+                **_method_range(row, f"{d}_"),
             }
             for d in dims
         },
         "indicators": _indicator_values(res, iso3, method),
         "peers": peers,
         "peers_without_composite": {
-            c: p["missing_reason"] for c, p in peers.items() if p["median"] is None
+            c: p["missing_reason"] for c, p in peers.items() if p["missing_reason"] is not None
         },
-        "sensitivity": sensitivity,
-        "trend": _trend_values(current, prev, iso3),
+        "trend": _trend_values(res, prev, iso3, base["interval_percentiles"]),
     }
 
 
 def _key_figure(values: dict, name: str) -> dict:
-    s = values["score"]
-    t = values["trend"]
+    t, m = values["trend"], values["method_range"]
     if t["direction"] is None:
         change_text = None
     else:
         change_text = (
-            f"{t['direction']} against {fmt_num(t['previous_median'], 2)} at {t['previous_as_of']}"
+            f"{t['direction']} against {fmt_num(t['previous_score'], 2)} at {t['previous_as_of']}"
         )
     sentence = (
         f"On the project's structural security-risk composite (0–10, higher = riskier), "
-        f"{name} scores {fmt_num(s['median'], 1)} (90% range {fmt_num(s['low'], 1)}–"
-        f"{fmt_num(s['high'], 1)} across method choices), in the '{values['class']}' class; it "
-        f"ranks {values['rank_interval'][0]}–{values['rank_interval'][1]} of the "
-        f"{values['rank_of']} countries compared and {values['global_rank_interval'][0]}–"
-        f"{values['global_rank_interval'][1]} of {values['global_rank_of']} worldwide."
+        f"{name} scores {fmt_num(values['score'], 1)}, in the '{values['class']}' class "
+        f"(method range {fmt_num(m['method_low'], 1)}–{fmt_num(m['method_high'], 1)} across "
+        f"method choices); it ranks {values['rank']} of the {values['rank_of']} countries "
+        f"compared and {values['global_rank']} of {values['global_rank_of']} worldwide."
     )
     return {
         "id": "structural_risk_composite",
         "label": f"Structural security risk composite ({values['method_version']})",
-        "value": s["median"],
+        "value": values["score"],
         "unit": "score 0–10 (higher = riskier)",
-        "interval": [s["low"], s["high"]],
-        "interval_kind": f"Monte Carlo {values['interval_pct']}% ({values['mc_draws']} draws "
-        "over method choices)",
+        "interval": None,
+        "interval_kind": None,
+        "method_range": [m["method_low"], m["method_high"]],
         "change": t["change"],
         "change_text": change_text,
         "significant": None if t["direction"] is None else t["direction"] != "flat",
@@ -291,35 +305,37 @@ def _method_paragraph(values: dict) -> str:
         f"percentiles of the {values['reference_year']} global distribution; higher = "
         "riskier), averaged inside each dimension and combined across dimensions by a "
         f"geometric mean (shifted by {fmt_num(values['geometric_offset'], 0)}, see the "
-        f"caveats). The uncertainty comes from {fmt_num(values['mc_draws'])} Monte Carlo draws "
-        "(seeded) over the weights, the aggregation rule, the normalisation, leaving one "
-        "indicator out and the incident-rate denominator."
+        "caveats). The score is this nominal method; its class uses the brief's one "
+        "yardstick (INFORM's fixed edges "
+        + ", ".join(fmt_num(t, 1) for t in values["class_thresholds"])
+        + "; a score on an edge takes the higher class). The method range comes from "
+        f"{fmt_num(values['mc_draws'])} Monte Carlo draws (seeded) over the weights, the "
+        "aggregation rule, the normalisation, leaving one indicator out and the "
+        "incident-rate denominator: it shows how much the score depends on those choices, "
+        "not how uncertain the data are."
     )
 
 
 def _score_paragraph(values: dict, name: str) -> str:
-    s = values["score"]
+    m = values["method_range"]
     return (
-        f"**{esc(name)} scores {fmt_num(s['median'], 2)}** on the 0–10 scale "
-        f"({values['interval_pct']}% interval {fmt_num(s['low'], 2)}–{fmt_num(s['high'], 2)}; "
-        f"nominal method {fmt_num(values['nominal'], 2)}), in the **{esc(values['class'])}** "
-        f"class (fixed thresholds "
-        + ", ".join(fmt_num(t, 2) for t in values["class_thresholds"])
-        + f", set on {values['reference_year']}); across the interval the class ranges from "
-        f"{esc(values['class_interval'][0])} to {esc(values['class_interval'][1])}. It ranks "
-        f"{values['rank_interval'][0]}–{values['rank_interval'][1]} of the "
-        f"{values['rank_of']} countries compared here and "
-        f"{values['global_rank_interval'][0]}–{values['global_rank_interval'][1]} of "
+        f"**{esc(name)} scores {fmt_num(values['score'], 1)}** on the 0–10 scale, in the "
+        f"**{esc(values['class'])}** class. It ranks {values['rank']} of the "
+        f"{values['rank_of']} countries compared here and {values['global_rank']} of "
         f"{values['global_rank_of']} countries with data (1 = highest risk)."
+        f" Across method choices ({values['interval_pct']}% of the draws) the score ranges "
+        f"{fmt_num(m['method_low'], 1)}–{fmt_num(m['method_high'], 1)} (class "
+        f"{esc(m['class_low'])} to {esc(m['class_high'])}; rank {m['rank_low']}–"
+        f"{m['rank_high']} here, {m['global_rank_low']}–{m['global_rank_high']} worldwide)."
     )
 
 
 def _dimensions_paragraph(values: dict) -> str:
     return (
-        "Dimensions (median and 90% interval): "
+        "Dimensions (score, class; method range): "
         + "; ".join(
-            f"{esc(v['label'].lower())} {fmt_num(v['median'], 2)} "
-            f"({fmt_num(v['low'], 2)}–{fmt_num(v['high'], 2)})"
+            f"{esc(v['label'].lower())} {fmt_num(v['score'], 1)}, {esc(v['class'])} "
+            f"({fmt_num(v['method_low'], 1)}–{fmt_num(v['method_high'], 1)})"
             for v in values["dimensions"].values()
         )
         + "."
@@ -363,13 +379,20 @@ def _reliability_paragraph(values: dict) -> str:
     return text
 
 
+def _direction_words(trend: dict) -> str:
+    if trend["difference_low"] == trend["difference_high"] == 0:
+        return "unchanged under every method choice"
+    return DIRECTION_WORDS[trend["direction"]]
+
+
 def _trend_paragraph(trend: dict) -> str | None:
     if trend["direction"] is None:
         return None
     return (
         f"**Trend.** With the same method at {trend['previous_as_of']} the score was "
-        f"{fmt_num(trend['previous_median'], 2)} ({fmt_num(trend['previous_low'], 2)}–"
-        f"{fmt_num(trend['previous_high'], 2)}): {DIRECTION_WORDS[trend['direction']]}."
+        f"{fmt_num(trend['previous_score'], 1)} (change {fmt_num(trend['change'], 2)}; "
+        f"draw by draw the change ranges {fmt_num(trend['difference_low'], 2)} to "
+        f"{fmt_num(trend['difference_high'], 2)}): {_direction_words(trend)}."
     )
 
 
@@ -382,7 +405,7 @@ def _sensitivity_paragraph(sensitivity: dict) -> str | None:
         return None
     interactions = sensitivity.get("interactions")
     return (
-        "**What drives the uncertainty** (first-order share of the variance): "
+        "**What drives the method range** (first-order share of its variance): "
         + "; ".join(f"{CHOICE_LABELS.get(k, k)} {fmt_num(100 * v, 0)}%" for k, v in shares)
         + ("." if interactions is None else f"; interactions {fmt_num(100 * interactions, 0)}%.")
     )
@@ -402,7 +425,7 @@ def _markdown(values: dict, name: str) -> str:
         _dimensions_paragraph(values),
         _reliability_paragraph(values),
         _trend_paragraph(values["trend"]),
-        _sensitivity_paragraph(values["sensitivity"]),
+        _sensitivity_paragraph(values["method_range"]["drivers"]),
         _without_composite_paragraph(values),
     ]
     return "\n\n".join(p for p in paragraphs if p is not None)
@@ -457,11 +480,11 @@ def _peer_table(values: dict) -> pd.DataFrame:
     rows = [
         {
             "country": iso3,
-            "median": fmt_num(p["median"], 2),
-            "90% interval": _range(p["low"], p["high"], 2),
+            "score": fmt_num(p["score"], 1),
             "class": p["class"] or "n/a",
-            "peer rank": _range(p["rank_low"], p["rank_high"]),
-            "global rank": _range(p["global_rank_low"], p["global_rank_high"]),
+            "peer rank": "n/a" if p["rank"] is None else str(p["rank"]),
+            "global rank": "n/a" if p["global_rank"] is None else str(p["global_rank"]),
+            "method range": _range(p["method_low"], p["method_high"], 1),
             "reliability": fmt_num(p["reliability"], 1),
         }
         for iso3, p in values["peers"].items()
@@ -476,16 +499,15 @@ def _missing_section(method: CompositeMethod, name: str, reason: str, values: di
     values.update(
         {
             "score": None,
-            "nominal": None,
             "class": None,
-            "rank_interval": None,
+            "rank": None,
             "rank_of": None,
-            "global_rank_interval": None,
+            "global_rank": None,
             "global_rank_of": None,
+            "method_range": None,
             "reliability": None,
             "dimensions": None,
             "peers": None,
-            "sensitivity": None,
             "trend": None,
             "missing_reason": reason,
             "key_figures": [],
@@ -510,13 +532,13 @@ def _scored_section(values: dict, method: CompositeMethod, name: str) -> Section
     figures = [
         (
             f"Structural risk composite and its three dimensions for {name} and its peers: "
-            f"Monte Carlo median (dot) and {pct}% interval (line); "
-            "background of the composite panel: the five classes.",
+            f"nominal score (dot) and method range ({pct}% of the Monte Carlo draws over "
+            "method choices; line); background of the composite panel: the five classes.",
             dot_whisker_figure(values, iso3),
         ),
         (
-            f"First-order sensitivity of {_possessive(name)} composite: share of the Monte "
-            "Carlo variance explained by each method choice alone.",
+            f"What drives the method range of {_possessive(name)} composite: share of the "
+            "Monte Carlo variance explained by each method choice alone.",
             tornado_figure(values, name),
         ),
     ]
@@ -527,7 +549,8 @@ def _scored_section(values: dict, method: CompositeMethod, name: str) -> Section
             _indicator_table(values["indicators"], method),
         ),
         (
-            f"Composite of each country compared ({pct}% intervals; ranks: 1 = highest risk).",
+            f"Composite of each country compared (nominal score and class; method range: "
+            f"{pct}% of the draws over method choices; ranks: 1 = highest risk).",
             _peer_table(values),
         ),
     ]
@@ -564,10 +587,11 @@ def composite_section(ctx: BriefContext) -> Section:
     Returns
     -------
     Section
-        Key ``"composite"``. ``values``: ``method_version``, ``score`` (median, low,
-        high), ``nominal``, ``class``, ``rank_interval`` and ``rank_of`` (among
-        ``ctx.all_countries``), ``global_rank_interval`` and ``global_rank_of``,
-        ``reliability``, ``dimensions``, ``indicators``, ``peers``, ``sensitivity``,
+        Key ``"composite"``. ``values``: ``method_version``, ``score`` (the nominal method:
+        the one number of the composite), ``class``, ``rank`` and ``rank_of`` (among
+        ``ctx.all_countries``), ``global_rank`` and ``global_rank_of``, ``method_range``
+        (Monte Carlo over method choices: median, low, high, classes, ranks and
+        ``drivers``), ``reliability``, ``dimensions``, ``indicators``, ``peers``,
         ``trend``, ``key_figures`` and the method's settings shown in the text.
     """
     method = load_method()
@@ -576,7 +600,7 @@ def composite_section(ctx: BriefContext) -> Section:
     prev = previous_scores(ctx.scope, ctx.tables, mc_draws=ctx.mc_draws, method=method)
     base = _base_values(method, res, ctx)
     row = res.scores.loc[ctx.country_iso3]
-    if _get(row, "median") is None:
+    if _get(row, "missing_reason") is not None or _get(row, "nominal") is None:
         base["indicators"] = _indicator_values(res, ctx.country_iso3, method)
         return _missing_section(method, name, str(_get(row, "missing_reason")), base)
     values = _score_values(base, res, prev, method)

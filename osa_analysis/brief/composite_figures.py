@@ -25,7 +25,7 @@ CLASS_COLORS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
 
 
 def dot_whisker_figure(values: dict, iso3: str) -> Figure:
-    """Median and interval of the composite and each dimension, country and peers.
+    """Nominal score and method range of the composite and each dimension, country and peers.
 
     Parameters
     ----------
@@ -51,11 +51,14 @@ def dot_whisker_figure(values: dict, iso3: str) -> Figure:
         for yi, c in zip(y, order, strict=True):
             p = peers[c] if key == "composite" else peers[c]["dimensions"][key]
             color = COUNTRY_COLORS.get(c, ACCENT if c == iso3 else NEUTRAL)
-            if p["median"] is None:
+            if p["score"] is None:
                 ax.text(5, yi, "n/a", ha="center", va="center", fontsize=7, color=NEUTRAL)
                 continue
-            ax.plot([p["low"], p["high"]], [yi, yi], color=color, lw=2.2, alpha=0.55)
-            ax.plot(p["median"], yi, "o", color=color, ms=6 if c == iso3 else 4.5)
+            if p["method_low"] is not None:
+                ax.plot(
+                    [p["method_low"], p["method_high"]], [yi, yi], color=color, lw=2.2, alpha=0.55
+                )
+            ax.plot(p["score"], yi, "o", color=color, ms=6 if c == iso3 else 4.5)
         ax.set_xlim(0, 10)
         ax.set_title(label, fontsize=8)
         ax.set_xlabel("score (0–10)", fontsize=8)
@@ -67,7 +70,7 @@ def dot_whisker_figure(values: dict, iso3: str) -> Figure:
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=5, fontsize=7)
     fig.suptitle(
-        "Structural security risk: Monte Carlo median and 90% interval (higher = riskier)",
+        "Structural security risk: nominal score and method range (higher = riskier)",
         fontsize=10,
         fontweight="bold",
     )
@@ -80,11 +83,11 @@ def tornado_figure(values: dict, name: str) -> Figure:
     Parameters
     ----------
     values : dict
-        The section's values (``sensitivity``).
+        The section's values (``method_range`` → ``drivers``).
     name : str
         The country's name (title).
     """
-    shares = {k: v for k, v in values["sensitivity"].items() if v is not None}
+    shares = {k: v for k, v in values["method_range"]["drivers"].items() if v is not None}
     items = sorted(shares.items(), key=lambda kv: kv[1])
     fig, ax = figure(width=7.0, height=0.6 + 0.38 * max(len(items), 1))
     if not items:

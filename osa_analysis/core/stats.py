@@ -80,6 +80,19 @@ class RateRatio:
         return out
 
 
+def score_as_shown(score: float) -> float:
+    """Return a 0–10 score as the brief prints it next to its class: one decimal.
+
+    Scores are stored to two decimals and printed to one (``f"{stored:.1f}"``); a class
+    is set on this printed value, so the word always agrees with the number beside it
+    (e.g. 1.9549 is stored as 1.95 and printed as 1.9).
+
+    >>> score_as_shown(1.9549), score_as_shown(4.96)
+    (1.9, 5.0)
+    """
+    return float(f"{round(float(score), 2):.1f}")
+
+
 def _check_count(value: int, name: str) -> int:
     if isinstance(value, bool) or int(value) != value or value < 0:
         raise ValueError(f"{name} must be a non-negative integer, got {value!r}")

@@ -65,9 +65,8 @@ def test_stored_goalposts_match_the_data(method, panel):
             assert s[key] == pytest.approx(g[key], rel=1e-8, abs=1e-12), (iid, key)
 
 
-def test_stored_class_thresholds_match_the_data(method, panel):
-    computed = rc.class_thresholds_from_data(panel, method, method["reference_year"])
-    assert list(method.class_thresholds) == pytest.approx(computed, rel=1e-8)
+def test_classes_are_informs_fixed_edges(method):
+    assert method.class_thresholds == (2.0, 3.5, 5.0, 6.5)
 
 
 def test_log_decisions_follow_the_coin_rule(method):
@@ -153,13 +152,16 @@ def test_recipients_in_plausible_ranges(result):
     s = result.scores
     for iso3 in RECIPIENTS:
         row = s.loc[iso3]
-        assert 0 <= row["low"] <= row["median"] <= row["high"] <= 10, iso3
-        assert row["class"] in ("very low", "low", "medium", "high", "very high")
-        assert 1 <= row["rank_low"] <= row["rank_high"] <= 5
+        assert 0 <= row["method_low"] <= row["method_median"] <= row["method_high"] <= 10, iso3
+        assert 0 <= row["nominal"] <= 10, iso3
+        assert row["class"] == rc.class_of(row["nominal"], rc.load_method())
+        assert 1 <= row["method_rank_low"] <= row["method_rank_high"] <= 5
+        assert 1 <= row["rank"] <= 5
         assert row["global_rank_of"] > 150
         assert row["reliability"] == 10.0  # every indicator available and current
         for d in ("threat", "fragility", "capacity"):
-            assert 0 <= row[f"{d}_low"] <= row[f"{d}_median"] <= row[f"{d}_high"] <= 10
+            low, med, high = (row[f"{d}_method_{k}"] for k in ("low", "median", "high"))
+            assert 0 <= low <= med <= high <= 10
 
 
 def test_orderings_the_data_clearly_support(result, table):
@@ -167,14 +169,15 @@ def test_orderings_the_data_clearly_support(result, table):
     # Fiji records no piracy, no conflict, no gray-zone event and no violence deaths
     assert s.loc["FJI", "threat_nominal"] == 0.0
     for iso3 in ("PHL", "MYS", "BGD"):
-        assert s.loc[iso3, "threat_median"] > s.loc["FJI", "threat_median"], iso3
+        assert s.loc[iso3, "threat_method_median"] > s.loc["FJI", "threat_method_median"], iso3
         assert s.loc[iso3, "threat_nominal"] > 0, iso3
     # Bangladesh's WGI governance and V-Dem scores are well below Malaysia's
     assert table.loc[("BGD", "wgi_ge"), "raw"] < table.loc[("MYS", "wgi_ge"), "raw"]
-    assert s.loc["BGD", "capacity_median"] > s.loc["MYS", "capacity_median"]
-    assert s.loc["BGD", "fragility_median"] > s.loc["MYS", "fragility_median"]
+    assert s.loc["BGD", "capacity_nominal"] > s.loc["MYS", "capacity_nominal"]
+    assert s.loc["BGD", "fragility_nominal"] > s.loc["MYS", "fragility_nominal"]
     # and Fiji's composite is the lowest of the four
-    assert s.loc["FJI", "median"] == s.loc[list(RECIPIENTS), "median"].min()
+    assert s.loc["FJI", "nominal"] == s.loc[list(RECIPIENTS), "nominal"].min()
+    assert s.loc["FJI", "rank"] == s.loc["FJI", "rank_of"]  # lowest of the scope
 
 
 def test_reproducible_with_seed(method, result):
@@ -205,7 +208,7 @@ def test_the_store_records_the_panel_sources_from_a_cached_run(method, result):
 
 def test_any_country_vnm(result):
     row = result.scores.loc["VNM"]
-    assert np.isfinite(row["median"])
+    assert np.isfinite(row["nominal"])
     assert row["reliability"] == pytest.approx(10 * (1 - 1 / 12))  # milex missing
     ind = result.indicators.set_index(["country_iso3", "indicator"])
     assert ind.loc[("VNM", "grayzone"), "raw"] > 0  # a South China Sea claimant
@@ -248,24 +251,26 @@ def test_section(method, iso3):
         "method_version",
         "score",
         "class",
-        "rank_interval",
+        "rank",
         "rank_of",
-        "global_rank_interval",
+        "global_rank",
+        "method_range",
         "reliability",
         "dimensions",
         "indicators",
         "peers",
-        "sensitivity",
         "trend",
         "key_figures",
     ):
         assert key in v, key
     assert v["method_version"] == method["method_version"]
-    assert set(v["score"]) == {"median", "low", "high"}
+    assert isinstance(v["score"], float)  # one number: the nominal method
+    assert v["class"] == rc.class_of(v["score"], method)
+    assert set(v["method_range"]) >= {"method_low", "method_high", "drivers"}
     assert set(v["dimensions"]) == {"threat", "fragility", "capacity"}
     assert set(v["peers"]) == set(ctx.all_countries)
     assert v["rank_of"] == len(ctx.all_countries)
-    assert set(v["trend"]) >= {"previous_as_of", "previous_median", "direction"}
+    assert set(v["trend"]) >= {"previous_as_of", "previous_score", "direction"}
     assert v["trend"]["previous_as_of"] == "2025-08-09"
     assert v["trend"]["direction"] in ("up", "down", "flat")
     assert {i["id"] for i in v["indicators"]} == set(method["indicators"])
@@ -296,8 +301,8 @@ def test_section(method, iso3):
         "significant",
         "sentence",
     }
-    assert kf["value"] == v["score"]["median"]
-    assert kf["interval"] == [v["score"]["low"], v["score"]["high"]]
+    assert kf["value"] == v["score"]
+    assert kf["interval"] is None  # the method range is not an uncertainty interval
     assert numbers_not_in_values(shown_text(section), v, percent_shares=True) == []
     json.dumps(jsonable(v), allow_nan=False)
     assert len(section.figures) == 2 and len(section.tables) == 2

@@ -85,7 +85,7 @@ monte_carlo:
     aggregation: {options: [geometric, arithmetic], probabilities: [0.5, 0.5]}
     normalisation: {options: [goalpost, zscore], probabilities: [0.5, 0.5]}
     leave_one_out: {probability_none: 0.5}
-classes: {labels: [low, medium, high], quantiles: [0.4, 0.8]}
+classes: {labels: [low, medium, high], bands: [3.0, 6.0]}
 trend: {offset_years: 1}
 max_source_lag_years: 5
 """

@@ -39,7 +39,11 @@ def values(threat=6.0, fragility=3.0, primary=1, base=0, overall="possibly criti
             ],
             "dimensions": {
                 "threat": {"median": threat, "low": threat - 0.5, "high": threat + 0.5},
-                "fragility": {"median": fragility, "low": fragility - 1, "high": fragility + 1},
+                "fragility": {
+                    "score": fragility,
+                    "method_low": fragility - 1,
+                    "method_high": fragility + 1,
+                },
                 "capacity": {"median": 4.0, "low": 3.0, "high": 5.0},
             },
             "trend": {"direction": "flat"},
@@ -67,16 +71,30 @@ def values(threat=6.0, fragility=3.0, primary=1, base=0, overall="possibly criti
     }
 
 
-def test_band_rating_uses_upper_bounds():
+def test_band_rating_is_informs_yardstick_on_the_score_as_shown():
     bands = [2.0, 3.5, 5.0, 6.5]
-    assert [band_rating(x, bands, SCALE) for x in (0, 2.0, 2.1, 5.0, 6.6)] == [
+    # an edge takes the higher class (INFORM); 4.96 is shown as 5.0 and rated with it
+    assert [band_rating(x, bands, SCALE) for x in (0, 1.94, 1.96, 2.0, 4.9, 4.96, 6.6)] == [
         "very low",
         "very low",
         "low",
+        "low",
         "medium",
+        "high",
         "very high",
     ]
     assert band_rating(None, bands, SCALE) is None
+
+
+def test_tiles_and_composite_classes_share_one_yardstick():
+    from osa_analysis.analyse.composite import class_of, load_method
+    from osa_analysis.analyse.tiles import tile_rules
+
+    method, rules = load_method(), tile_rules()
+    assert list(method.class_thresholds) == list(rules["tiles"]["maritime_threat"]["bands"])
+    assert list(method["classes"]["labels"]) == list(rules["scale"])
+    for x in (0.0, 1.96, 3.5, 4.96, 5.76, 5.78, 6.5, 10.0):
+        assert class_of(x, method) == band_rating(x, list(method.class_thresholds), SCALE)
 
 
 def test_four_tiles_with_ratings_and_arrows():
@@ -139,13 +157,10 @@ def test_intervals_decide_whether_a_figure_moved():
     assert moved_beyond_uncertainty({"low": None, "high": 2}, {"low": 1, "high": 3}) is None
 
 
-def summary(threat, tile_rating, tripwire_status, as_of):
+def summary(threat, tile_rating, tripwire_status, as_of, method="ssri-v1.2"):
     return {
         "provenance": {"as_of": as_of, "country_iso3": "PHL", "package_version": "0"},
-        "composite": {
-            "score": {"median": threat, "low": threat - 0.3, "high": threat + 0.3},
-            "dimensions": {},
-        },
+        "composite": {"score": threat, "method_version": method, "dimensions": {}},
         "bottom_line": {
             "tiles": [{"id": "maritime_threat", "label": "Maritime threat", "rating": tile_rating}]
         },
@@ -167,15 +182,22 @@ def test_a_triggered_tripwire_appears_in_what_changed():
     after = summary(6.0, "high", "triggered", "2026-08-09")
     changes = what_changed(after, before)
     assert changes["previous_as_of"] == "2025-08-09"
-    assert [m["id"] for m in changes["indicators_moved"]] == ["composite.score"]
+    # the composite's nominal score has no uncertainty interval: a change without one
+    assert changes["indicators_moved"] == []
+    assert [m["id"] for m in changes["values_changed_without_interval"]] == ["composite.score"]
     assert changes["tiles_changed"] == [
         {"id": "maritime_threat", "label": "Maritime threat", "before": "medium", "after": "high"}
     ]
     assert [t["id"] for t in changes["tripwires_new"]] == ["coup"]
-    assert changes["n_changes"] == 3
+    assert changes["n_changes"] == 2
     section = changes_section(changes)
-    assert "3 change(s)" in section.markdown
-    assert len(section.tables[0][1]) == 3
+    assert "2 change(s)" in section.markdown
+
+
+def test_scores_of_another_method_version_are_not_compared():
+    before = summary(5.0, "medium", "not triggered", "2025-08-09", method="ssri-v1.0")
+    after = summary(6.0, "medium", "not triggered", "2026-08-09")
+    assert what_changed(after, before)["values_changed_without_interval"] == []
 
 
 def test_first_brief_has_nothing_to_compare():

@@ -21,11 +21,29 @@ def test_classify_and_reliability_and_trend():
         np.array([True, False, False]), np.array([False, True, False]), np.array([0.2, 0.3, 0.5])
     )
     assert rel == pytest.approx(10 * (1 - (0.2 + 0.5 * 0.3)))
-    cur = {"median": 5.0, "low": 4.0, "high": 6.0}
-    assert rc.trend_direction(cur, {"median": 4.5, "low": 3.0, "high": 4.0}) == "flat"
-    assert rc.trend_direction(cur, {"median": 3.0, "low": 2.0, "high": 3.9}) == "up"
-    assert rc.trend_direction(cur, {"median": 8.0, "low": 6.1, "high": 9.0}) == "down"
-    assert rc.trend_direction(cur, {"median": None, "low": None, "high": None}) is None
+    # the change draw by draw (the same method choices at both dates), as shown
+    now = np.array([5.0, 5.5, 6.0, 6.5])
+    assert rc.paired_trend(now, now - 0.2, (5, 95))["direction"] == "up"
+    assert rc.paired_trend(now, now + 0.2, (5, 95))["direction"] == "down"
+    mixed = rc.paired_trend(now, np.array([4.0, 6.0, 5.0, 7.0]), (5, 95))
+    assert mixed["direction"] == "flat" and mixed["difference_low"] < 0 < mixed["difference_high"]
+    # overlapping ranges, yet every draw rose: a change (v1's overlap test called it flat)
+    assert rc.paired_trend(now, now - 0.01, (5, 95))["direction"] == "up"
+    assert rc.paired_trend(now, now - 0.004, (5, 95))["direction"] == "flat"  # 0.00 as shown
+    assert rc.paired_trend(now, np.full(4, np.nan), (5, 95))["direction"] is None
+
+
+def test_one_class_per_score_as_shown():
+    method = rc.load_method()
+    assert method.class_thresholds == (2.0, 3.5, 5.0, 6.5)
+    assert [rc.class_of(x, method) for x in (1.94, 1.96, 5.76, 5.78, 6.5, None)] == [
+        "very low",
+        "low",
+        "high",
+        "high",  # v1: 5.76 a "high" tile, 5.78 a "very high" class
+        "very high",
+        None,
+    ]
 
 
 def test_trend_as_of_is_one_offset_earlier():
@@ -42,14 +60,14 @@ def test_country_scores_end_to_end_on_synthetic_panel(tmp_path):
     run = rc.run_global(rc.table_at(synthetic_panel(), m, AS_OF), m, 200, 20231103, AS_OF)
     res = rc.country_scores(run, m, ["AAA", "CCC", "ZZZ"])
     s = res.scores
-    assert s.loc["AAA", "median"] > s.loc["CCC", "median"]
-    assert (s.loc["AAA", "rank_low"], s.loc["AAA", "rank_high"], s.loc["AAA", "rank_of"]) == (
-        1,
-        1,
-        2,
-    )
+    assert s.loc["AAA", "nominal"] > s.loc["CCC", "nominal"]
+    assert (s.loc["AAA", "rank"], s.loc["AAA", "rank_of"]) == (1, 2)
+    assert (s.loc["AAA", "method_rank_low"], s.loc["AAA", "method_rank_high"]) == (1, 1)
     assert s.loc["AAA", "global_rank_of"] == 5
-    assert s.loc["AAA", "low"] <= s.loc["AAA", "median"] <= s.loc["AAA", "high"]
+    assert s.loc["AAA", "class"] == rc.class_of(s.loc["AAA", "nominal"], m)
+    assert (
+        s.loc["AAA", "method_low"] <= s.loc["AAA", "method_median"] <= s.loc["AAA", "method_high"]
+    )
     assert s.loc["ZZZ", "missing_reason"] == "ZZZ is not in the composite's data"
     assert s.loc["CCC", "reliability"] == pytest.approx(10 * (1 - 1 / 12))  # milex missing
     assert set(res.sensitivity.columns) == {
@@ -82,10 +100,10 @@ def test_composite_scores_of_a_scope_from_its_store(tmp_path):
     assert list(res.scores.index) == ["AAA", "CCC", "ZZZ"]
     assert (res.mc_draws, res.seed, res.as_of) == (40, 7, pd.Timestamp("2022-12-31"))
     # AAA has the lowest estimates (inverted: riskiest) on every indicator
-    assert res.scores.loc["AAA", "rank_low"] == res.scores.loc["AAA", "rank_high"] == 1
+    assert res.scores.loc["AAA", "rank"] == res.scores.loc["AAA", "method_rank_low"] == 1
     assert res.scores.loc["AAA", "class"] == "high"
     assert list(store.used) == ["wgi"]
     prev = rc.previous_scores(scope, store, method=method)
     assert prev.as_of == pd.Timestamp("2021-12-31")
     # the same estimates in 2021: the same scores
-    assert prev.scores["median"].equals(res.scores["median"])
+    assert prev.scores["nominal"].equals(res.scores["nominal"])

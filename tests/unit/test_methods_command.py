@@ -58,7 +58,7 @@ def test_check_reports_without_writing(tiny):
 
 def test_a_stale_calibration_does_not_stop_a_recalibration(tiny):
     target = tiny.parent / "tiny_calibration.yaml"
-    target.write_text("reference_year: 2022\nindicators: {}\nclass_thresholds: []\n")
+    target.write_text("reference_year: 2022\nindicators: {}\n")
     with pytest.raises(rc.MethodError):
         rc.load_method(tiny)
     report = calibrate_method(tiny, tables=_store())

@@ -26,7 +26,6 @@ from osa_analysis.analyse.composite.aggregate import aggregate
 from osa_analysis.analyse.composite.calibration import (
     calibrate,
     calibration_differences,
-    class_thresholds_from_data,
     goalposts_from_data,
 )
 from osa_analysis.analyse.composite.coverage import coverage_years
@@ -68,13 +67,14 @@ from osa_analysis.analyse.composite.panel import (
 )
 from osa_analysis.analyse.composite.scores import (
     CompositeResult,
+    class_of,
     classify,
     composite_scores,
     country_scores,
+    paired_trend,
     previous_scores,
     reliability_score,
     trend_as_of,
-    trend_direction,
 )
 from osa_analysis.analyse.composite.table import TABLE_COLUMNS, indicator_table, table_at
 from osa_analysis.analyse.composite.windows import window_panel, window_ratio_panel
@@ -93,7 +93,7 @@ __all__ = [
     "calibrate",
     "calibration_differences",
     "calibration_problems",
-    "class_thresholds_from_data",
+    "class_of",
     "classify",
     "coin_statistics",
     "composite_scores",
@@ -112,6 +112,7 @@ __all__ = [
     "method_problems",
     "nominal_scores",
     "nominal_weights",
+    "paired_trend",
     "panel_source_ids",
     "previous_scores",
     "primary_indicators",
@@ -124,7 +125,6 @@ __all__ = [
     "score_matrices",
     "table_at",
     "trend_as_of",
-    "trend_direction",
     "window_panel",
     "window_ratio_panel",
 ]

@@ -1,4 +1,4 @@
-"""Calibration: goalposts, COIN log decisions and class thresholds set on the reference year.
+"""Calibration: goalposts and COIN log decisions set on the reference year.
 
 The numbers the method sets on the data live in ``data/risk/composite_calibration.yaml``,
 beside the method file, written by ``osa-briefs methods calibrate``
@@ -13,14 +13,11 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from osa_analysis.analyse.composite.method import CompositeMethod, monte_carlo_settings
-from osa_analysis.analyse.composite.montecarlo import draw_choices, run_monte_carlo, score_matrices
+from osa_analysis.analyse.composite.method import CompositeMethod
 from osa_analysis.analyse.composite.normalise import goalposts_for
 from osa_analysis.analyse.composite.panel import indicator_panel
-from osa_analysis.analyse.composite.table import table_at
 from osa_analysis.analyse.tables import TableStore
 from osa_analysis.sources.methods import MethodError
 
@@ -75,30 +72,6 @@ def goalposts_from_data(
     return out
 
 
-def class_thresholds_from_data(
-    panel: pd.DataFrame, method: CompositeMethod, reference_year: int | None = None
-) -> list[float]:
-    """Class thresholds: quantiles of the Monte Carlo medians at the end of the reference year.
-
-    Classes apply to the Monte Carlo median, so the thresholds are set on the same
-    statistic: the median over ``monte_carlo.default_draws`` draws with the method's seed,
-    for every country with a composite, data as of 31 December of the reference year. Uses
-    the goalposts of ``method`` (compute them first when recalibrating).
-
-    Returns
-    -------
-    list of float
-        One threshold per ``classes.quantiles`` entry (numpy ``linear`` quantiles).
-    """
-    year = int(reference_year if reference_year is not None else method["reference_year"])
-    table = table_at(panel, method, pd.Timestamp(f"{year}-12-31"))
-    mats = score_matrices(table, method)
-    draws, seed = monte_carlo_settings(method)
-    comp = run_monte_carlo(mats, method, draw_choices(method, draws, seed))["composite"]
-    medians = np.median(comp[:, np.isfinite(comp).all(0)], axis=0)
-    return [float(np.quantile(medians, q)) for q in method["classes"]["quantiles"]]
-
-
 def _stored_goalposts(goalposts: Mapping[str, Any]) -> dict:
     """Return one indicator's calibration as stored (rounded, in the file's key order)."""
     rounded = {key: round_significant(goalposts[key]) for key in ROUNDED_KEYS}
@@ -112,7 +85,7 @@ def _stored_goalposts(goalposts: Mapping[str, Any]) -> dict:
 
 
 def calibrate(method: CompositeMethod, tables: TableStore) -> dict:
-    """Recompute the calibration (goalposts, COIN decisions, class thresholds) from the data.
+    """Recompute the calibration (goalposts and COIN decisions) from the data.
 
     Parameters
     ----------
@@ -125,9 +98,9 @@ def calibrate(method: CompositeMethod, tables: TableStore) -> dict:
     -------
     dict
         ``reference_year``, ``indicators`` (id → ``n``, ``skew``, ``kurtosis``,
-        ``log_transform``, ``lo``, ``hi``, ``lo_raw``, ``hi_raw``, ``mean``, ``sd``) and
-        ``class_thresholds``, numbers to :data:`SIGNIFICANT_DIGITS` significant digits. The
-        thresholds are computed with the rounded goalposts, as the briefs use them.
+        ``log_transform``, ``lo``, ``hi``, ``lo_raw``, ``hi_raw``, ``mean``, ``sd``), numbers
+        to :data:`SIGNIFICANT_DIGITS` significant digits. (The class edges are fixed in the
+        method file, ``classes.bands``: nothing to calibrate.)
     """
     year = int(method["reference_year"])
     panel = indicator_panel(method, tables)
@@ -136,11 +109,6 @@ def calibrate(method: CompositeMethod, tables: TableStore) -> dict:
         "reference_year": year,
         "indicators": {iid: _stored_goalposts(g) for iid, g in goalposts.items()},
     }
-    provisional = method.with_calibration(
-        {**block, "class_thresholds": [0.0] * len(method["classes"]["quantiles"])}
-    )
-    thresholds = class_thresholds_from_data(panel, provisional, year)
-    block["class_thresholds"] = [round_significant(t) for t in thresholds]
     return block
 
 

@@ -1,7 +1,7 @@
 r"""The composite's method: its hand-written method file and its generated calibration.
 
 Every method choice (indicators, windows, look-backs, goalpost percentiles, transforms,
-weights, the aggregation rule, the Monte Carlo settings, class quantiles) is read from the
+weights, the aggregation rule, the Monte Carlo settings, class edges) is read from the
 versioned file ``data/risk/composite.yaml``. The numbers set on the data of the reference
 year (goalposts, COIN log decisions, class thresholds) live beside it in
 ``data/risk/composite_calibration.yaml``, written by ``osa-briefs methods calibrate``. Both
@@ -143,8 +143,11 @@ def method_problems(method: Mapping) -> list[str]:
         ):
             problems.append(f"dimension {name}: no indicator")
     classes = method["classes"]
-    if len(classes["labels"]) != len(classes["quantiles"]) + 1:
-        problems.append("classes: labels must be one more than quantiles")
+    bands = list(classes.get("bands") or [])
+    if len(classes["labels"]) != len(bands) + 1:
+        problems.append("classes: labels must be one more than bands")
+    if bands != sorted(bands) or len(set(bands)) != len(bands):
+        problems.append("classes: bands must increase")
     for name, choice in method["monte_carlo"]["choices"].items():
         if "options" in choice and len(choice["options"]) != len(choice["probabilities"]):
             problems.append(f"monte_carlo choice {name}: options and probabilities differ")
@@ -170,8 +173,6 @@ def calibration_problems(calibration: Mapping, method: Mapping) -> list[str]:
     missing = set(method["indicators"]) - set(calibration.get("indicators", {}))
     if missing:
         problems.append(f"calibration: no goalposts for {sorted(missing)}")
-    if len(calibration.get("class_thresholds") or []) != len(method["classes"]["quantiles"]):
-        problems.append("calibration: class_thresholds must match classes.quantiles")
     return problems
 
 
@@ -233,8 +234,8 @@ class CompositeMethod(Mapping):
 
     @property
     def class_thresholds(self) -> tuple[float, ...]:
-        """The calibrated class thresholds, lowest first."""
-        return tuple(float(t) for t in self.calibrated()["class_thresholds"])
+        """The class edges (``classes.bands``: INFORM's fixed edges), lowest first."""
+        return tuple(float(t) for t in self.file["classes"]["bands"])
 
     def with_calibration(self, calibration: Mapping[str, Any]) -> CompositeMethod:
         """Return the same method with another calibration (e.g. one being computed)."""

@@ -31,12 +31,14 @@ from osa_analysis.analyse.composite.montecarlo import (
     GlobalRun,
     first_order_shares,
     global_run,
+    rank_desc,
     rank_intervals,
 )
 from osa_analysis.analyse.composite.normalise import rescale
 from osa_analysis.analyse.composite.panel import country_label
 from osa_analysis.analyse.scope import Scope
 from osa_analysis.analyse.tables import TableStore
+from osa_analysis.core.stats import score_as_shown
 
 
 def classify(scores: np.ndarray | Sequence[float], thresholds: Sequence[float]) -> np.ndarray:
@@ -72,23 +74,48 @@ def reliability_score(missing: np.ndarray, stale: np.ndarray, weights: np.ndarra
     return 10.0 * (1.0 - (w_missing + 0.5 * w_stale))
 
 
-def trend_direction(current: dict, previous: dict) -> str | None:
-    """``flat`` when the two intervals overlap, else ``up``/``down`` with the median.
+def class_of(score: float | None, method: CompositeMethod) -> str | None:
+    """Return the class label of a 0–10 score as shown (``core.stats.score_as_shown``).
+
+    One yardstick for every score of the brief (``classes.bands``, INFORM's fixed edges);
+    a score equal to an edge takes the higher class.
+    """
+    if score is None or not np.isfinite(score):
+        return None
+    shown = score_as_shown(score)
+    return method["classes"]["labels"][int(classify([shown], method.class_thresholds)[0])]
+
+
+def paired_trend(
+    current: np.ndarray, previous: np.ndarray, percentiles: Sequence[float]
+) -> dict[str, float | str | None]:
+    """Direction of a change from the paired difference of two Monte Carlo runs.
+
+    Both runs use the same seed and draws, so draw ``k`` takes the same method choices at
+    both dates and ``current[k] - previous[k]`` is the change under that method. The change
+    is called ``up`` (``down``) when the lower (upper) percentile of the differences, as
+    shown (two decimals), is above (below) zero: it does not depend on the method
+    choices. Otherwise ``flat``.
 
     Parameters
     ----------
-    current, previous : dict
-        ``median``, ``low``, ``high`` (None when missing).
+    current, previous : numpy.ndarray
+        ``(K,)`` composite (or dimension) draws at the two dates.
+    percentiles : (float, float)
 
     Returns
     -------
-    str or None
+    dict
+        ``direction`` (None when either run has no score), ``difference_low`` and
+        ``difference_high``.
     """
-    if any(v is None for d in (current, previous) for v in (d["median"], d["low"], d["high"])):
-        return None
-    if current["low"] <= previous["high"] and previous["low"] <= current["high"]:
-        return "flat"
-    return "up" if current["median"] > previous["median"] else "down"
+    diff = np.asarray(current, dtype=float) - np.asarray(previous, dtype=float)
+    if not len(diff) or not np.isfinite(diff).all():
+        return {"direction": None, "difference_low": None, "difference_high": None}
+    low = round(float(np.percentile(diff, percentiles[0])), 2)
+    high = round(float(np.percentile(diff, percentiles[1])), 2)
+    direction = "up" if low > 0 else "down" if high < 0 else "flat"
+    return {"direction": direction, "difference_low": low, "difference_high": high}
 
 
 @dataclass(frozen=True)
@@ -101,14 +128,17 @@ class CompositeResult:
     as_of : pandas.Timestamp
     mc_draws, seed : int
     scores : pandas.DataFrame
-        Index ``country_iso3`` (the requested countries, in order). Columns: ``nominal``,
-        ``median``, ``low``, ``high`` (interval percentiles of the draws), ``class``,
-        ``class_low``, ``class_high`` (classes of median, low and high), ``rank_low``,
-        ``rank_high``, ``rank_of`` (rank interval among the requested countries with a
-        composite), ``global_rank_low``, ``global_rank_high``, ``global_rank_of`` (among
-        every country with a composite), ``reliability``, ``w_missing``, ``w_stale``,
-        ``<dimension>_{nominal,median,low,high}`` and ``missing_reason`` (why there is no
-        composite, or None).
+        Index ``country_iso3`` (the requested countries, in order). Columns: ``nominal``
+        (the headline: the nominal method), ``class`` (of the nominal score as shown,
+        :func:`class_of`), ``rank`` and ``global_rank`` (of the nominal score among the
+        requested countries with a composite, ``rank_of``, and among every country with
+        one, ``global_rank_of``); the method range over the Monte Carlo draws:
+        ``method_median``, ``method_low``, ``method_high`` (interval percentiles),
+        ``method_class_low``, ``method_class_high``, ``method_rank_low``,
+        ``method_rank_high``, ``global_method_rank_low``, ``global_method_rank_high``;
+        ``reliability``, ``w_missing``, ``w_stale``,
+        ``<dimension>_{nominal,method_median,method_low,method_high}`` and
+        ``missing_reason`` (why there is no composite, or None).
     indicators : pandas.DataFrame
         The requested countries' rows of the indicator table plus ``score_0_10``
         (nominal goalpost score) and ``label``, ``unit``, ``nominal_weight``.
@@ -143,6 +173,8 @@ class _RunSummary:
     valid: np.ndarray
     global_ranks: np.ndarray
     peer_ranks: dict[str, np.ndarray]
+    global_nominal_ranks: np.ndarray
+    peer_nominal_ranks: dict[str, int]
     n_global: int
     n_peers: int
     reliability: np.ndarray
@@ -177,12 +209,18 @@ def _run_summary(run: GlobalRun, method: CompositeMethod, iso3s: list[str]) -> _
     peers = [c for c in iso3s if c in pos and valid[pos[c]]]
     p_idx = [pos[c] for c in peers]
     p_ranks = dict(zip(peers, rank_intervals(comp[:, p_idx], percentiles), strict=True))
+    nominal = run.nominal["composite"]
+    g_nominal = np.full(len(pos), -1)
+    g_nominal[g_idx] = rank_desc(nominal[g_idx]).astype(int)
+    p_nominal = dict(zip(peers, rank_desc(nominal[p_idx]).astype(int).tolist(), strict=True))
     eff = effective_weights(method)
     return _RunSummary(
         positions=pos,
         valid=valid,
         global_ranks=g_ranks,
         peer_ranks=p_ranks,
+        global_nominal_ranks=g_nominal,
+        peer_nominal_ranks=p_nominal,
         n_global=len(g_idx),
         n_peers=len(peers),
         reliability=reliability_score(mats["missing"], mats["stale"], eff),
@@ -193,16 +231,16 @@ def _run_summary(run: GlobalRun, method: CompositeMethod, iso3s: list[str]) -> _
 
 
 def _dimension_fields(run: GlobalRun, method: CompositeMethod, c: int) -> dict:
-    """Nominal score and Monte Carlo median and interval of each dimension of country ``c``."""
+    """Nominal score and method range (Monte Carlo) of each dimension of country ``c``."""
     lo_p, hi_p = method["monte_carlo"]["interval_percentiles"]
     row = {}
     for d, dname in enumerate(dimension_names(method)):
         dd = run.monte_carlo["dimensions"][:, c, d]
         row[f"{dname}_nominal"] = float(run.nominal["dimensions"][c, d])
         if np.isfinite(dd).all():
-            row[f"{dname}_median"] = float(np.median(dd))
-            row[f"{dname}_low"] = float(np.percentile(dd, lo_p))
-            row[f"{dname}_high"] = float(np.percentile(dd, hi_p))
+            row[f"{dname}_method_median"] = float(np.median(dd))
+            row[f"{dname}_method_low"] = float(np.percentile(dd, lo_p))
+            row[f"{dname}_method_high"] = float(np.percentile(dd, hi_p))
     return row
 
 
@@ -219,7 +257,7 @@ def _empty_dimensions(run: GlobalRun, method: CompositeMethod, c: int) -> str:
 def _score_fields(
     run: GlobalRun, method: CompositeMethod, summary: _RunSummary, iso3: str, c: int
 ) -> dict:
-    """Median, interval, classes and ranks of country ``c`` (which has a composite)."""
+    """Nominal score, class and ranks, and the method range, of country ``c``."""
     lo_p, hi_p = method["monte_carlo"]["interval_percentiles"]
     y = run.monte_carlo["composite"][:, c]
     med, low, high = (
@@ -227,22 +265,23 @@ def _score_fields(
         float(np.percentile(y, lo_p)),
         float(np.percentile(y, hi_p)),
     )
-    labels = method["classes"]["labels"]
-    cls = classify([med, low, high], method.class_thresholds)
+    nominal = float(run.nominal["composite"][c])
     return {
-        "nominal": float(run.nominal["composite"][c]),
-        "median": med,
-        "low": low,
-        "high": high,
-        "class": labels[cls[0]],
-        "class_low": labels[cls[1]],
-        "class_high": labels[cls[2]],
-        "rank_low": int(summary.peer_ranks[iso3][0]),
-        "rank_high": int(summary.peer_ranks[iso3][1]),
+        "nominal": nominal,
+        "class": class_of(nominal, method),
+        "rank": int(summary.peer_nominal_ranks[iso3]),
         "rank_of": summary.n_peers,
-        "global_rank_low": int(summary.global_ranks[c, 0]),
-        "global_rank_high": int(summary.global_ranks[c, 1]),
+        "global_rank": int(summary.global_nominal_ranks[c]),
         "global_rank_of": summary.n_global,
+        "method_median": med,
+        "method_low": low,
+        "method_high": high,
+        "method_class_low": class_of(low, method),
+        "method_class_high": class_of(high, method),
+        "method_rank_low": int(summary.peer_ranks[iso3][0]),
+        "method_rank_high": int(summary.peer_ranks[iso3][1]),
+        "global_method_rank_low": int(summary.global_ranks[c, 0]),
+        "global_method_rank_high": int(summary.global_ranks[c, 1]),
         "missing_reason": None,
     }
 
