@@ -27,6 +27,7 @@ from osa_analysis.analyse.composite import (
     previous_scores,
     primary_indicators,
 )
+from osa_analysis.analyse.composite.uncertainty import data_settings
 from osa_analysis.brief import registry
 from osa_analysis.brief.composite_figures import CHOICE_LABELS, dot_whisker_figure, tornado_figure
 from osa_analysis.brief.context import BriefContext
@@ -39,9 +40,9 @@ METHOD_FILE = "data/risk/composite.yaml"
 """The method file as the brief names it."""
 
 DIRECTION_WORDS = {
-    "up": "higher (riskier) under every method choice in the range",
-    "down": "lower (less risky) under every method choice in the range",
-    "flat": "no clear change: the change is not of one sign across the method choices",
+    "up": "higher (riskier), beyond the data's uncertainty",
+    "down": "lower (less risky), beyond the data's uncertainty",
+    "flat": "no change beyond the data's uncertainty",
 }
 
 CAVEATS = (
@@ -144,6 +145,8 @@ def _peer_values(res: CompositeResult, dims: list[str]) -> dict:
     for iso3, row in res.scores.iterrows():
         entry = {
             "score": _r(_get(row, "nominal")),
+            "low": _r(_get(row, "low")),
+            "high": _r(_get(row, "high")),
             "class": _get(row, "class"),
             "rank": _opt_int(_get(row, "rank")),
             "global_rank": _opt_int(_get(row, "global_rank")),
@@ -151,7 +154,12 @@ def _peer_values(res: CompositeResult, dims: list[str]) -> dict:
             "reliability": _r(_get(row, "reliability"), 1),
             "missing_reason": _get(row, "missing_reason"),
             "dimensions": {
-                d: {"score": _r(_get(row, f"{d}_nominal")), **_method_range(row, f"{d}_")}
+                d: {
+                    "score": _r(_get(row, f"{d}_nominal")),
+                    "low": _r(_get(row, f"{d}_low")),
+                    "high": _r(_get(row, f"{d}_high")),
+                    **_method_range(row, f"{d}_"),
+                }
                 for d in dims
             },
         }
@@ -176,6 +184,8 @@ def _base_values(method: CompositeMethod, res: CompositeResult, ctx: BriefContex
         "seed": res.seed,
         "interval_pct": int(hi_p - lo_p),
         "interval_percentiles": [lo_p, hi_p],
+        "data_interval_percentiles": list(data_settings(method)[1]),
+        "data_seed": data_settings(method)[0],
         "goalpost_percentiles": [
             method["goalposts"]["lower_percentile"],
             method["goalposts"]["upper_percentile"],
@@ -192,16 +202,16 @@ def _base_values(method: CompositeMethod, res: CompositeResult, ctx: BriefContex
 def _trend_values(res: CompositeResult, prev: CompositeResult, iso3: str, lo_hi) -> dict:
     """Return the score one trend offset earlier and the direction of the change.
 
-    The direction comes from the paired difference of the two Monte Carlo runs (draw by
-    draw, the same method choices), as shown (two decimals), so the words agree with the
-    numbers next to them.
+    The direction comes from the paired difference of the two dates' data draws (draw by
+    draw: a value used at both dates draws the same numbers), as shown (two decimals), so
+    the words agree with the numbers next to them.
     """
     prev_row = prev.scores.loc[iso3]
     j, jp = list(res.scores.index).index(iso3), list(prev.scores.index).index(iso3)
     before, now = _r(_get(prev_row, "nominal")), _r(res.scores.loc[iso3, "nominal"])
     if _get(prev_row, "missing_reason") is not None:
         before = None
-    paired = paired_trend(res.draws[:, j], prev.draws[:, jp], lo_hi)
+    paired = paired_trend(res.data_draws[:, j], prev.data_draws[:, jp], lo_hi)
     return {
         "previous_as_of": prev.as_of.strftime("%Y-%m-%d"),
         "previous_score": before,
@@ -227,6 +237,14 @@ def _score_values(
         **base,
         "score": _r(row["nominal"]),
         "class": row["class"],
+        "interval": {
+            "low": _r(row["low"]),
+            "high": _r(row["high"]),
+            "percentiles": list(base["data_interval_percentiles"]),
+            "class_low": row["class_low"],
+            "class_high": row["class_high"],
+            "kind": "uncertainty of the data (nominal method over draws of the inputs)",
+        },
         "rank": int(row["rank"]),
         "rank_of": int(row["rank_of"]),
         "global_rank": int(row["global_rank"]),
@@ -249,6 +267,8 @@ def _score_values(
                 "label": method["dimensions"][d]["label"],
                 "score": _r(row[f"{d}_nominal"]),
                 "class": class_of(row[f"{d}_nominal"], method),
+                "low": _r(_get(row, f"{d}_low")),
+                "high": _r(_get(row, f"{d}_high")),
                 **_method_range(row, f"{d}_"),
             }
             for d in dims
@@ -270,20 +290,25 @@ def _key_figure(values: dict, name: str) -> dict:
         change_text = (
             f"{t['direction']} against {fmt_num(t['previous_score'], 2)} at {t['previous_as_of']}"
         )
+    iv = values["interval"]
+    pct = _pct(iv)
     sentence = (
         f"On the project's structural security-risk composite (0–10, higher = riskier), "
-        f"{name} scores {fmt_num(values['score'], 1)}, in the '{values['class']}' class "
-        f"(method range {fmt_num(m['method_low'], 1)}–{fmt_num(m['method_high'], 1)} across "
-        f"method choices); it ranks {values['rank']} of the {values['rank_of']} countries "
-        f"compared and {values['global_rank']} of {values['global_rank_of']} worldwide."
+        f"{name} scores {fmt_num(values['score'], 1)} ({pct}% interval "
+        f"{fmt_num(iv['low'], 1)}–{fmt_num(iv['high'], 1)} from the data's uncertainty), in "
+        f"the '{values['class']}' class; it ranks {values['rank']} of the "
+        f"{values['rank_of']} countries compared and {values['global_rank']} of "
+        f"{values['global_rank_of']} worldwide (method range {fmt_num(m['method_low'], 1)}–"
+        f"{fmt_num(m['method_high'], 1)} across method choices)."
     )
     return {
         "id": "structural_risk_composite",
         "label": f"Structural security risk composite ({values['method_version']})",
         "value": values["score"],
         "unit": "score 0–10 (higher = riskier)",
-        "interval": None,
-        "interval_kind": None,
+        "interval": [iv["low"], iv["high"]],
+        "interval_kind": f"{pct}% interval from the data's uncertainty ({values['mc_draws']} "
+        "draws of the inputs, nominal method)",
         "method_range": [m["method_low"], m["method_high"]],
         "change": t["change"],
         "change_text": change_text,
@@ -305,7 +330,11 @@ def _method_paragraph(values: dict) -> str:
         f"percentiles of the {values['reference_year']} global distribution; higher = "
         "riskier), averaged inside each dimension and combined across dimensions by a "
         f"geometric mean (shifted by {fmt_num(values['geometric_offset'], 0)}, see the "
-        "caveats). The score is this nominal method; its class uses the brief's one "
+        "caveats). The score is this nominal method; its interval comes from "
+        f"{fmt_num(values['mc_draws'])} draws of the inputs by their own uncertainty (WGI "
+        "standard errors, V-Dem intervals, Poisson draws of incident and gray-zone counts; "
+        "coups, conflicts, deaths and military spending taken as exact). Its class uses the "
+        "brief's one "
         "yardstick (INFORM's fixed edges "
         + ", ".join(fmt_num(t, 1) for t in values["class_thresholds"])
         + "; a score on an edge takes the higher class). The method range comes from "
@@ -316,11 +345,22 @@ def _method_paragraph(values: dict) -> str:
     )
 
 
+def _pct(interval: dict) -> int:
+    return int(interval["percentiles"][1] - interval["percentiles"][0])
+
+
 def _score_paragraph(values: dict, name: str) -> str:
-    m = values["method_range"]
+    m, iv = values["method_range"], values["interval"]
     return (
-        f"**{esc(name)} scores {fmt_num(values['score'], 1)}** on the 0–10 scale, in the "
-        f"**{esc(values['class'])}** class. It ranks {values['rank']} of the "
+        f"**{esc(name)} scores {fmt_num(values['score'], 1)}** on the 0–10 scale "
+        f"({_pct(iv)}% interval {fmt_num(iv['low'], 1)}–{fmt_num(iv['high'], 1)} from the "
+        f"data's own uncertainty), in the **{esc(values['class'])}** class"
+        + (
+            ""
+            if iv["class_low"] == iv["class_high"] == values["class"]
+            else f" (across the interval: {esc(iv['class_low'])} to {esc(iv['class_high'])})"
+        )
+        + f". It ranks {values['rank']} of the "
         f"{values['rank_of']} countries compared here and {values['global_rank']} of "
         f"{values['global_rank_of']} countries with data (1 = highest risk)."
         f" Across method choices ({values['interval_pct']}% of the draws) the score ranges "
@@ -332,10 +372,11 @@ def _score_paragraph(values: dict, name: str) -> str:
 
 def _dimensions_paragraph(values: dict) -> str:
     return (
-        "Dimensions (score, class; method range): "
+        "Dimensions (score and interval, class; method range): "
         + "; ".join(
-            f"{esc(v['label'].lower())} {fmt_num(v['score'], 1)}, {esc(v['class'])} "
-            f"({fmt_num(v['method_low'], 1)}–{fmt_num(v['method_high'], 1)})"
+            f"{esc(v['label'].lower())} {fmt_num(v['score'], 1)} ({fmt_num(v['low'], 1)}–"
+            f"{fmt_num(v['high'], 1)}), {esc(v['class'])}; "
+            f"{fmt_num(v['method_low'], 1)}–{fmt_num(v['method_high'], 1)}"
             for v in values["dimensions"].values()
         )
         + "."
@@ -381,7 +422,7 @@ def _reliability_paragraph(values: dict) -> str:
 
 def _direction_words(trend: dict) -> str:
     if trend["difference_low"] == trend["difference_high"] == 0:
-        return "unchanged under every method choice"
+        return "unchanged: the same data"
     return DIRECTION_WORDS[trend["direction"]]
 
 
@@ -481,6 +522,7 @@ def _peer_table(values: dict) -> pd.DataFrame:
         {
             "country": iso3,
             "score": fmt_num(p["score"], 1),
+            "interval": _range(p["low"], p["high"], 1),
             "class": p["class"] or "n/a",
             "peer rank": "n/a" if p["rank"] is None else str(p["rank"]),
             "global rank": "n/a" if p["global_rank"] is None else str(p["global_rank"]),
@@ -499,6 +541,7 @@ def _missing_section(method: CompositeMethod, name: str, reason: str, values: di
     values.update(
         {
             "score": None,
+            "interval": None,
             "class": None,
             "rank": None,
             "rank_of": None,
@@ -532,8 +575,9 @@ def _scored_section(values: dict, method: CompositeMethod, name: str) -> Section
     figures = [
         (
             f"Structural risk composite and its three dimensions for {name} and its peers: "
-            f"nominal score (dot) and method range ({pct}% of the Monte Carlo draws over "
-            "method choices; line); background of the composite panel: the five classes.",
+            f"score (dot), {pct}% interval from the data's uncertainty (thick line) and method "
+            f"range ({pct}% of the draws over method choices; thin line); background of the "
+            "composite panel: the five classes.",
             dot_whisker_figure(values, iso3),
         ),
         (
@@ -549,8 +593,9 @@ def _scored_section(values: dict, method: CompositeMethod, name: str) -> Section
             _indicator_table(values["indicators"], method),
         ),
         (
-            f"Composite of each country compared (nominal score and class; method range: "
-            f"{pct}% of the draws over method choices; ranks: 1 = highest risk).",
+            f"Composite of each country compared (score, {pct}% interval from the data and "
+            f"class; method range: {pct}% of the draws over method choices; ranks: 1 = "
+            "highest risk).",
             _peer_table(values),
         ),
     ]

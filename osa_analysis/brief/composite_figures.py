@@ -25,7 +25,7 @@ CLASS_COLORS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
 
 
 def dot_whisker_figure(values: dict, iso3: str) -> Figure:
-    """Nominal score and method range of the composite and each dimension, country and peers.
+    """Score, data interval and method range of the composite and its dimensions, by country.
 
     Parameters
     ----------
@@ -54,10 +54,12 @@ def dot_whisker_figure(values: dict, iso3: str) -> Figure:
             if p["score"] is None:
                 ax.text(5, yi, "n/a", ha="center", va="center", fontsize=7, color=NEUTRAL)
                 continue
-            if p["method_low"] is not None:
+            if p["method_low"] is not None:  # the method range, thin and light
                 ax.plot(
-                    [p["method_low"], p["method_high"]], [yi, yi], color=color, lw=2.2, alpha=0.55
+                    [p["method_low"], p["method_high"]], [yi, yi], color=color, lw=0.8, alpha=0.4
                 )
+            if p["low"] is not None:  # the interval from the data's uncertainty
+                ax.plot([p["low"], p["high"]], [yi, yi], color=color, lw=2.6, alpha=0.7)
             ax.plot(p["score"], yi, "o", color=color, ms=6 if c == iso3 else 4.5)
         ax.set_xlim(0, 10)
         ax.set_title(label, fontsize=8)
@@ -70,7 +72,7 @@ def dot_whisker_figure(values: dict, iso3: str) -> Figure:
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=5, fontsize=7)
     fig.suptitle(
-        "Structural security risk: nominal score and method range (higher = riskier)",
+        "Structural security risk: score, 90% interval and method range (higher = riskier)",
         fontsize=10,
         fontweight="bold",
     )

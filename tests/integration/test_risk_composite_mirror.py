@@ -266,6 +266,14 @@ def test_section(method, iso3):
     assert v["method_version"] == method["method_version"]
     assert isinstance(v["score"], float)  # one number: the nominal method
     assert v["class"] == rc.class_of(v["score"], method)
+    iv = v["interval"]  # the uncertainty of the data, around that number
+    assert iv["low"] <= v["score"] <= iv["high"]
+    assert (iv["class_low"], iv["class_high"]) == (
+        rc.class_of(iv["low"], method),
+        rc.class_of(iv["high"], method),
+    )
+    if iso3 == "FJI":  # the headline is the nominal score (ssri-v1.0 headlined 4.14)
+        assert v["score"] == round(section.values["peers"]["FJI"]["score"], 2) == 2.05
     assert set(v["method_range"]) >= {"method_low", "method_high", "drivers"}
     assert set(v["dimensions"]) == {"threat", "fragility", "capacity"}
     assert set(v["peers"]) == set(ctx.all_countries)
@@ -302,7 +310,7 @@ def test_section(method, iso3):
         "sentence",
     }
     assert kf["value"] == v["score"]
-    assert kf["interval"] is None  # the method range is not an uncertainty interval
+    assert kf["interval"] == [iv["low"], iv["high"]]  # the data's, not the method range
     assert numbers_not_in_values(shown_text(section), v, percent_shares=True) == []
     json.dumps(jsonable(v), allow_nan=False)
     assert len(section.figures) == 2 and len(section.tables) == 2

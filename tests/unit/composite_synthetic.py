@@ -34,10 +34,15 @@ def synthetic_panel(incidents_aaa: float = 2.0) -> pd.DataFrame:
         for c, v in zip(COUNTRIES, vals, strict=True):
             if v is None:
                 applicable = not (iid.startswith("incidents") and c == "EEE")
-                rows.append((iid, c, pd.NA, np.nan, np.nan, f"no {iid} for {c}", applicable))
+                rows.append(
+                    (iid, c, pd.NA, np.nan, np.nan, np.nan, f"no {iid} for {c}", applicable)
+                )
                 continue
+            # WGI estimates carry a standard error; window counts are 5 years' events
+            se = 0.2 if iid.startswith("wgi_") else np.nan
+            count = 5.0 * v if iid in window else np.nan
             for y in range(2019, 2025):
-                rows.append((iid, c, y, float(v), np.nan, pd.NA, True))
+                rows.append((iid, c, y, float(v), count, se, pd.NA, True))
     panel = pd.DataFrame(rows, columns=list(rc.PANEL_COLUMNS))
     panel["year"] = panel["year"].astype("Int64")
     panel["note"] = panel["note"].astype("string")
@@ -85,6 +90,7 @@ monte_carlo:
     aggregation: {options: [geometric, arithmetic], probabilities: [0.5, 0.5]}
     normalisation: {options: [goalpost, zscore], probabilities: [0.5, 0.5]}
     leave_one_out: {probability_none: 0.5}
+data_uncertainty: {seed: 11, interval_percentiles: [5, 95]}
 classes: {labels: [low, medium, high], bands: [3.0, 6.0]}
 trend: {offset_years: 1}
 max_source_lag_years: 5

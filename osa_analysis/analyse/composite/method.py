@@ -57,6 +57,7 @@ REQUIRED_KEYS = (
     "zscore",
     "aggregation",
     "monte_carlo",
+    "data_uncertainty",
     "classes",
     "trend",
     "max_source_lag_years",
@@ -107,6 +108,11 @@ def _indicator_problems(iid: str, spec: Mapping, method: Mapping) -> list[str]:
         problems.append(f"indicator {iid}: kind must be window or level")
     if spec.get("kind") == "window" and "window_years" not in spec:
         problems.append(f"indicator {iid}: window indicator without window_years")
+    if spec.get("uncertainty", "none") not in ("standard_error", "poisson", "none"):
+        problems.append(
+            f"indicator {iid}: uncertainty must be standard_error, poisson or none, "
+            f"got {spec.get('uncertainty')!r}"
+        )
     if "applies_to" in spec:
         try:
             country_set(spec["applies_to"])

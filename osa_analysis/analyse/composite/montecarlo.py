@@ -30,6 +30,7 @@ from osa_analysis.analyse.composite.method import (
 from osa_analysis.analyse.composite.normalise import rescale
 from osa_analysis.analyse.composite.panel import panel_source_ids
 from osa_analysis.analyse.composite.table import indicator_table
+from osa_analysis.analyse.composite.uncertainty import data_draws, data_settings
 from osa_analysis.analyse.tables import TableStore
 from osa_analysis.sources.cache import cached_object
 
@@ -296,6 +297,9 @@ class GlobalRun:
         :func:`run_monte_carlo` output (``composite`` ``(K, C)``, ``dimensions``).
     nominal : dict
         :func:`nominal_scores` output.
+    data : dict
+        :func:`~osa_analysis.analyse.composite.uncertainty.data_draws` output (the nominal
+        method over draws of the data: the uncertainty of the scores).
     """
 
     as_of: pd.Timestamp
@@ -306,6 +310,7 @@ class GlobalRun:
     choices: dict = field(repr=False)
     monte_carlo: dict = field(repr=False)
     nominal: dict = field(repr=False)
+    data: dict = field(repr=False)
 
 
 def run_global(
@@ -338,6 +343,7 @@ def run_global(
         choices=choices,
         monte_carlo=run_monte_carlo(mats, method, choices),
         nominal=nominal_scores(mats, method),
+        data=data_draws(table, method, mc_draws, data_settings(method)[0]),
     )
 
 

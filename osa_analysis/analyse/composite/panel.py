@@ -25,7 +25,16 @@ from osa_analysis.core.countries import country_name, country_set
 from osa_analysis.sources.cache import cached_table
 from osa_analysis.sources.methods import MethodError
 
-PANEL_COLUMNS = ("indicator", "country_iso3", "year", "value", "count", "note", "applicable")
+PANEL_COLUMNS = (
+    "indicator",
+    "country_iso3",
+    "year",
+    "value",
+    "count",
+    "se",
+    "note",
+    "applicable",
+)
 """Columns of :func:`build_indicator_panel`."""
 
 NOTE_COLUMNS = ("indicator", "country_iso3", "note", "applicable")
@@ -135,15 +144,21 @@ def population_values(population: pd.DataFrame) -> pd.DataFrame:
     return pop
 
 
-def level_values(rows: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Return an annual value per country and year from already filtered rows."""
-    return pd.DataFrame(
+def level_values(rows: pd.DataFrame, column: str, se: pd.Series | None = None) -> pd.DataFrame:
+    """Return an annual value per country and year from already filtered rows.
+
+    ``se``: the value's standard error per row, when the source publishes one.
+    """
+    out = pd.DataFrame(
         {
             "country_iso3": rows["country_iso3"].astype(str),
             "year": rows["year"].astype(int),
             "value": rows[column].astype(float),
         }
     )
+    if se is not None:
+        out["se"] = se.astype(float).to_numpy()
+    return out
 
 
 def _members(countries: Iterable[str], first: int, last: int) -> pd.DataFrame:
@@ -310,16 +325,22 @@ def _coups(inputs: PanelInputs, spec: Mapping) -> pd.DataFrame:
 def _wgi(code: str) -> Callable[[PanelInputs, Mapping], pd.DataFrame]:
     def build(inputs: PanelInputs, spec: Mapping) -> pd.DataFrame:
         wgi = inputs.tables.full("wgi")
-        return level_values(wgi[wgi["indicator"].eq(code) & wgi["estimate"].notna()], "estimate")
+        rows = wgi[wgi["indicator"].eq(code) & wgi["estimate"].notna()]
+        return level_values(rows, "estimate", se=rows.get("std_error"))
 
     build.__doc__ = f"WGI estimate {code!r}."
     return build
 
 
 def _vdem_polyarchy(inputs: PanelInputs, spec: Mapping) -> pd.DataFrame:
-    """V-Dem electoral democracy index."""
+    """V-Dem electoral democracy index; ``se``: half its interval (V-Dem's 68% band)."""
     v = inputs.tables.full("vdem_ert")
-    return level_values(v[v["polyarchy"].notna() & v["country_iso3"].notna()], "polyarchy")
+    rows = v[v["polyarchy"].notna() & v["country_iso3"].notna()]
+    if {"polyarchy_low", "polyarchy_high"} <= set(rows.columns):
+        return level_values(
+            rows, "polyarchy", se=(rows["polyarchy_high"] - rows["polyarchy_low"]) / 2
+        )
+    return level_values(rows, "polyarchy")
 
 
 def _milex_share(inputs: PanelInputs, spec: Mapping) -> pd.DataFrame:
@@ -408,12 +429,14 @@ def _assemble(parts: list[pd.DataFrame], notes: list[dict]) -> pd.DataFrame:
     note_frame["year"] = pd.NA
     note_frame["value"] = np.nan
     note_frame["count"] = np.nan
+    note_frame["se"] = np.nan
     out = pd.concat([panel, note_frame[list(PANEL_COLUMNS)]], ignore_index=True)
     out["indicator"] = out["indicator"].astype("string")
     out["country_iso3"] = out["country_iso3"].astype("string")
     out["year"] = out["year"].astype("Int64")
     out["value"] = out["value"].astype(float)
     out["count"] = out["count"].astype(float)
+    out["se"] = out["se"].astype(float)
     out["note"] = out["note"].astype("string")
     out["applicable"] = out["applicable"].astype(bool)
     return out.sort_values(["indicator", "country_iso3", "year"]).reset_index(drop=True)
@@ -450,6 +473,8 @@ def build_indicator_panel(method: Mapping[str, Any], tables: TableStore) -> pd.D
         part["indicator"] = iid
         if "count" not in part:
             part["count"] = np.nan
+        if "se" not in part:
+            part["se"] = np.nan
         part["note"] = pd.NA
         part["applicable"] = True
         parts.append(part[list(PANEL_COLUMNS)])

@@ -36,6 +36,7 @@ from osa_analysis.analyse.composite.montecarlo import (
 )
 from osa_analysis.analyse.composite.normalise import rescale
 from osa_analysis.analyse.composite.panel import country_label
+from osa_analysis.analyse.composite.uncertainty import data_settings
 from osa_analysis.analyse.scope import Scope
 from osa_analysis.analyse.tables import TableStore
 from osa_analysis.core.stats import score_as_shown
@@ -129,15 +130,17 @@ class CompositeResult:
     mc_draws, seed : int
     scores : pandas.DataFrame
         Index ``country_iso3`` (the requested countries, in order). Columns: ``nominal``
-        (the headline: the nominal method), ``class`` (of the nominal score as shown,
-        :func:`class_of`), ``rank`` and ``global_rank`` (of the nominal score among the
+        (the headline: the nominal method), ``low`` and ``high`` (its uncertainty
+        interval: percentiles of the data draws, :mod:`.uncertainty`), ``class`` (of the
+        nominal score as shown, :func:`class_of`), ``class_low`` and ``class_high`` (of
+        the interval's ends), ``rank`` and ``global_rank`` (of the nominal score among the
         requested countries with a composite, ``rank_of``, and among every country with
         one, ``global_rank_of``); the method range over the Monte Carlo draws:
         ``method_median``, ``method_low``, ``method_high`` (interval percentiles),
         ``method_class_low``, ``method_class_high``, ``method_rank_low``,
         ``method_rank_high``, ``global_method_rank_low``, ``global_method_rank_high``;
         ``reliability``, ``w_missing``, ``w_stale``,
-        ``<dimension>_{nominal,method_median,method_low,method_high}`` and
+        ``<dimension>_{nominal,low,high,method_median,method_low,method_high}`` and
         ``missing_reason`` (why there is no composite, or None).
     indicators : pandas.DataFrame
         The requested countries' rows of the indicator table plus ``score_0_10``
@@ -146,7 +149,10 @@ class CompositeResult:
         Index ``country_iso3``; one column per Monte Carlo choice (first-order share of
         variance) and ``interactions`` (1 − their sum, floored at 0).
     draws : numpy.ndarray
-        ``(K, n)`` composite draws of the requested countries.
+        ``(K, n)`` composite draws of the requested countries over method choices.
+    data_draws : numpy.ndarray
+        ``(K, n)`` composite draws of the requested countries over the data (nominal
+        method; the paired trend reads them).
     dimension_draws : numpy.ndarray
         ``(K, n, D)``.
     choices : dict
@@ -163,6 +169,7 @@ class CompositeResult:
     draws: np.ndarray
     dimension_draws: np.ndarray
     choices: dict = field(repr=False)
+    data_draws: np.ndarray = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -199,6 +206,8 @@ def _sensitivity_inputs(method: CompositeMethod, choices: dict) -> dict[str, np.
 
 def _run_summary(run: GlobalRun, method: CompositeMethod, iso3s: list[str]) -> _RunSummary:
     mats = run.matrices
+    if run.data["countries"] != mats["countries"]:
+        raise ValueError("the data draws and the Monte Carlo cover different countries")
     percentiles = tuple(method["monte_carlo"]["interval_percentiles"])
     comp = run.monte_carlo["composite"]
     valid = np.isfinite(comp).all(0)
@@ -231,12 +240,16 @@ def _run_summary(run: GlobalRun, method: CompositeMethod, iso3s: list[str]) -> _
 
 
 def _dimension_fields(run: GlobalRun, method: CompositeMethod, c: int) -> dict:
-    """Nominal score and method range (Monte Carlo) of each dimension of country ``c``."""
+    """Nominal score, data interval and method range of each dimension of country ``c``."""
     lo_p, hi_p = method["monte_carlo"]["interval_percentiles"]
     row = {}
     for d, dname in enumerate(dimension_names(method)):
         dd = run.monte_carlo["dimensions"][:, c, d]
         row[f"{dname}_nominal"] = float(run.nominal["dimensions"][c, d])
+        data = run.data["dimensions"][:, c, d]
+        if np.isfinite(data).all():
+            row[f"{dname}_low"] = float(np.percentile(data, lo_p))
+            row[f"{dname}_high"] = float(np.percentile(data, hi_p))
         if np.isfinite(dd).all():
             row[f"{dname}_method_median"] = float(np.median(dd))
             row[f"{dname}_method_low"] = float(np.percentile(dd, lo_p))
@@ -266,9 +279,15 @@ def _score_fields(
         float(np.percentile(y, hi_p)),
     )
     nominal = float(run.nominal["composite"][c])
+    data = run.data["composite"][:, c]
+    d_lo, d_hi = (float(np.percentile(data, q)) for q in data_settings(method)[1])
     return {
         "nominal": nominal,
+        "low": d_lo,
+        "high": d_hi,
         "class": class_of(nominal, method),
+        "class_low": class_of(d_lo, method),
+        "class_high": class_of(d_hi, method),
         "rank": int(summary.peer_nominal_ranks[iso3]),
         "rank_of": summary.n_peers,
         "global_rank": int(summary.global_nominal_ranks[c]),
@@ -370,6 +389,7 @@ def country_scores(
     n_dims = len(dimension_names(method))
     out_draws = np.full((run.mc_draws, len(iso3s)), np.nan)
     out_dims = np.full((run.mc_draws, len(iso3s), n_dims), np.nan)
+    out_data = np.full((run.mc_draws, len(iso3s)), np.nan)
     rows, sens_rows = [], []
     for j, iso3 in enumerate(iso3s):
         row, sens = _country_rows(run, method, summary, iso3)
@@ -380,6 +400,7 @@ def country_scores(
             out_dims[:, j, :] = run.monte_carlo["dimensions"][:, c, :]
             if summary.valid[c]:
                 out_draws[:, j] = run.monte_carlo["composite"][:, c]
+                out_data[:, j] = run.data["composite"][:, c]
     return CompositeResult(
         method_version=method["method_version"],
         as_of=run.as_of,
@@ -391,6 +412,7 @@ def country_scores(
         draws=out_draws,
         dimension_draws=out_dims,
         choices=run.choices,
+        data_draws=out_data,
     )
 
 

@@ -21,6 +21,7 @@ TABLE_COLUMNS = (
     "year",
     "window_start",
     "count",
+    "se",
     "latest_year",
     "age",
     "stale",
@@ -32,16 +33,19 @@ TABLE_COLUMNS = (
 
 
 def _latest_values(frame: pd.DataFrame, vals: pd.DataFrame) -> int | None:
-    """Fill ``raw``, ``year`` and ``count`` of ``frame`` with each country's latest value."""
+    """Fill ``raw``, ``year``, ``count`` and ``se`` of ``frame`` with each latest value."""
     if not len(vals):
         frame["raw"] = np.nan
         frame["year"] = pd.array([pd.NA] * len(frame), dtype="Int64")
         frame["count"] = np.nan
+        frame["se"] = np.nan
         return None
     last = vals.sort_values("year").groupby("country_iso3").tail(1).set_index("country_iso3")
     frame["raw"] = last["value"].reindex(frame.index).astype(float)
     frame["year"] = last["year"].reindex(frame.index).astype("Int64")
     frame["count"] = last["count"].reindex(frame.index).astype(float)
+    se = last["se"] if "se" in last else pd.Series(np.nan, index=last.index)
+    frame["se"] = se.reindex(frame.index).astype(float)
     return int(vals["year"].max())
 
 
