@@ -81,7 +81,40 @@ def bottom_line(ctx: BriefContext, sections: Mapping[str, Section]) -> Section:
     the order of ``sections``.
     """
     tiles = compute_tiles({key: s.values for key, s in sections.items()})
-    return bottom_line_section(ctx, list(sections.values()), tiles=tiles)
+    section = bottom_line_section(ctx, list(sections.values()), tiles=tiles)
+    composite = sections.get("composite")
+    stale = stale_inputs(composite.values if composite is not None else {})
+    section.values["stale_inputs"] = stale
+    if stale:
+        n_inputs = sum(
+            1
+            for i in composite.values.get("indicators") or []
+            if not i.get("alternative_of") and i.get("applicable", True)
+        )
+        section.markdown += (
+            f"\n\n**Data age.** {len(stale)} of the composite's {n_inputs} inputs are older "
+            f"than their sources' release schedules lead one to expect by "
+            f"{ctx.scope.as_of_text}: "
+            + ", ".join(f"{i['short']} {i['year']} ({i['expected_year']} expected)" for i in stale)
+            + f". Reliability {fmt_num(composite.values.get('reliability'), 1)}/10."
+        )
+    return section
+
+
+def stale_inputs(composite_values: Mapping) -> list[dict]:
+    """Return the composite's indicators whose latest value is older than expected.
+
+    Returns
+    -------
+    list of dict
+        ``id``, ``label``, ``short``, ``year`` and ``expected_year`` of each stale primary
+        indicator.
+    """
+    return [
+        {k: i.get(k) for k in ("id", "label", "short", "year", "expected_year")}
+        for i in composite_values.get("indicators") or []
+        if i.get("stale") and not i.get("alternative_of")
+    ]
 
 
 def _fmt_value(value, unit) -> str:

@@ -114,6 +114,7 @@ def _indicator_values(res: CompositeResult, iso3: str, method: CompositeMethod) 
             {
                 "id": iid,
                 "label": spec["label"],
+                "short": spec.get("short", spec["label"]),
                 "dimension": spec["dimension"],
                 "unit": spec["unit"],
                 "alternative_of": spec.get("alternative_of"),
@@ -123,6 +124,8 @@ def _indicator_values(res: CompositeResult, iso3: str, method: CompositeMethod) 
                 "window_start": _opt_int(r["window_start"]),
                 "count": None if pd.isna(r["count"]) else float(r["count"]),
                 "stale": bool(r["stale"]),
+                "expected_year": _opt_int(r["expected_year"]),
+                "carried_forward": bool(r["carried_forward"]),
                 "missing": bool(r["missing"]),
                 "applicable": bool(r["applicable"]),
                 "missing_reason": None if pd.isna(r["missing_reason"]) else r["missing_reason"],
@@ -401,9 +404,10 @@ def _reliability_paragraph(values: dict) -> str:
             )
         if stale:
             parts.append(
-                "stale (carried forward): "
+                "older than expected by this date (stale): "
                 + "; ".join(
-                    f"{esc(i['label'])} from {i['year']} (latest {i['latest_year']})" for i in stale
+                    f"{esc(i['label'])} from {i['year']} (expected {i['expected_year']})"
+                    for i in stale
                 )
             )
         text += (
@@ -490,10 +494,17 @@ def _indicator_table(indicators: list[dict], method: CompositeMethod) -> pd.Data
                 if ind["window_start"] is not None
                 else str(ind["year"])
             )
-            note = (
-                f"stale: carried forward from {ind['year']} (latest {ind['latest_year']})"
-                if ind["stale"]
-                else ""
+            note = "; ".join(
+                n
+                for n in (
+                    f"stale: {ind['year']}, {ind['expected_year']} expected by this date"
+                    if ind["stale"]
+                    else "",
+                    f"carried forward (the source's latest is {ind['latest_year']})"
+                    if ind["carried_forward"]
+                    else "",
+                )
+                if n
             )
         rows.append(
             {

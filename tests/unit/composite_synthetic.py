@@ -76,11 +76,11 @@ dimensions:
   capacity: {label: Capacity}
 indicators:
   wgi_pv: {label: PV, dimension: threat, kind: level, direction: -1, unit: est,
-           lookback_years: 2, sources: [wgi]}
+           lookback_years: 2, release_lag_years: 2, sources: [wgi]}
   wgi_ge: {label: GE, dimension: fragility, kind: level, direction: -1, unit: est,
-           lookback_years: 2, sources: [wgi]}
+           lookback_years: 2, release_lag_years: 2, sources: [wgi]}
   wgi_rl: {label: RL, dimension: capacity, kind: level, direction: -1, unit: est,
-           lookback_years: 2, sources: [wgi]}
+           lookback_years: 2, release_lag_years: 2, sources: [wgi]}
 monte_carlo:
   seed: 7
   default_draws: 40

@@ -65,7 +65,15 @@ REQUIRED_KEYS = (
 )
 """Top-level keys every composite method file has."""
 
-INDICATOR_KEYS = ("label", "dimension", "kind", "direction", "unit", "lookback_years")
+INDICATOR_KEYS = (
+    "label",
+    "dimension",
+    "kind",
+    "direction",
+    "unit",
+    "lookback_years",
+    "release_lag_years",
+)
 """Keys every indicator of the method file has."""
 
 

@@ -24,6 +24,8 @@ TABLE_COLUMNS = (
     "se",
     "latest_year",
     "age",
+    "expected_year",
+    "carried_forward",
     "stale",
     "missing",
     "missing_reason",
@@ -109,7 +111,11 @@ def _indicator_rows(
     missing = reasons.notna()
     frame["missing"] = missing.to_numpy()
     frame["missing_reason"] = reasons
-    frame["stale"] = (~missing & (frame["age"].fillna(0) > 0)).astype(bool).to_numpy()
+    frame["carried_forward"] = (~missing & (frame["age"].fillna(0) > 0)).astype(bool).to_numpy()
+    expected = as_of.year - int(spec["release_lag_years"])
+    frame["expected_year"] = expected
+    older = frame["year"].astype("Float64").fillna(np.inf) < expected
+    frame["stale"] = (~missing & older).astype(bool).to_numpy()
     frame.loc[missing.to_numpy(), "raw"] = np.nan
     if "applicable" in sub:
         na = sub.loc[~sub["applicable"].astype(bool), "country_iso3"].astype(str)
@@ -136,11 +142,13 @@ def table_at(panel: pd.DataFrame, method: Mapping[str, Any], as_of: pd.Timestamp
     pandas.DataFrame
         Columns :data:`TABLE_COLUMNS`, one row per country of the panel and indicator.
         ``latest_year`` is the indicator's latest year with any value at ``as_of``;
-        ``age`` = latest_year − year; ``stale`` when 0 < age ≤ look-back (the value is
-        carried forward); beyond the look-back, or without any value, ``missing`` with
-        ``missing_reason``. ``window_start`` is the first year of a window indicator;
-        ``applicable`` is False where the indicator does not apply (landlocked countries'
-        maritime incidents).
+        ``age`` = latest_year − year; ``carried_forward`` when 0 < age ≤ look-back;
+        beyond the look-back, or without any value, ``missing`` with ``missing_reason``.
+        ``expected_year`` = as_of's year − ``release_lag_years`` (the latest year the
+        source's release schedule should give by ``as_of``); ``stale`` when a value is
+        older than that (also the source's own latest). ``window_start`` is the first
+        year of a window indicator; ``applicable`` is False where the indicator does not
+        apply (landlocked countries' maritime incidents).
     """
     countries = sorted(set(panel["country_iso3"].dropna().astype(str)))
     lag_max = int(method["max_source_lag_years"])
@@ -159,6 +167,7 @@ def table_at(panel: pd.DataFrame, method: Mapping[str, Any], as_of: pd.Timestamp
     out["age"] = out["age"].astype("Int64")
     out["latest_year"] = out["latest_year"].astype("Int64")
     out["window_start"] = out["window_start"].astype("Int64")
+    out["expected_year"] = out["expected_year"].astype("Int64")
     return out[list(TABLE_COLUMNS)]
 
 
