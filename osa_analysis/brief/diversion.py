@@ -35,6 +35,21 @@ def _pct(value: float | None, digits: int = 1) -> str:
     return "n/a" if value is None else f"{100 * value:.{digits}f}%"
 
 
+def likelihood_text(s: dict, h: str) -> str:
+    """One horizon's likelihood: the yardstick word, the probability and its interval.
+
+    A scenario without a base rate carries no number: "judgement, no base rate" and the
+    project's stated judgement.
+    """
+    if s[f"probability_{h}"] is None:
+        judgement = s.get(f"judgement_{h}")
+        return s["likelihood_basis"] + (f" (judged {judgement})" if judgement else "")
+    return (
+        f"{s[f'yardstick_{h}']}: {100 * s[f'probability_{h}']:.1f}% "
+        f"(95% interval {_pct_range(s[f'likelihood_{h}'])})"
+    )
+
+
 def _pct_range(rng: list[float] | None) -> str:
     if not rng:
         return "n/a"
@@ -326,7 +341,7 @@ def _equipment_line(name: str, result: DiversionResult, overall: dict, as_of: st
         + ", ".join(
             c.replace("_", " ") for c, v in s["equipment_relevance"].items() if v == top_level
         )
-        + f"; {s['yardstick_36m']} over 36 months)"
+        + f"; {likelihood_text(s, '36m')} over 36 months)"
         for s in scen
         if s["equipment_relevance_overall"] == top_level
     )
@@ -378,16 +393,22 @@ def method_lines(result: DiversionResult) -> list[str]:
     )
     qual = [s for s in result.scenarios if s["method"] == "qualitative"]
     shift = result.config["trend"]["shift_years"]
+    yardstick = result.config["yardstick"]
+    terms = ", ".join(f"{t['term']} {_pct_range(list(t['range']))}" for t in yardstick["terms"])
     return [
         "**Criterion matrix.** Ratings follow BICC's three steps (not critical, possibly "
         'critical, critical) from the thresholds in the config; a criterion is "not '
         'computable" when an indicator it needs is missing and no condition is met. The trend '
         f"applies the same rules to the data of {shift} years earlier. "
         f"Out of scope: {out_scope}.",
-        "**Scenario register.** Each likelihood range runs from the lowest to the highest "
-        "probability of at least one event, P = 1 − exp(−λT) for rates (1 − (1 − p)^T for "
-        "shares of years), over the country's own base rate and the pooled reference rates; "
-        "the PHIA term names the middle of the range. Residual risk = likelihood score × "
+        "**Scenario register.** Each likelihood is the probability of at least one event over "
+        "the horizon from the country's own base rate, P = 1 − exp(−λT) for rates "
+        "(1 − (1 − p)^T for shares of years), so the 36-month chance is never below the "
+        "12-month one, with the exact 95% interval of that rate; the word is the "
+        f"{esc(yardstick['name'])}'s term for the probability ({terms}; a value in a gap "
+        "takes the nearer term). The pooled reference rates are shown beside it, not mixed "
+        "in. A scenario without data carries no number (judgement, no base rate). Residual "
+        "risk = likelihood score × "
         "equipment relevance, lowered where controls are judged effective. Confidence (L, M, "
         "H) follows the data-quality rule of the config: quantitative base rates start at H and "
         "lose a level for few events, old data or no reference rate; qualitative yardsticks "
@@ -453,8 +474,8 @@ def scenario_table(scenarios: list[dict]) -> pd.DataFrame:
         [
             {
                 "scenario": f"{s['id']} {s['label']}",
-                "12 months": f"{s['yardstick_12m']} ({_pct_range(s['likelihood_12m'])})",
-                "36 months": f"{s['yardstick_36m']} ({_pct_range(s['likelihood_36m'])})",
+                "12 months": likelihood_text(s, "12m"),
+                "36 months": likelihood_text(s, "36m"),
                 "base rate": base_rate_text(s),
                 "confidence": s["confidence"],
                 "equipment relevance": _relevance_text(s["equipment_relevance"]),

@@ -15,6 +15,7 @@ from osa_analysis.build.params import BriefParams
 from osa_analysis.build.pdf import find_chromium
 from osa_analysis.build.warmkernel import KernelServer
 from osa_analysis.core import config
+from osa_analysis.core.schemas import schema_problems
 from osa_analysis.sources.registry import registry
 from osa_analysis.testing import check_html_in_chromium
 
@@ -49,6 +50,23 @@ def test_briefs_build_with_status_ok_and_all_files(built):
         assert len(list((folder / "history").iterdir())) == 1
         if find_chromium():
             assert (folder / "brief.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_every_brief_file_follows_its_json_schema(built):
+    reports, _ = built
+    registry_ids = set(registry())
+    for iso3 in COUNTRIES:
+        summary = json.loads((reports / iso3 / "summary.json").read_text())
+        judgements = json.loads((reports / iso3 / "judgements.json").read_text())
+        assert schema_problems(summary, "summary") == [], iso3
+        assert schema_problems(judgements, "judgements") == [], iso3
+        for j in judgements["judgements"]:
+            assert j["resolution_source"] in registry_ids, j["id"]
+            assert j["issued"] == summary["provenance"]["as_of"]
+        # one number per quantity: the bottom line's composite figure is the section's score
+        figures = summary["bottom_line"]["key_figures"]
+        for kf in (k for k in figures if k["id"] == "structural_risk_composite"):
+            assert kf["value"] == summary["composite"]["score"]
 
 
 def test_summary_json_equals_what_the_package_computes(built):
@@ -111,10 +129,7 @@ def test_rerun_is_skipped_then_forced_reruns_give_identical_html(built):
     assert (reports / "PHL" / "brief.html").read_bytes() == html
     judgements = json.loads((reports / "PHL" / "judgements.json").read_text())
     assert judgements["country_iso3"] == "PHL" and judgements["judgements"]
-    assert all(
-        {"claim", "horizon_months", "likelihood", "confidence", "evidence"} <= set(j)
-        for j in judgements["judgements"]
-    )
+    assert schema_problems(judgements, "judgements") == []
 
 
 def test_a_failed_run_keeps_the_last_good_brief_and_is_shown_stale(built, tmp_path, monkeypatch):

@@ -11,6 +11,7 @@ from osa_analysis.analyse.judgements import collect_judgements
 from osa_analysis.analyse.tiles import band_rating, compute_tiles
 from osa_analysis.brief.changes import changes_section, read_previous_summary
 from osa_analysis.brief.judgements_file import write_judgements
+from osa_analysis.core.schemas import schema_problems
 
 SCALE = ["very low", "low", "medium", "high", "very high"]
 
@@ -206,28 +207,66 @@ def test_first_brief_has_nothing_to_compare():
     assert "first published brief" in changes_section(changes).markdown
 
 
-def test_judgements_carry_claim_horizon_likelihood_confidence_evidence(tmp_path):
+def scenario(sid="S2", p12=0.0662, p36=0.1855, method="poisson", **extra):
+    quantitative = method != "qualitative"
+    return {
+        "id": sid,
+        "label": "Unconstitutional change of government",
+        "event_definition": "A coup attempt, successful or failed (Powell & Thyne).",
+        "method": method,
+        "probability_12m": p12 if quantitative else None,
+        "probability_36m": p36 if quantitative else None,
+        "likelihood_12m": [0.024, 0.15] if quantitative else None,
+        "likelihood_36m": [0.07, 0.39] if quantitative else None,
+        "yardstick_12m": "remote" if quantitative else None,
+        "yardstick_36m": "highly unlikely" if quantitative else None,
+        "likelihood_basis": "the country's own base rate"
+        if quantitative
+        else "judgement, no base rate",
+        "confidence": "M",
+        "base_rate": {"events": 5, "years": 73.7, "rate_per_year": 0.0685, "method": "poisson"}
+        if quantitative
+        else None,
+        "modifiers": [],
+        "resolution_source": "coups_powell_thyne" if quantitative else None,
+        **extra,
+    }
+
+
+def test_judgements_are_scoreable_probabilities_of_observable_events(tmp_path):
     s = summary(5.0, "medium", "not triggered", "2026-08-09")
-    s["diversion"]["scenarios"] = [
-        {
-            "id": "S2",
-            "label": "Unconstitutional change of government",
-            "likelihood_12m": [0.05, 0.1],
-            "likelihood_36m": [0.15, 0.26],
-            "yardstick_12m": "highly unlikely",
-            "yardstick_36m": "unlikely",
-            "confidence": "medium",
-            "base_rate": {"events": 5, "years": 73, "rate_per_year": 0.0685},
-        }
-    ]
+    s["diversion"]["scenarios"] = [scenario(), scenario("S4", method="qualitative")]
     j = collect_judgements(s)
-    first = j["judgements"][0]
-    assert first["id"] == "S2-12m" and first["horizon_months"] == 12
-    assert first["likelihood"] == [0.05, 0.1] and first["confidence"] == "medium"
-    assert "5 event(s) in 73 years" in first["evidence"][0]
+    assert schema_problems(j, "judgements") == []
+    assert [x["id"] for x in j["judgements"]] == ["PHL-S2-12m-2026-08-09", "PHL-S2-36m-2026-08-09"]
+    first, second = j["judgements"]
+    assert (first["issued"], first["resolve_by"], second["resolve_by"]) == (
+        "2026-08-09",
+        "2027-08-09",
+        "2029-08-09",
+    )
+    assert (first["probability"], first["interval"]) == (0.0662, [0.024, 0.15])
+    assert first["resolution_source"] == "coups_powell_thyne"  # a registry source id
+    assert first["basis"]["base_rate"]["events"] == 5
+    assert "6.6%" in first["claim"] and "remote" in first["claim"]
+    # no number without a base rate: the qualitative scenario is listed, not judged
+    assert j["without_probability"] == [{"scenario": "S4", "reason": "judgement, no base rate"}]
+    # nothing about the model's own output (composite class, tiles)
+    assert all(x["scenario"].startswith("S") for x in j["judgements"])
     path = write_judgements(j, tmp_path)
     assert json.loads(path.read_text())["country_iso3"] == "PHL"
     assert path.read_bytes() == write_judgements(j, tmp_path).read_bytes()
+
+
+def test_the_schema_refuses_an_unscoreable_judgement():
+    s = summary(5.0, "medium", "not triggered", "2026-08-09")
+    s["diversion"]["scenarios"] = [scenario()]
+    j = collect_judgements(s)
+    j["judgements"][0]["probability"] = 1.4
+    del j["judgements"][1]["resolution_source"]
+    problems = schema_problems(j, "judgements")
+    assert any(p.startswith("judgements/0/probability") for p in problems)
+    assert any("resolution_source" in p for p in problems)
 
 
 def test_previous_summary_is_read_or_refused_naming_the_file(tmp_path):

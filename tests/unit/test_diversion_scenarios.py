@@ -69,9 +69,32 @@ def test_scenario_register_phl_and_no_equipment(cfg):
         [phl["S1"]["base_rate"]["rate_per_year"]]
         + [r["rate_per_year"] for r in phl["S1"]["references"]]
     )
-    assert phl["S1"]["likelihood_36m"][1] == pytest.approx(D.prob_at_least_one(2 * top_rate, 3))
-    # S6 rises one step with an internal armed conflict
-    assert phl["S6"]["yardstick_12m"] == "highly unlikely"
+    # the reference range keeps the spread over base-rate choices, apart from the probability
+    assert phl["S1"]["base_rate_range_36m"][1] == pytest.approx(
+        D.prob_at_least_one(2 * top_rate, 3)
+    )
+    # the probability is the own rate, doubled by the modifier that holds, with its interval
+    own = phl["S1"]["base_rate"]
+    assert phl["S1"]["probability_36m"] == pytest.approx(
+        D.prob_at_least_one(2 * own["rate_per_year"], 3)
+    )
+    assert phl["S1"]["likelihood_36m"][1] == pytest.approx(
+        D.prob_at_least_one(2 * own["interval"][1], 3)
+    )
+    # horizon-consistent, and the word names the probability on the yardstick
+    for s in phl.values():
+        if s["probability_12m"] is None:
+            continue
+        assert s["probability_36m"] >= s["probability_12m"]
+        for h in ("12m", "36m"):
+            assert s[f"yardstick_{h}"] == D.yardstick_term(s[f"probability_{h}"], cfg["yardstick"])
+            lo, hi = s[f"likelihood_{h}"]
+            assert lo <= s[f"probability_{h}"] <= hi
+    # S6 has no data: no number and no yardstick word, only the judgement (up one step with
+    # an internal armed conflict)
+    assert (phl["S6"]["probability_12m"], phl["S6"]["yardstick_12m"]) == (None, None)
+    assert phl["S6"]["likelihood_basis"] == "judgement, no base rate"
+    assert phl["S6"]["judgement_12m"] == "highly unlikely"
     empty = projects().iloc[0:0]
     chn = D.scenario_register("CHN", AS_OF, empty, tables, cfg)
     for s in chn:

@@ -15,6 +15,7 @@ from typing import Any
 from osa_analysis.analyse.diversion.vocabulary import INDICATORS, OPS
 from osa_analysis.sources.methods import METHODS_DIR, MethodFile, load_method_file
 from osa_analysis.sources.recipients import EQUIPMENT_CATEGORIES
+from osa_analysis.sources.registry import registry
 
 CONFIG_FILE = METHODS_DIR / "diversion.yaml"
 """The method configuration (versioned by its ``method_version``)."""
@@ -158,6 +159,13 @@ def _scenario_problems(cfg: Mapping[str, Any], terms: list[str]) -> list[str]:
                     problems.append(f"scenario {s['id']}: qualitative term for {h} not a term")
             for cond in s.get("modifiers", []):
                 problems += condition_problems(f"scenario {s['id']} modifier", cond)
+        else:
+            source = s.get("resolution_source")
+            if source not in registry():
+                problems.append(
+                    f"scenario {s.get('id')}: resolution_source {source!r} is not a source id "
+                    "of data/sources.yaml"
+                )
         for c in s.get("controls", []):
             if c not in cfg["controls"]:
                 problems.append(f"scenario {s['id']}: unknown control {c!r}")

@@ -38,7 +38,6 @@ from osa_analysis.analyse.diversion.rates import (
     poisson_base_rate,
     probability,
     shift_term,
-    term_range,
     yardstick_term,
 )
 from osa_analysis.analyse.diversion.reference import (
@@ -260,6 +259,22 @@ def scenario_base_rates(
 # --------------------------------------------------------------------------------------------
 
 
+NO_BASE_RATE = "judgement, no base rate"
+"""How a scenario without data states its likelihood (no probability is given)."""
+
+
+def _scaled(own: dict | None, multiplier: float) -> dict | None:
+    """Return the own rate with its interval multiplied (a binomial share capped at 1)."""
+    if own is None or multiplier == 1.0:
+        return own
+    cap = 1.0 if own["method"] == "binomial" else float("inf")
+    return {
+        **own,
+        "rate_per_year": min(own["rate_per_year"] * multiplier, cap),
+        "interval": [min(v * multiplier, cap) for v in own["interval"]],
+    }
+
+
 def qualitative_likelihood(
     scenario: Mapping[str, Any], indicators: dict[str, dict], cfg: Config
 ) -> tuple[dict, list[dict]]:
@@ -268,8 +283,10 @@ def qualitative_likelihood(
     Returns
     -------
     tuple
-        ``(fields, modifiers)``: ``likelihood_<h>`` (the term's range) and ``yardstick_<h>``
-        per horizon, the empty base-rate fields, and each modifier with ``holds``.
+        ``(fields, modifiers)``: per horizon ``probability_<h>``, ``likelihood_<h>`` and
+        ``yardstick_<h>`` None (no number without a base rate) and ``judgement_<h>`` (the
+        stated term moved by the modifiers that hold); ``likelihood_basis`` (:data:`NO_BASE_RATE`),
+        the empty base-rate fields, and each modifier with ``holds``.
     """
     modifiers = []
     steps = 0
@@ -290,9 +307,13 @@ def qualitative_likelihood(
             steps += int(cond["steps"])
     fields: dict[str, Any] = {}
     for h in cfg["horizons_years"]:
-        term = shift_term(scenario["qualitative"][h], steps, cfg["yardstick"])
-        fields[f"likelihood_{h}"] = term_range(term, cfg["yardstick"])
-        fields[f"yardstick_{h}"] = term
+        # no base rate: no number and no yardstick term, only the project's stated judgement
+        fields[f"probability_{h}"] = None
+        fields[f"likelihood_{h}"] = None
+        fields[f"yardstick_{h}"] = None
+        fields[f"base_rate_range_{h}"] = None
+        fields[f"judgement_{h}"] = shift_term(scenario["qualitative"][h], steps, cfg["yardstick"])
+    fields["likelihood_basis"] = NO_BASE_RATE
     fields["base_rate"] = None
     fields["base_rate_missing_reason"] = _words(scenario["qualitative_rationale"])
     fields["references"] = []
@@ -362,8 +383,11 @@ def quantitative_likelihood(
     Returns
     -------
     tuple
-        ``(fields, modifiers, (confidence, reasons))``: ``likelihood_<h>`` (``[lo, hi]``)
-        and ``yardstick_<h>`` (the term of the middle) per horizon, ``base_rate``,
+        ``(fields, modifiers, (confidence, reasons))``: per horizon ``probability_<h>``
+        (P(≥ 1 event) from the country's own rate, the gray-zone modifier applied),
+        ``likelihood_<h>`` (its exact 95% interval), ``yardstick_<h>`` (the term of the
+        probability) and ``base_rate_range_<h>`` (lowest to highest over the own and the
+        reference rates); ``likelihood_basis``, ``base_rate``,
         ``base_rate_missing_reason``, ``references``, ``own_probability`` and
         ``data_lag_years``.
     """
@@ -375,16 +399,27 @@ def quantitative_likelihood(
         modifier, multiplier = grayzone_modifier(indicators, cfg)
         modifiers.append(modifier)
     fields: dict[str, Any] = {}
+    own_p = own_probabilities(_scaled(own, multiplier), horizons)
     for h, years in horizons.items():
-        lik = likelihood_range(own, refs, years, multiplier)
-        fields[f"likelihood_{h}"] = lik
-        mid = None if lik is None else (lik[0] + lik[1]) / 2
-        fields[f"yardstick_{h}"] = None if mid is None else yardstick_term(mid, cfg["yardstick"])
+        # the probability: the country's own rate (times the modifier when it holds), its
+        # exact interval, and its word from the yardstick; the spread over the reference
+        # rates is reported apart (a range over base-rate choices, not an uncertainty)
+        point = None if own_p is None else own_p[h]["point"]
+        fields[f"probability_{h}"] = point
+        fields[f"likelihood_{h}"] = None if own_p is None else own_p[h]["interval"]
+        fields[f"yardstick_{h}"] = (
+            None if point is None else yardstick_term(point, cfg["yardstick"])
+        )
+        fields[f"base_rate_range_{h}"] = likelihood_range(own, refs, years, multiplier)
+        fields[f"judgement_{h}"] = None
+    fields["likelihood_basis"] = (
+        "the country's own base rate" if own is not None else "no own base rate"
+    )
     add_reference_probabilities(refs, horizons)
     fields["base_rate"] = own
     fields["base_rate_missing_reason"] = rates["missing_reason"]
     fields["references"] = refs
-    fields["own_probability"] = own_probabilities(own, horizons)
+    fields["own_probability"] = own_p
     lag = None if own is None else (as_of - pd.Timestamp(own["data_date"])).days / DAYS_PER_YEAR
     confidence = confidence_level(
         scenario["method"],
@@ -446,6 +481,7 @@ def scenario_entry(
         "label": scenario["label"],
         "event_definition": _words(scenario["event_definition"]),
         "method": scenario["method"],
+        "resolution_source": scenario.get("resolution_source"),
     }
     if scenario["method"] == "qualitative":
         fields, modifiers = qualitative_likelihood(scenario, indicators, cfg)
@@ -458,13 +494,16 @@ def scenario_entry(
     for h in cfg["horizons_years"]:
         lik = entry[f"likelihood_{h}"]
         entry[f"likelihood_{h}_pct"] = None if lik is None else [100 * v for v in lik]
+        p = entry[f"probability_{h}"]
+        entry[f"probability_{h}_pct"] = None if p is None else 100 * p
     entry["modifiers"] = modifiers
     entry["confidence"], entry["confidence_reasons"] = confidence
     rel = equipment_relevance(categories, sid, cfg["relevance"])
     entry["equipment_relevance"] = rel["by_category"]
     entry["equipment_relevance_overall"] = rel["overall"]
     entry["controls"] = scenario_controls(scenario, cfg)
-    term = entry[f"yardstick_{cfg['residual']['likelihood_horizon']}"]
+    horizon = cfg["residual"]["likelihood_horizon"]
+    term = entry[f"yardstick_{horizon}"] or entry[f"judgement_{horizon}"]
     entry["residual"] = scenario_residual(term, rel["overall"], scenario, cfg)
     return entry
 
