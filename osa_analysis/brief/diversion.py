@@ -258,6 +258,14 @@ def section_values(result: DiversionResult) -> dict:
         "overall_rating": overall,
         "equipment": result.equipment,
         "trend_shift_years": result.config["trend"]["shift_years"],
+        "yardstick": {
+            "name": result.config["yardstick"]["name"],
+            "terms": {t["term"]: list(t["range"]) for t in result.config["yardstick"]["terms"]},
+            "terms_pct": {
+                t["term"]: [100 * v for v in t["range"]]
+                for t in result.config["yardstick"]["terms"]
+            },
+        },
     }
     name = country_name(result.country)
     values["key_figures"] = key_figures(name, scenarios, overall, result.criteria)

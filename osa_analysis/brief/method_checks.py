@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from osa_analysis.analyse.method_checks import severity_check
+import pandas as pd
+
+from osa_analysis.analyse.method_checks import (
+    MIN_PCA_COUNTRIES,
+    REDUNDANT_R,
+    indicator_audit,
+    severity_check,
+)
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section
 from osa_analysis.harmonise.classify import TARGET_EXACT_AGREEMENT
@@ -12,9 +19,65 @@ def _pct(share: float) -> str:
     return f"{100 * share:.0f}%"
 
 
+def _audit_text(audit) -> str:
+    pcs = {p["dimension"]: p for p in audit.pca}
+    pc_text = "; ".join(
+        f"{d} {_pct(p['pc1_share'])} ({p['n_countries']} countries)"
+        if p["pc1_share"] is not None
+        else f"{d} not computed (only {p['n_countries']} countries have all its indicators)"
+        for d, p in pcs.items()
+        if d != "all"
+    )
+    redundant = "; ".join(f"{r['a']} and {r['b']} r = {r['r']:.2f}" for r in audit.redundant)
+    return (
+        "**Statistical audit of the composite** (JRC/COIN handbook; method "
+        f"{audit.method_version}). Correlations of the nominal 0–10 indicator scores inside "
+        "each dimension, over every country with both, and the share of each dimension's "
+        f"variance on its first principal component: {pc_text}. "
+        + (
+            f"Pairs above r = {REDUNDANT_R:.1f} measure nearly the same thing: {redundant}; "
+            "the method weighs them so that together they count as one indicator "
+            "(data/risk/CHANGELOG.md)."
+            if redundant
+            else f"No pair is above r = {REDUNDANT_R:.1f}."
+        )
+    )
+
+
+def _audit_tables(audit) -> list:
+    corr = pd.DataFrame(
+        [
+            {
+                "dimension": c["dimension"],
+                "indicators": f"{c['a']} · {c['b']}",
+                "r": "n/a" if c["r"] is None else f"{c['r']:.2f}",
+                "countries": c["n"],
+            }
+            for c in audit.correlations
+        ]
+    )
+    pca = pd.DataFrame(
+        [
+            {
+                "dimension": p["dimension"],
+                "countries": p["n_countries"],
+                "first component": _pct(p["pc1_share"]) if p["pc1_share"] is not None else "n/a",
+                "loadings": ", ".join(f"{k} {v:.2f}" for k, v in (p["loadings"] or {}).items())
+                or f"too few countries with every indicator (fewer than {MIN_PCA_COUNTRIES})",
+            }
+            for p in audit.pca
+        ]
+    )
+    return [
+        ("Correlations of the indicators inside each dimension (Pearson)", corr),
+        ("Principal components: share of variance on the first, and its loadings", pca),
+    ]
+
+
 def method_checks_section(ctx: BriefContext) -> Section:
-    """Annex: the severity crosswalk scored against ReCAAP's own categories."""
+    """Annex: the severity crosswalk against ReCAAP's labels, and the composite's audit."""
     score = severity_check(ctx.tables)
+    audit = indicator_audit(ctx.tables, ctx.mc_draws)
     if score.n:
         verdict = "meets" if score.exact >= TARGET_EXACT_AGREEMENT else "falls short of"
         text = (
@@ -38,9 +101,13 @@ def method_checks_section(ctx: BriefContext) -> Section:
     return Section(
         key="method_checks",
         title="Annex: method checks",
-        markdown=text,
-        tables=tables,
-        values={"severity_crosswalk": score.values()},
+        markdown=text + "\n\n" + _audit_text(audit),
+        tables=tables + _audit_tables(audit),
+        values={
+            "as_of": ctx.scope.as_of_text,
+            "severity_crosswalk": score.values(),
+            "indicator_audit": audit.values(),
+        },
     )
 
 

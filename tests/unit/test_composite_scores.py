@@ -69,7 +69,8 @@ def test_country_scores_end_to_end_on_synthetic_panel(tmp_path):
         s.loc["AAA", "method_low"] <= s.loc["AAA", "method_median"] <= s.loc["AAA", "method_high"]
     )
     assert s.loc["ZZZ", "missing_reason"] == "ZZZ is not in the composite's data"
-    assert s.loc["CCC", "reliability"] == pytest.approx(10 * (1 - 1 / 12))  # milex missing
+    # milex missing: half the capacity dimension (the three WGI count as one), a third of it
+    assert s.loc["CCC", "reliability"] == pytest.approx(10 * (1 - 1 / 6))
     assert set(res.sensitivity.columns) == {
         "weights",
         "aggregation",
