@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -222,14 +223,62 @@ def _finish_flags(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7",
+          "VIII": "8", "IX": "9", "X": "10"}  # fmt: skip
+
+
 def _norm_ship(names: pd.Series) -> pd.Series:
+    """Normalise ship names for matching.
+
+    Upper case, no type prefix (MV, MT...), a closing Roman numeral as its number
+    ("OCEAN STAR II" = "OCEAN STAR 2"), letters and digits only.
+    """
     norm = (
         names.astype("string")
         .str.upper()
+        .str.strip()
         .str.replace(r"^(?:MV|MT|M/V|M/T|SS|FV)\s+", "", regex=True)
+        .str.replace(
+            r"\s+(VIII|VII|VI|IV|IX|III|II|I|V|X)$",
+            lambda m: " " + _ROMAN[m.group(1)],
+            regex=True,
+        )
         .str.replace(r"[^A-Z0-9]", "", regex=True)
     )
     return norm.mask(norm.isin(["", "NA", "UNKNOWN", "NONE"]))
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of two strings, or ``limit + 1`` as soon as it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def ships_match(a: str, b: str) -> bool:
+    """Whether two normalised ship names are one ship's (:func:`_norm_ship` first).
+
+    The same name, one inside the other ("OCEANSTAR" in "OCEANSTAR2"), or a typo in the
+    letters: at most one edit for names under 10 characters, two from 10 on, with the same
+    digits (names under 5 characters must be equal or nested).
+    """
+    if not a or not b:
+        return False
+    if a in b or b in a:
+        return True
+    shorter = min(len(a), len(b))
+    if shorter < 5 or re.sub(r"\D", "", a) != re.sub(r"\D", "", b):
+        return False  # short names, or other numbers ("OCEAN STAR 1" and "2"): other ships
+    limit = 1 if max(len(a), len(b)) < 10 else 2
+    return edit_distance(a, b, limit) <= limit
 
 
 def candidate_links(df: pd.DataFrame) -> pd.DataFrame:
@@ -237,7 +286,8 @@ def candidate_links(df: pd.DataFrame) -> pd.DataFrame:
 
     Rules (``brief-anchors.md`` A2.6 item 9): dates within ±1 day; positions within
     :data:`BASE_TOLERANCE_KM` plus both reports' position uncertainty; when both name the
-    ship, the normalised names (or IMO numbers) must agree. Each report is linked to at most
+    ship, the normalised names (case, type prefix, a closing Roman numeral, a typo:
+    :func:`ships_match`) or IMO numbers must agree. Each report is linked to at most
     one report of each other family (closest first), so busy waters do not chain unrelated
     events. ReCAAP incident numbers link the live feed to OpenMap exactly.
 
@@ -317,7 +367,7 @@ def candidate_links(df: pd.DataFrame) -> pd.DataFrame:
         ship_a, ship_b = pairs["ship_a"], pairs["ship_b"]
         both_named = ship_a.notna() & ship_b.notna()
         same_ship = both_named & np.array(
-            [a in b or b in a for a, b in zip(ship_a.fillna(""), ship_b.fillna(""), strict=True)]
+            [ships_match(a, b) for a, b in zip(ship_a.fillna(""), ship_b.fillna(""), strict=True)]
         )
         imo_a, imo_b = pairs["imo_a"], pairs["imo_b"]
         both_imo = imo_a.notna() & imo_b.notna() & (imo_a != "") & (imo_b != "")

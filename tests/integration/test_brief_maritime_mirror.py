@@ -190,9 +190,11 @@ def test_philippines_counts_and_rate_ratio(built, events):
     cmp_ = sec.values["comparison"]
     recent = _direct_count(events, "PHL", "2021-08-10", "2026-08-09")
     previous = _direct_count(events, "PHL", "2016-08-10", "2021-08-09")
-    assert (len(recent), len(previous)) == (40, 83)
-    assert (cmp_["recent"], cmp_["previous"]) == (40, 83)
-    expected = rate_ratio(40, 83, 5, 5)
+    # 39 since ship names match through typos: ASAM's "YI HANG YUN 1068" and ReCAAP's
+    # "MV YI HANG JUN 1068" on 2021-08-18 are one event (40 before)
+    assert (len(recent), len(previous)) == (39, 83)
+    assert (cmp_["recent"], cmp_["previous"]) == (39, 83)
+    expected = rate_ratio(39, 83, 5, 5)
     assert cmp_["rate_ratio"]["estimate"] == pytest.approx(expected.estimate, abs=1e-4)
     assert cmp_["rate_ratio"]["low"] == pytest.approx(expected.low, abs=1e-4)
     assert cmp_["rate_ratio"]["high"] == pytest.approx(expected.high, abs=1e-4)
@@ -200,7 +202,7 @@ def test_philippines_counts_and_rate_ratio(built, events):
     assert cmp_["comparable"] is False and cmp_["direction"] == "not comparable"
     assert "not covered by the same sources" in sec.markdown
     kf = sec.values["key_figures"][0]
-    assert kf["value"] == 40 and kf["significant"] is None
+    assert kf["value"] == 39 and kf["significant"] is None
 
 
 @pytest.mark.mirror

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from osa_analysis.harmonise.incidents import (
+    _norm_ship,
     add_quality_flags,
     assign_incident_ids,
     candidate_links,
     events_from_reports,
+    ships_match,
     source_agreement,
 )
 
@@ -166,3 +169,28 @@ def test_quality_flags_mark_but_keep_bad_records():
     assert out["flag_missing_date"].tolist() == [False, False, False, True, False]
     assert out["flag_unparseable_position"].tolist() == [False, False, False, False, True]
     assert np.isnan(out.loc[1, "latitude"]) and out.loc[1, "latitude_raw"] == 95.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("MV OCEAN STAR II", "Ocean Star 2", True),  # case, prefix, Roman numeral
+        ("OCEAN STAR I", "OCEAN STAR II", False),  # two ships of one line
+        ("SEA PRIDE", "SEA PRlDE", True),  # one typo under 10 characters
+        ("SEA PRIDE", "SEA BRIDGE", False),  # two edits under 10: other ships
+        ("GOLDEN HARVESTER", "GOLDEN HARVSETER", True),  # two edits from 10 on
+        ("KOTA", "KOTO", False),  # short names must be equal or nested
+        ("GLOBAL 9", "GLOBAL 9 STAR", True),  # nested
+    ],
+)
+def test_ship_names_match_after_normalisation(a: str, b: str, same: bool):
+    norm = _norm_ship(pd.Series([a, b], dtype="string"))
+    assert ships_match(norm.iloc[0], norm.iloc[1]) is same
+
+
+def test_a_typo_in_the_ship_name_no_longer_blocks_a_link():
+    df = reports(
+        {"source": "asam_msi_csv", "source_id": "A1", "vessel_name": "MT TESTSHIP ALPHA II"},
+        {"source": "imb_pirate_attacks", "source_id": "I1", "vessel_name": "Testship Alfa 2"},
+    )
+    assert len(candidate_links(df)) == 1
