@@ -8,6 +8,8 @@ depend on the country.
   (:func:`osa_analysis.harmonise.classify.severity_agreement`).
 * :func:`indicator_audit`: the composite's statistical audit (JRC/COIN handbook step):
   correlations of the indicators inside each dimension and a principal-component analysis.
+* :func:`attribution_check`: the coastal-state attribution of incidents against the EEZ
+  field of the IMB "Crime at Sea" dataset, overall and per OSA recipient.
 """
 
 from __future__ import annotations
@@ -168,3 +170,75 @@ def indicator_audit(tables: TableStore, mc_draws: int | None = None) -> Indicato
         return IndicatorAudit(correlations, pca, redundant, method["method_version"])
 
     return tables.shared(("indicator_audit", method.config_sha256, draws, seed), build)
+
+
+ATTRIBUTION_TARGET = 0.95
+"""Share of IMB reports whose coastal state the project's attribution must agree on."""
+COUNT_TARGET = 0.10
+"""Largest relative over- or under-count of a recipient's IMB reports (against IMB's field)."""
+
+
+@dataclass(frozen=True)
+class AttributionAgreement:
+    """The project's coastal state of IMB reports against IMB's own ``eez_country``.
+
+    Attributes
+    ----------
+    n : int
+        IMB reports up to ``as_of`` with an ``eez_country``.
+    agreement : float
+        Share where the project's coastal state is the same (NaN when ``n`` is 0).
+    by_country : list of dict
+        For each country asked for: ``country_iso3``, ``project`` (reports the project
+        attributes to it), ``imb`` (reports IMB puts in its EEZ), ``agree`` (both) and
+        ``difference`` ((project − imb) / imb; None when IMB has none).
+    """
+
+    n: int
+    agreement: float
+    by_country: list[dict]
+
+    def values(self) -> dict:
+        """Return the check as plain values (for ``summary.json``)."""
+        return {
+            "n": self.n,
+            "agreement": None if self.n == 0 else round(self.agreement, 4),
+            "by_country": self.by_country,
+            "target_agreement": ATTRIBUTION_TARGET,
+            "target_count_difference": COUNT_TARGET,
+        }
+
+
+def attribution_agreement(reports, countries) -> AttributionAgreement:
+    """Score the coastal-state attribution on IMB reports (pure; see :func:`attribution_check`)."""
+    imb = reports[reports["source"].eq("imb_pirate_attacks").fillna(False).to_numpy(bool)]
+    theirs = imb["source_country_iso3"].astype("string")
+    imb = imb[theirs.notna().to_numpy()]
+    theirs = theirs[theirs.notna()]
+    ours = imb["coastal_state_iso3"].astype("string")
+    same = (ours == theirs).fillna(False).to_numpy(bool)
+    rows = []
+    for iso3 in countries:
+        project = int(ours.eq(iso3).fillna(False).sum())
+        them = int(theirs.eq(iso3).sum())
+        rows.append(
+            {
+                "country_iso3": iso3,
+                "project": project,
+                "imb": them,
+                "agree": int((same & theirs.eq(iso3).to_numpy(bool)).sum()),
+                "difference": None if them == 0 else round((project - them) / them, 4),
+            }
+        )
+    return AttributionAgreement(
+        n=len(imb), agreement=float(same.mean()) if len(imb) else float("nan"), by_country=rows
+    )
+
+
+def attribution_check(tables: TableStore, countries) -> AttributionAgreement:
+    """Return the attribution agreement up to the store's date, for ``countries``."""
+    countries = tuple(countries)
+    return tables.shared(
+        ("attribution_check", countries),
+        lambda: attribution_agreement(tables.get("incident_reports"), countries),
+    )

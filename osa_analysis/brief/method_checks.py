@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from osa_analysis.analyse.method_checks import (
+    ATTRIBUTION_TARGET,
+    COUNT_TARGET,
     MIN_PCA_COUNTRIES,
     REDUNDANT_R,
+    attribution_check,
     indicator_audit,
     severity_check,
 )
@@ -74,10 +77,64 @@ def _audit_tables(audit) -> list:
     ]
 
 
+def _attribution_text(check, iso3: str) -> str:
+    if not check.n:
+        return "**Coastal state of incidents.** Not scored: no IMB report with an EEZ field."
+    verdict = "meets" if check.agreement >= ATTRIBUTION_TARGET else "falls short of"
+    beyond = [
+        r
+        for r in check.by_country
+        if r["difference"] is not None and abs(r["difference"]) > COUNT_TARGET
+    ]
+    own = next((r for r in check.by_country if r["country_iso3"] == iso3), None)
+    own_text = (
+        f" For {iso3} the project counts {own['project']} of these reports and IMB "
+        f"{own['imb']}"
+        + (f" ({100 * own['difference']:+.1f}%)." if own["difference"] is not None else ".")
+        if own is not None
+        else ""
+    )
+    return (
+        "**Coastal state of incidents.** Each incident is attributed to the state whose "
+        "approximate EEZ (Natural Earth 1:50m) holds its position. On the "
+        f'{check.n:,} IMB "Crime at Sea" reports that carry IMB\'s own EEZ field, the two '
+        f"agree in {100 * check.agreement:.2f}% of cases; this {verdict} the target of "
+        f"{_pct(ATTRIBUTION_TARGET)}."
+        + own_text
+        + (
+            " Recipients counted more than "
+            f"{_pct(COUNT_TARGET)} away from IMB's field: "
+            + ", ".join(f"{r['country_iso3']} {r['project']} against {r['imb']}" for r in beyond)
+            + "."
+            if beyond
+            else f" No recipient is counted more than {_pct(COUNT_TARGET)} away from it."
+        )
+    )
+
+
+def _attribution_table(check):
+    return pd.DataFrame(
+        [
+            {
+                "country": r["country_iso3"],
+                "project": r["project"],
+                "IMB field": r["imb"],
+                "both": r["agree"],
+                "difference": "n/a"
+                if r["difference"] is None
+                else f"{100 * r['difference']:+.1f}%",
+            }
+            for r in check.by_country
+        ]
+    )
+
+
 def method_checks_section(ctx: BriefContext) -> Section:
     """Annex: the severity crosswalk against ReCAAP's labels, and the composite's audit."""
     score = severity_check(ctx.tables)
     audit = indicator_audit(ctx.tables, ctx.mc_draws)
+    recipients = sorted(ctx.tables.get("recipient_countries")["country_iso3"].astype(str))
+    attribution = attribution_check(ctx.tables, recipients)
     if score.n:
         verdict = "meets" if score.exact >= TARGET_EXACT_AGREEMENT else "falls short of"
         text = (
@@ -101,12 +158,22 @@ def method_checks_section(ctx: BriefContext) -> Section:
     return Section(
         key="method_checks",
         title="Annex: method checks",
-        markdown=text + "\n\n" + _audit_text(audit),
-        tables=tables + _audit_tables(audit),
+        markdown="\n\n".join(
+            [text, _attribution_text(attribution, ctx.country_iso3), _audit_text(audit)]
+        ),
+        tables=[
+            *tables,
+            (
+                "Coastal state of IMB reports: the project's attribution and IMB's EEZ field",
+                _attribution_table(attribution),
+            ),
+            *_audit_tables(audit),
+        ],
         values={
             "as_of": ctx.scope.as_of_text,
             "severity_crosswalk": score.values(),
             "indicator_audit": audit.values(),
+            "attribution": attribution.values(),
         },
     )
 

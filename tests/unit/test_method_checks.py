@@ -40,3 +40,34 @@ def test_too_few_complete_countries_give_no_components():
     _, pca, _ = audit_from_scores(few, ["a", "b", "c", "d"], np.array([0, 0, 0, 1]), ["x", "y"])
     one = next(p for p in pca if p["dimension"] == "x")
     assert (one["pc1_share"], one["loadings"]) == (None, None)
+
+
+def test_attribution_agreement_against_imbs_own_eez_field():
+    import pandas as pd
+
+    from osa_analysis.analyse.method_checks import attribution_agreement
+
+    rows = [
+        # (source, IMB's eez_country, the project's coastal state)
+        ("imb_pirate_attacks", "MYS", "MYS"),
+        ("imb_pirate_attacks", "IDN", "MYS"),  # Singapore Strait: the project says MYS
+        ("imb_pirate_attacks", "IDN", "IDN"),
+        ("imb_pirate_attacks", "PHL", None),  # high seas for the project: a disagreement
+        ("imb_pirate_attacks", None, "PHL"),  # IMB gives no EEZ: not scored
+        ("asam_msi_csv", "PHL", "PHL"),  # another source: not scored
+    ]
+    reports = pd.DataFrame(rows, columns=["source", "source_country_iso3", "coastal_state_iso3"])
+    for col in reports:
+        reports[col] = reports[col].astype("string")
+    check = attribution_agreement(reports, ["MYS", "IDN", "FJI"])
+    assert (check.n, check.agreement) == (4, 0.5)
+    by = {r["country_iso3"]: r for r in check.by_country}
+    assert by["MYS"] == {
+        "country_iso3": "MYS",
+        "project": 2,
+        "imb": 1,
+        "agree": 1,
+        "difference": 1.0,
+    }
+    assert by["IDN"]["difference"] == -0.5
+    assert by["FJI"]["difference"] is None
