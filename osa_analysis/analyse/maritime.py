@@ -128,6 +128,23 @@ def of_categories(events: pd.DataFrame, *categories: str) -> pd.DataFrame:
     return events[events["category"].isin(categories).fillna(False).to_numpy()]
 
 
+def ambiguous_events(incidents: pd.DataFrame, iso3: str) -> pd.DataFrame:
+    """Dated piracy and armed-robbery events that may lie in ``iso3``'s EEZ or another's.
+
+    Their position is coarse (e.g. whole-degree live-feed rows) and its uncertainty box
+    meets several EEZs (``attribution_alternatives``): no country counts them.
+    """
+    if "attribution_alternatives" not in incidents:
+        return incidents.iloc[0:0]
+    alt = incidents["attribution_alternatives"].astype("string")
+    keep = (
+        incidents["date"].notna().to_numpy()
+        & alt.str.split(";").map(lambda v: isinstance(v, list) and iso3 in v).to_numpy(bool)
+        & incidents["category"].eq(TREND_CATEGORY).fillna(False).to_numpy(bool)
+    )
+    return incidents[keep].reset_index(drop=True)
+
+
 def comparison_periods(as_of: pd.Timestamp, years: int) -> dict[str, dict[str, pd.Timestamp]]:
     """Return the recent period (``years`` to ``as_of``) and the equal period before it.
 
@@ -432,6 +449,10 @@ class MaritimeResult:
         :func:`period_comparison` of the two periods.
     n_other_recent : int
         Other hostile acts in the recent period.
+    n_ambiguous_recent : int
+        Piracy and armed-robbery events of the recent period whose coarse position may lie
+        in this country's EEZ or a neighbour's (:func:`ambiguous_events`): counted for
+        neither.
     thin : bool
         Fewer than :data:`THIN_DATA_MIN_EVENTS` ``trend`` events in the two periods.
     all_time : dict
@@ -490,6 +511,7 @@ class MaritimeResult:
     previous: pd.DataFrame
     comparison: dict
     n_other_recent: int
+    n_ambiguous_recent: int
     thin: bool
     all_time: dict
     first_year: int
@@ -593,6 +615,7 @@ def maritime_incidents(scope: Scope, tables: TableStore) -> MaritimeResult | Non
     status = vessel_status_table(recent)
     times, time_of_day = _time_of_day(recent, iso3)
     in_recent = in_period(maritime, periods["recent"])
+    ambiguous = ambiguous_events(tables.get("incidents"), iso3)
     return MaritimeResult(
         country_iso3=iso3,
         as_of=as_of,
@@ -608,6 +631,7 @@ def maritime_incidents(scope: Scope, tables: TableStore) -> MaritimeResult | Non
         previous=previous,
         comparison=comparison,
         n_other_recent=int((in_recent & maritime["category"].eq("other_hostile")).sum()),
+        n_ambiguous_recent=int(in_period(ambiguous, periods["recent"]).sum()),
         thin=bool(thin),
         all_time=all_time,
         first_year=first_year,

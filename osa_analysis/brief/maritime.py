@@ -114,8 +114,8 @@ def _coverage_caveats(coverage: pd.DataFrame) -> list[str]:
         "across periods "
         "change with the sources that exist.",
         f"Live-feed ReCAAP positions before {LIVE_COARSE_UNTIL} are whole degrees "
-        f"(±{LIVE_COARSE_DEG}°): on the map they are squares, and near a maritime boundary "
-        "their attribution to a coastal state can be wrong.",
+        f"(±{LIVE_COARSE_DEG}°): on the map they are squares. A report whose square meets "
+        "more than one state's EEZ (e.g. the Singapore Strait) is counted for none of them.",
     ]
 
 
@@ -124,6 +124,15 @@ def _caveats(r: MaritimeResult, name: str) -> list[str]:
         *_coverage_caveats(r.coverage),
         *_recaap_notes(r.recaap, name),
         f"Coastal state = the EEZ the position falls in, by this method: {esc(r.eez_method)}.",
+        *(
+            [
+                f"{r.n_ambiguous_recent} piracy or armed-robbery event(s) of the recent period "
+                f"have a coarse position that may lie in the waters of {esc(name)} or of a "
+                "neighbour; they are not counted above."
+            ]
+            if r.n_ambiguous_recent
+            else []
+        ),
         "Local times without a UTC offset (ASAM, IMB) are converted with the country's "
         "standard offset (Indonesia: by longitude, three zones), ignoring daylight saving; "
         "incidents with no time are left out of the time-of-day figures.",
@@ -648,6 +657,7 @@ def _base_values(r: MaritimeResult, name: str, cov_list: list[dict]) -> dict:
         "thin_threshold": THIN_DATA_MIN_EVENTS,
         "comparison": r.comparison,
         "other_hostile_recent": r.n_other_recent,
+        "ambiguous_recent": r.n_ambiguous_recent,
         "all_time": r.all_time,
         "coverage_sources": cov_list,
         "annual_counts": r.annual_counts.to_dict("records"),

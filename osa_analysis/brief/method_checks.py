@@ -88,8 +88,8 @@ def _attribution_text(check, iso3: str) -> str:
     ]
     own = next((r for r in check.by_country if r["country_iso3"] == iso3), None)
     own_text = (
-        f" For {iso3} the project counts {own['project']} of these reports and IMB "
-        f"{own['imb']}"
+        f" For {iso3} the project counts {own['project']:,} of these reports and IMB "
+        f"{own['imb']:,}"
         + (f" ({100 * own['difference']:+.1f}%)." if own["difference"] is not None else ".")
         if own is not None
         else ""

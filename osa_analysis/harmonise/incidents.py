@@ -30,7 +30,11 @@ import numpy as np
 import pandas as pd
 
 from osa_analysis.core.geo import haversine_km
-from osa_analysis.harmonise.classify import CLASSIFIER_VERSION, classify_incidents
+from osa_analysis.harmonise.classify import (
+    CLASSIFIER_VERSION,
+    GRAY_ZONE_SOURCES,
+    classify_incidents,
+)
 from osa_analysis.harmonise.eez import METHOD_VERSION as EEZ_METHOD_VERSION
 from osa_analysis.harmonise.eez import attribute_coastal_state
 from osa_analysis.sources.cache import cached
@@ -191,8 +195,10 @@ def add_coastal_state(df: pd.DataFrame) -> pd.DataFrame:
     """Attribute each position to a coastal state by approximate EEZ, with distance to shore.
 
     Adds ``coastal_state_iso3``, ``distance_to_shore_km``, ``on_land``, ``inland_km``,
-    ``eez_method`` and the ``flag_inland`` quality flag (more than
-    :data:`INLAND_THRESHOLD_KM` inside a land polygon).
+    ``eez_method``, the ``flag_inland`` quality flag (more than
+    :data:`INLAND_THRESHOLD_KM` inside a land polygon) and ``attribution_alternatives``
+    (:func:`_coarse_positions`: a coarse position that may lie in several EEZs is counted
+    for none of them).
     """
     geo = attribute_coastal_state(df["latitude"].to_numpy(float), df["longitude"].to_numpy(float))
     out = df.copy()
@@ -212,6 +218,51 @@ def add_coastal_state(df: pd.DataFrame) -> pd.DataFrame:
     out["inland_km"] = out["inland_km"].astype(float)
     out["attribution"] = out["attribution"].astype("string")
     out["flag_inland"] = (out["inland_km"].fillna(0) > INLAND_THRESHOLD_KM).astype(bool)
+    return _coarse_positions(out)
+
+
+COARSE_MIN_DEG = 0.5
+"""A position known to this many degrees or worse is checked for an ambiguous coastal state."""
+COARSE_GRID = 5
+"""Points per side of the grid sampled over a coarse position's uncertainty box."""
+
+
+def _coarse_positions(out: pd.DataFrame) -> pd.DataFrame:
+    """Attribute coarse positions with their uncertainty (e.g. whole-degree live-feed rows).
+
+    For a report (not gray-zone) whose position is known only to ``p`` ≥
+    :data:`COARSE_MIN_DEG` degrees, a :data:`COARSE_GRID` × :data:`COARSE_GRID` grid over the
+    box ±``p``/2 is attributed too. When the grid meets more than one state's EEZ the report
+    is **ambiguous**: no coastal state (``attribution`` ``ambiguous``; counted for no
+    country) and the candidates in ``attribution_alternatives`` ("IDN;MYS;SGP").
+    """
+    out["attribution_alternatives"] = pd.Series(pd.NA, index=out.index, dtype="string")
+    prec = out["position_precision_deg"].to_numpy(float)
+    coarse = (
+        (np.nan_to_num(prec) >= COARSE_MIN_DEG)
+        & ~out["source"].isin(GRAY_ZONE_SOURCES).to_numpy(bool)
+        & np.isfinite(out["latitude"].to_numpy(float))
+        & np.isfinite(out["longitude"].to_numpy(float))
+    )
+    rows = np.flatnonzero(coarse)
+    if not len(rows):
+        return out
+    steps = np.linspace(-0.5, 0.5, COARSE_GRID)
+    dy, dx = (g.ravel() for g in np.meshgrid(steps, steps))
+    lat = out["latitude"].to_numpy(float)[rows, None] + prec[rows, None] * dy
+    lon = out["longitude"].to_numpy(float)[rows, None] + prec[rows, None] * dx
+    lon = ((lon + 180.0) % 360.0) - 180.0
+    geo = attribute_coastal_state(np.clip(lat, -89.9, 89.9).ravel(), lon.ravel())
+    states = geo["coastal_state_iso3"].to_numpy(object).reshape(len(rows), -1)
+    col_state = out.columns.get_loc("coastal_state_iso3")
+    col_attr = out.columns.get_loc("attribution")
+    col_alt = out.columns.get_loc("attribution_alternatives")
+    for row, found in zip(rows, states, strict=True):
+        candidates = sorted({str(x) for x in found if isinstance(x, str)})
+        if len(candidates) > 1:
+            out.iat[row, col_state] = pd.NA
+            out.iat[row, col_attr] = "ambiguous"
+            out.iat[row, col_alt] = ";".join(candidates)
     return out
 
 

@@ -91,6 +91,25 @@ def test_coastal_state_attribution_for_the_fy2023_recipients(tables):
     assert events["distance_to_shore_km"].dropna().between(0, 5000).all()
 
 
+def test_whole_degree_positions_that_may_lie_in_several_eezs_count_for_none(tables):
+    reports = tables.reports
+    live = reports[reports["source"].eq("recaap_imb_live")]
+    coarse = live[live["position_precision_deg"].ge(1.0).fillna(False)]
+    ambiguous = reports[reports["attribution"].eq("ambiguous").fillna(False)]
+    # only coarse positions are ever ambiguous, and they have no coastal state
+    assert set(ambiguous["source"]) == {"recaap_imb_live"}
+    assert ambiguous["position_precision_deg"].ge(0.5).all()
+    assert ambiguous["coastal_state_iso3"].isna().all()
+    # the Singapore Strait: whole-degree squares meet the EEZs of IDN and MYS (and SGP)
+    alt = ambiguous["attribution_alternatives"].str.split(";")
+    strait = alt.map(lambda v: {"IDN", "MYS"} <= set(v))
+    assert strait.sum() > 0.8 * len(ambiguous) and len(ambiguous) > 100
+    # a coarse square inside one EEZ keeps its state
+    kept = coarse[~coarse.index.isin(ambiguous.index)]
+    assert kept["coastal_state_iso3"].notna().any()
+    assert kept["attribution_alternatives"].isna().all()
+
+
 def test_quality_flags_are_counted_not_dropped(tables):
     report = incidents.incident_quality_report(tables.events)
     assert report["missing_position"] == 10  # SCSDI published rows without Latitude
