@@ -1,16 +1,20 @@
 """Warm kernels: briefs whose kernel is forked from the build's kernel server.
 
 Uses the runner's synthetic notebook (``tests/fixtures/runner/brief_fixture.py``), whose
-``summary.json`` records the kernel's parent process id.
+``summary.json`` records the kernel's parent process id. The server preloading what the real
+brief imports is the session's (``kernel_server``, ``tests/conftest.py``). Builds that do not
+depend on each other run at once, as the briefs of a build do.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import json
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -40,6 +44,13 @@ def build(params, reports, **kwargs):
     return result, record
 
 
+def at_once(*calls: Callable[[], object]) -> list:
+    """Call each function in a thread of its own; return their results in order."""
+    with cf.ThreadPoolExecutor(len(calls)) as pool:
+        futures = [pool.submit(call) for call in calls]
+    return [future.result() for future in futures]
+
+
 def server_env() -> dict[str, str]:
     """The environment a brief's kernel gets, without pytest's per-phase marker."""
     env = runner._child_env(params_for("PHL"))
@@ -48,14 +59,27 @@ def server_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def server():
-    with KernelServer(server_env(), PROJECT_ROOT) as running:
-        yield running
+def warm_and_fresh(kernel_server, match_server_env, tmp_path_factory) -> dict:
+    """One brief that draws with pyplot, built at once with a warm and with a fresh kernel.
 
-
-def steady_env(monkeypatch) -> None:
-    """Drop PYTEST_CURRENT_TEST, which pytest changes per phase (a server refuses on it)."""
-    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
+    Returns ``{"warm": (reports, result, record), "fresh": (...)}``.
+    """
+    folder = tmp_path_factory.mktemp("warm-and-fresh")
+    addresses = {"warm": kernel_server.address, "fresh": None}
+    with pytest.MonkeyPatch.context() as patch:
+        match_server_env(patch)  # tests/conftest.py
+        builds = at_once(
+            *(
+                lambda kind=kind, address=address: build(
+                    params_for("TON"),
+                    folder / kind,
+                    kernel_server=address,
+                    extra_parameters={"plot": True},
+                )
+                for kind, address in addresses.items()
+            )
+        )
+    return {kind: (folder / kind, *done) for kind, done in zip(addresses, builds, strict=True)}
 
 
 def test_startup_env_differences_allow_only_what_is_read_at_use():
@@ -77,44 +101,58 @@ def test_startup_env_differences_allow_only_what_is_read_at_use():
 
 
 def test_a_warm_kernel_is_forked_by_the_server_and_gives_the_same_brief(
-    server, monkeypatch, tmp_path
+    warm_and_fresh, kernel_server
 ):
-    steady_env(monkeypatch)
-    warm, warm_record = build(params_for("FJI"), tmp_path / "warm", kernel_server=server.address)
-    fresh, fresh_record = build(params_for("FJI"), tmp_path / "fresh")
+    (warm_dir, warm, warm_record), (fresh_dir, fresh, fresh_record) = (
+        warm_and_fresh["warm"],
+        warm_and_fresh["fresh"],
+    )
     assert (warm.status, fresh.status) == ("ok", "ok")
     assert (warm_record["kernel"], fresh_record["kernel"]) == ("warm", "fresh")
-    warm_summary = json.loads((tmp_path / "warm" / "FJI" / "summary.json").read_text())
-    fresh_summary = json.loads((tmp_path / "fresh" / "FJI" / "summary.json").read_text())
-    assert warm_summary.pop("kernel_parent_pid") == server.pid
-    assert fresh_summary.pop("kernel_parent_pid") != server.pid
+    warm_summary = json.loads((warm_dir / "TON" / "summary.json").read_text())
+    fresh_summary = json.loads((fresh_dir / "TON" / "summary.json").read_text())
+    assert warm_summary.pop("kernel_parent_pid") == kernel_server.pid
+    assert fresh_summary.pop("kernel_parent_pid") != kernel_server.pid
     assert warm_summary == fresh_summary  # hash seed and signal dispositions included
     assert warm_summary["kernel_signals"]["SIGPIPE"] == str(signal.SIG_IGN)  # Python's default
     assert warm_summary["kernel_signals"]["SIGCHLD"] == str(signal.SIG_DFL)
-    assert warm_summary["score"] == sum(map(ord, "FJI")) * 5
+    assert warm_summary["score"] == sum(map(ord, "TON")) * 5
     assert warm_summary["kernel_cwd"] == str(PROJECT_ROOT)
 
 
-def test_no_server_or_a_refusing_one_gives_a_fresh_kernel(monkeypatch, tmp_path):
-    steady_env(monkeypatch)
-    result, record = build(
-        params_for("PHL"), tmp_path / "none", kernel_server=str(tmp_path / "no-such-socket")
+def test_pyplot_figures_display_in_warm_kernels_as_in_fresh_ones(warm_and_fresh):
+    for kind, (reports, result, record) in warm_and_fresh.items():
+        assert (result.status, record["kernel"]) == ("ok", kind)
+        nb = nbformat.read(reports / "TON" / "brief.ipynb", as_version=4)
+        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+        assert any("image/png" in o.get("data", {}) for o in outputs), kind
+
+
+def test_no_server_or_a_refusing_one_gives_a_fresh_kernel(
+    kernel_server, match_server_env, monkeypatch, tmp_path
+):
+    match_server_env(monkeypatch)
+    # The briefs' kernels start with another hash seed than the server's: it must refuse.
+    monkeypatch.setenv("PYTHONHASHSEED", "7")
+    (none, none_record), (refused, refused_record) = at_once(
+        lambda: build(
+            params_for("PHL"), tmp_path / "none", kernel_server=str(tmp_path / "no-such-socket")
+        ),
+        lambda: build(params_for("PHL"), tmp_path / "ref", kernel_server=kernel_server.address),
     )
-    assert result.status == "ok"
-    assert record["kernel"].startswith("fresh (FileNotFoundError")
-    other = dict(server_env(), PYTHONHASHSEED="7")
-    with KernelServer(other, PROJECT_ROOT) as refusing:
-        result, record = build(params_for("PHL"), tmp_path / "ref", kernel_server=refusing.address)
-    assert result.status == "ok"
-    assert record["kernel"] == (
+    assert none.status == "ok"
+    assert none_record["kernel"].startswith("fresh (FileNotFoundError")
+    assert refused.status == "ok"
+    assert refused_record["kernel"] == (
         "fresh (RuntimeError: start-up environment differs: PYTHONHASHSEED)"
     )
+    summary = json.loads((tmp_path / "ref" / "PHL" / "summary.json").read_text())
+    assert summary["kernel_parent_pid"] != kernel_server.pid
 
 
 def test_run_all_forks_warm_kernels_unless_told_not_to(tmp_path, servers_without_data):
-    for warm, expected in ((True, "warm"), (False, "fresh")):
-        reports = tmp_path / expected
-        results = runner.run_all(
+    def build_all(warm: bool, reports: Path) -> list:
+        return runner.run_all(
             [params_for("BGD"), params_for("TON")],
             jobs=2,
             notebook=FIXTURE_NB,
@@ -123,9 +161,13 @@ def test_run_all_forks_warm_kernels_unless_told_not_to(tmp_path, servers_without
             index=False,
             warm_kernels=warm,
         )
+
+    kinds = {"warm": True, "fresh": False}
+    builds = at_once(*(lambda e=e, w=w: build_all(w, tmp_path / e) for e, w in kinds.items()))
+    for expected, results in zip(kinds, builds, strict=True):
         assert [r.status for r in results] == ["ok", "ok"]
         for iso3 in ("BGD", "TON"):
-            record = json.loads((reports / iso3 / runner.RUN_FILE).read_text())
+            record = json.loads((tmp_path / expected / iso3 / runner.RUN_FILE).read_text())
             assert record["kernel"] == expected
     # one server, for the warm build, asked to warm up with the first brief's parameters
     assert servers_without_data == [params_for("BGD").content_parameters()]
@@ -141,34 +183,26 @@ def test_closing_the_server_stops_it_and_removes_its_socket():
     server.close()  # twice is harmless
 
 
-def test_pyplot_figures_display_in_warm_kernels_as_in_fresh_ones(server, monkeypatch, tmp_path):
-    steady_env(monkeypatch)
-    for kind, address in (("warm", server.address), ("fresh", None)):
-        reports = tmp_path / kind
-        result, record = build(
-            params_for("TON"), reports, kernel_server=address, extra_parameters={"plot": True}
-        )
-        assert (result.status, record["kernel"]) == ("ok", kind)
-        nb = nbformat.read(reports / "TON" / "brief.ipynb", as_version=4)
-        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-        assert any("image/png" in o.get("data", {}) for o in outputs), kind
-
-
-def test_a_kernel_that_cannot_be_set_up_is_never_started(server, monkeypatch, tmp_path):
-    steady_env(monkeypatch)
+def test_a_kernel_that_cannot_be_set_up_is_never_started(
+    kernel_server, match_server_env, monkeypatch, tmp_path
+):
+    match_server_env(monkeypatch)  # the server would refuse another environment first
     argv = [sys.executable, "-m", "ipykernel_launcher", "-f", str(tmp_path / "k.json")]
     with pytest.raises(RuntimeError, match="the kernel server gave no kernel"):
-        request_kernel(server.address, argv, server_env(), str(tmp_path / "no-such-folder"))
+        request_kernel(kernel_server.address, argv, server_env(), str(tmp_path / "no-such-folder"))
     with pytest.raises(RuntimeError, match="not an ipykernel command"):
-        request_kernel(server.address, [sys.executable, "-c", "1"], server_env(), str(tmp_path))
+        request_kernel(
+            kernel_server.address, [sys.executable, "-c", "1"], server_env(), str(tmp_path)
+        )
 
 
 def test_the_server_exits_when_the_process_that_started_it_dies(tmp_path):
+    # Nothing to preload: the server soon waits for requests (or sees its starter gone).
     code = (
-        "import sys, time\n"
+        "import os, time\n"
         "from pathlib import Path\n"
         "from osa_analysis.build.warmkernel import KernelServer\n"
-        "server = KernelServer({**__import__('os').environ}, Path.cwd())\n"
+        "server = KernelServer(dict(os.environ), Path.cwd(), preload=())\n"
         "print(server.pid, server.address, flush=True)\n"
         "time.sleep(600)\n"
     )
@@ -176,16 +210,17 @@ def test_the_server_exits_when_the_process_that_started_it_dies(tmp_path):
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True
     )
     pid, address = starter.stdout.readline().split()
-    for _ in range(100):  # wait for the server to listen
-        if Path(address).exists():
-            break
-        time.sleep(0.1)
+    deadline = time.monotonic() + 20
+    while not Path(address).exists() and time.monotonic() < deadline:  # the server listens
+        time.sleep(0.02)
+    assert Path(address).exists()
     starter.kill()  # no clean-up runs
     starter.wait()
-    for _ in range(100):
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
         if not Path(f"/proc/{pid}").exists() and not Path(address).parent.exists():
             break
-        time.sleep(0.1)
+        time.sleep(0.02)
     stat = Path(f"/proc/{pid}/stat")
     assert not stat.exists() or stat.read_text().rsplit(") ", 1)[1][0] == "Z"  # exited
     assert not Path(address).parent.exists()
