@@ -400,12 +400,11 @@ def test_second_run_with_nothing_changed_is_skipped(built):
     assert snapshot(reports / "PHL") == before
 
 
-def test_force_reruns_and_renders(reports_copy, fake_render):
+def test_rendering_is_required_to_skip_and_the_rerun_renders(reports_copy, fake_render):
+    # The built brief has no HTML, so a run that renders does not skip it.
     country = reports_copy / "PHL"
     first = json.loads((country / "run.json").read_text())
-    result = runner.run_brief(
-        params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports_copy, force=True
-    )
+    result = runner.run_brief(params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports_copy)
     assert result.status == "ok", result.error
     assert result.files == {"ipynb": "brief.ipynb", "html": "brief.html", "summary": "summary.json"}
     assert fake_render == [("html", "brief.ipynb", True), ("pdf", "brief.html")]
@@ -419,11 +418,25 @@ def test_force_reruns_and_renders(reports_copy, fake_render):
     assert (history[0] / "brief.html").is_file()
 
 
-def test_rendering_is_required_to_skip(reports_copy, fake_render):
-    # The built brief has no HTML, so a run that renders does not skip it.
-    result = runner.run_brief(params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports_copy)
-    assert result.status == "ok"
-    assert (reports_copy / "PHL" / "brief.html").is_file()
+def test_force_runs_an_up_to_date_brief_again(reports_copy, monkeypatch):
+    before = snapshot(reports_copy / "PHL")
+    again = runner.run_brief(
+        params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports_copy, render=False
+    )
+    assert again.status == "skipped"
+    executed = []
+
+    def fake_execute(request, work, env, run_timeout_s):
+        executed.append(request["parameters"]["country_iso3"])
+        return {"ok": False, "error": runner._error("FakeError", "not run")}
+
+    monkeypatch.setattr(runner, "_execute", fake_execute)
+    result = runner.run_brief(
+        params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports_copy, render=False, force=True
+    )
+    assert executed == ["PHL"]  # not skipped: the notebook was executed again
+    assert (result.status, result.error["ename"]) == ("failed", "FakeError")
+    assert snapshot(reports_copy / "PHL") == before
 
 
 def test_failure_keeps_the_previous_brief_and_records_the_error(reports_copy, fake_render):
@@ -609,15 +622,19 @@ def test_default_executor_runs_jobs_notebooks_at_once_with_a_share_of_the_cpus(
 
     for name in runner.THREAD_ENV_VARS:
         monkeypatch.delenv(name, raising=False)
-    lock, running, peak, envs = threading.Lock(), [0], [0], []
+    changed, running, peak, envs = threading.Condition(), [0], [0], []
 
     def fake_execute(request, work, env, run_timeout_s):
-        with lock:
+        with changed:
             running[0] += 1
             peak[0] = max(peak[0], running[0])
             envs.append(env.get("OMP_NUM_THREADS"))
-        time.sleep(0.3)
-        with lock:
+            changed.notify_all()
+            # hold the slot until ``jobs`` notebooks run at once, then a little longer, so
+            # that one more than allowed would be seen
+            changed.wait_for(lambda: peak[0] >= jobs, timeout=10)
+        time.sleep(0.1)
+        with changed:
             running[0] -= 1
         return {"ok": False, "error": runner._error("FakeError", "not run")}
 
