@@ -46,6 +46,17 @@ def servers_without_data(monkeypatch) -> list:
     ``tests/integration/test_warm_up_mirror.py``; kernels forked from a server holding the
     brief's own imports by ``tests/unit/test_warmkernel.py``, with :func:`kernel_server`).
     """
+    return _use_servers_without_data(monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def use_servers_without_data():
+    """:func:`servers_without_data` for fixtures of a wider scope: a function of the
+    ``MonkeyPatch`` to apply it with, returning the ``warm`` arguments list."""
+    return _use_servers_without_data
+
+
+def _use_servers_without_data(patch: pytest.MonkeyPatch) -> list:
     from osa_analysis.build import warmkernel
 
     warm_args: list = []
@@ -55,7 +66,7 @@ def servers_without_data(monkeypatch) -> list:
             warm_args.append(warm)
             super().__init__(env, cwd, preload=RUNNER_NOTEBOOK_PRELOAD)
 
-    monkeypatch.setattr(warmkernel, "KernelServer", ServerWithoutData)
+    patch.setattr(warmkernel, "KernelServer", ServerWithoutData)
     return warm_args
 
 

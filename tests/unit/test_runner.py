@@ -18,6 +18,7 @@ import sys
 import time
 import types
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -77,23 +78,30 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-def fake_render_modules(calls: list) -> tuple[types.ModuleType, types.ModuleType]:
-    """Stand-ins for osa_analysis.build.render and .pdf that write small files and record calls."""
+def fake_render_modules(calls: dict) -> tuple[types.ModuleType, types.ModuleType]:
+    """Stand-ins for osa_analysis.build.render and .pdf that write small files and record calls.
+
+    ``calls`` gets each call under the reports folder of the brief (the staging folder's
+    ``reports/.staging/<run>/brief/``), so that builds running at once keep theirs apart.
+    """
     module = types.ModuleType("osa_analysis.build.render")
     printing = types.ModuleType("osa_analysis.build.pdf")
 
+    def record(path, call) -> None:
+        calls.setdefault(Path(path).resolve().parents[3], []).append(call)
+
     def render_html(executed_ipynb, out_html, *, hide_code=True, title=None):
-        calls.append(("html", Path(executed_ipynb).name, hide_code))
+        record(executed_ipynb, ("html", Path(executed_ipynb).name, hide_code))
         Path(out_html).write_text(f"<html>brief hide_code={hide_code}</html>")
         return Path(out_html)
 
     def render_debug_html(executed_ipynb, out_html):
-        calls.append(("debug", Path(executed_ipynb).name))
+        record(executed_ipynb, ("debug", Path(executed_ipynb).name))
         Path(out_html).write_text("<html>debug</html>")
         return Path(out_html)
 
     def render_pdf(html, out_pdf):
-        calls.append(("pdf", Path(html).name))
+        record(html, ("pdf", Path(html).name))
         return None  # as when Chromium is not installed
 
     module.render_html = render_html
@@ -102,26 +110,179 @@ def fake_render_modules(calls: list) -> tuple[types.ModuleType, types.ModuleType
     return module, printing
 
 
-@pytest.fixture
-def fake_render(monkeypatch) -> list:
-    calls: list = []
+def use_fake_render(patch: pytest.MonkeyPatch) -> dict:
+    """Replace the render and pdf modules with :func:`fake_render_modules`; return its calls."""
+    calls: dict = {}
     for stub in fake_render_modules(calls):
         name = stub.__name__.rsplit(".", 1)[1]
-        monkeypatch.setitem(sys.modules, stub.__name__, stub)
+        patch.setitem(sys.modules, stub.__name__, stub)
         # once the real module was imported, `from osa_analysis.build import render` finds the
         # package attribute first: replace it too
-        monkeypatch.setattr(osa_analysis.build, name, stub, raising=False)
+        patch.setattr(osa_analysis.build, name, stub, raising=False)
     return calls
 
 
+# A run limit must leave the kernel time to start and reach the work cell, which then hangs
+# (about 1.5 s for a fresh kernel here, more while other builds run): a run killed before that
+# proves nothing, so the limit doubles until the kernel has written its pid from that cell.
+RUN_LIMITS_S = (5, 10, 20, 40)
+
+
+def _hanging_run(folder: Path, server: str | None) -> dict[str, Any]:
+    """Run a brief whose work cell hangs until the run limit; return what the test checks.
+
+    ``result``, ``limit_s`` (the run limit that let the kernel reach the work cell), the
+    kernel's ``pid`` and ``parent``, and ``gone``: whether the kernel had exited within 20 s
+    of the kill (it notices the papermill child is gone: a warm one at once, a fresh one
+    within a second).
+    """
+    for limit in RUN_LIMITS_S:
+        pid_file = folder / f"kernel-{limit}.pid"
+        result = runner.run_brief(
+            params_for("MYS"),
+            notebook=FIXTURE_NB,
+            reports_dir=folder / f"reports-{limit}",
+            render=False,
+            run_timeout_s=limit,
+            extra_parameters={"sleep_s": 600.0, "pid_file": str(pid_file)},
+            kernel_server=server,
+        )
+        pids = pid_file.read_text().split() if pid_file.exists() else []
+        if len(pids) == 2:  # the kernel reached the work cell
+            pid, parent = map(int, pids)
+            deadline = time.monotonic() + 20
+            while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            gone = not Path(f"/proc/{pid}").exists()
+            return {"result": result, "limit_s": limit, "pid": pid, "parent": parent, "gone": gone}
+    raise AssertionError(f"the kernel never reached the work cell in {RUN_LIMITS_S[-1]} s")
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def builds(
+    tmp_path_factory, kernel_server, match_server_env, use_servers_without_data
+) -> dict[str, Any]:
+    """Build, at once, the briefs the tests of this module check; return them by name.
+
+    A brief build takes seconds, mostly starting processes (the papermill child and its
+    kernel), and leaves a core idle when built alone; so they are built here together, as
+    :func:`runner.run_all` builds a build's briefs, and each test checks its own. The render
+    and pdf modules are stand-ins (:func:`use_fake_render`, calls under ``"renders"``), run_all
+    starts light kernel servers (``servers_without_data``, tests/conftest.py) and the index
+    rebuilds are recorded (``"indexed"``). Builds that hang until their run limit wait on
+    threads of their own.
+    """
+    root = tmp_path_factory.mktemp("builds")
+    with pytest.MonkeyPatch.context() as patch:
+        match_server_env(patch)  # the warm hanging run's kernel comes from kernel_server
+        use_servers_without_data(patch)
+        renders = use_fake_render(patch)
+        indexed: list[Path] = []
+        patch.setattr(runner, "rebuild_index", indexed.append)
+
+        def built():
+            reports = root / "built"
+            result = runner.run_brief(
+                params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports, render=False
+            )
+            return reports, result
+
+        def copy_of_built(name: str) -> Path:
+            copy = root / name
+            shutil.copytree(base.result()[0], copy)
+            return copy
+
+        def rerendered():  # the built brief has no HTML: a run that renders does not skip it
+            copy = copy_of_built("rerendered")
+            first = json.loads((copy / "PHL" / "run.json").read_text())
+            result = runner.run_brief(params_for("PHL"), notebook=FIXTURE_NB, reports_dir=copy)
+            return copy, first, result
+
+        def failed():
+            copy = copy_of_built("failed")
+            before = snapshot(copy / "PHL")
+            result = runner.run_brief(
+                params_for("PHL"),
+                notebook=FIXTURE_NB,
+                reports_dir=copy,
+                force=True,
+                extra_parameters={"fail": True},
+            )
+            return copy, before, result
+
+        def exited():
+            reports = root / "exited"
+            result = runner.run_brief(
+                params_for("BGD"),
+                notebook=FIXTURE_NB,
+                reports_dir=reports,
+                render=False,
+                extra_parameters={"stop_early": True},
+            )
+            return reports, result
+
+        def no_summary():
+            text = FIXTURE_NB.read_text()
+            notebook = root / "no_summary.py"
+            notebook.write_text(text[: text.rindex("# %%")])
+            reports = root / "no_summary"
+            result = runner.run_brief(
+                params_for("BGD"), notebook=notebook, reports_dir=reports, render=False
+            )
+            return reports, result
+
+        def isolated():
+            reports, seen = root / "isolated", []
+            results = runner.run_all(
+                [params_for("PHL"), params_for("FJI")],
+                jobs=2,
+                progress=seen.append,
+                notebook=FIXTURE_NB,
+                reports_dir=reports,
+                render=False,
+                extra_parameters={"fail_for": "FJI"},
+                index=False,
+            )
+            return reports, results, seen
+
+        def pooled():
+            import multiprocessing
+
+            reports = root / "pooled"
+            context = multiprocessing.get_context("spawn")
+            # fresh interpreters, set up as a program running briefs would set its workers up
+            pool = cf.ProcessPoolExecutor(
+                2, mp_context=context, initializer=runner.skip_slow_imports
+            )
+            with pool:
+                results = runner.run_all(
+                    [params_for("BGD", lookback_years=2), params_for("TON", lookback_years=3)],
+                    executor=pool,
+                    notebook=FIXTURE_NB,
+                    reports_dir=reports,
+                    render=False,
+                )
+                still_usable = pool.submit(abs, -42).result()
+            return reports, results, still_usable
+
+        servers = {"fresh": None}
+        if kernel_server is not None:  # a warm kernel is not the papermill child's own child
+            servers["warm"] = kernel_server.address
+        with cf.ThreadPoolExecutor(2) as waiting, cf.ThreadPoolExecutor(3) as working:
+            hanging = {k: waiting.submit(_hanging_run, root / k, a) for k, a in servers.items()}
+            base = working.submit(built)  # first: two builds copy it
+            futures = {"built": base}
+            for job in (exited, no_summary, isolated, pooled, rerendered, failed):
+                futures[job.__name__] = working.submit(job)
+        done = {name: future.result() for name, future in futures.items()}
+        done["hanging"] = {kind: future.result() for kind, future in hanging.items()}
+    return done | {"renders": renders, "indexed": indexed}
+
+
+@pytest.fixture(scope="module")
+def built(builds) -> tuple[Path, runner.RunResult]:
     """One successful PHL build (no rendering), shared read-only by several tests."""
-    reports = tmp_path_factory.mktemp("reports")
-    result = runner.run_brief(
-        params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports, render=False
-    )
-    return reports, result
+    return builds["built"]
 
 
 @pytest.fixture
@@ -400,14 +561,16 @@ def test_second_run_with_nothing_changed_is_skipped(built):
     assert snapshot(reports / "PHL") == before
 
 
-def test_rendering_is_required_to_skip_and_the_rerun_renders(reports_copy, fake_render):
+def test_rendering_is_required_to_skip_and_the_rerun_renders(builds):
     # The built brief has no HTML, so a run that renders does not skip it.
-    country = reports_copy / "PHL"
-    first = json.loads((country / "run.json").read_text())
-    result = runner.run_brief(params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports_copy)
+    reports, first, result = builds["rerendered"]
+    country = reports / "PHL"
     assert result.status == "ok", result.error
     assert result.files == {"ipynb": "brief.ipynb", "html": "brief.html", "summary": "summary.json"}
-    assert fake_render == [("html", "brief.ipynb", True), ("pdf", "brief.html")]
+    assert builds["renders"][reports.resolve()] == [
+        ("html", "brief.ipynb", True),
+        ("pdf", "brief.html"),
+    ]
     assert (country / "brief.html").read_text() == "<html>brief hide_code=True</html>"
     record = json.loads((country / "run.json").read_text())
     assert record["run_key"] == first["run_key"]
@@ -439,15 +602,8 @@ def test_force_runs_an_up_to_date_brief_again(reports_copy, monkeypatch):
     assert snapshot(reports_copy / "PHL") == before
 
 
-def test_failure_keeps_the_previous_brief_and_records_the_error(reports_copy, fake_render):
-    before = snapshot(reports_copy / "PHL")
-    result = runner.run_brief(
-        params_for("PHL"),
-        notebook=FIXTURE_NB,
-        reports_dir=reports_copy,
-        force=True,
-        extra_parameters={"fail": True},
-    )
+def test_failure_keeps_the_previous_brief_and_records_the_error(builds):
+    reports_copy, before, result = builds["failed"]
     assert result.status == "failed"
     assert result.error["ename"] == "RuntimeError"
     assert result.error["evalue"] == "synthetic failure for PHL"
@@ -476,7 +632,7 @@ def test_failure_keeps_the_previous_brief_and_records_the_error(reports_copy, fa
         "debug_html": "brief_debug.html",
         "log": "log.txt",
     }
-    assert ("debug", "brief.ipynb") in fake_render
+    assert ("debug", "brief.ipynb") in builds["renders"][reports_copy.resolve()]
     assert "synthetic failure for PHL" in (failed / "log.txt").read_text()
     executed = nbformat.read(failed / "brief.ipynb", as_version=4)
     errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
@@ -484,134 +640,58 @@ def test_failure_keeps_the_previous_brief_and_records_the_error(reports_copy, fa
     assert list((reports_copy / ".staging").iterdir()) == []
 
 
-def test_sys_exit_zero_is_an_incomplete_brief(tmp_path):
-    result = runner.run_brief(
-        params_for("BGD"),
-        notebook=FIXTURE_NB,
-        reports_dir=tmp_path,
-        render=False,
-        extra_parameters={"stop_early": True},
-    )
+def test_sys_exit_zero_is_an_incomplete_brief(builds):
+    reports, result = builds["exited"]
     assert result.status == "failed"
     assert (result.error["ename"], result.error["cell_index"]) == ("SystemExit", WORK_CELL + 1)
-    assert not (tmp_path / "BGD").exists()
+    assert not (reports / "BGD").exists()
 
 
-def test_missing_summary_is_an_incomplete_brief(tmp_path):
-    text = FIXTURE_NB.read_text()
-    notebook = tmp_path / "no_summary.py"
-    notebook.write_text(text[: text.rindex("# %%")])
-    result = runner.run_brief(
-        params_for("BGD"), notebook=notebook, reports_dir=tmp_path / "reports", render=False
-    )
+def test_missing_summary_is_an_incomplete_brief(builds):
+    reports, result = builds["no_summary"]
     assert result.status == "failed"
     assert result.error["ename"] == "IncompleteBriefError"
     assert result.error["evalue"] == "the notebook wrote no summary.json"
-    assert not (tmp_path / "reports" / "BGD").exists()
+    assert not (reports / "BGD").exists()
 
 
-# A run limit must leave the kernel time to start and reach the work cell, which then hangs
-# (about 1.5 s for a fresh kernel here): a run killed before that proves nothing, so the
-# limit doubles until the kernel has written its process id from the work cell.
-RUN_LIMITS_S = (3, 6, 12, 24)
-
-
-def _hanging_run(folder: Path, server: str | None) -> tuple[runner.RunResult, int, int, int]:
-    """Run a brief whose work cell hangs; return the result, the run limit that let the kernel
-    reach that cell, the kernel's process id and its parent's."""
-    for limit in RUN_LIMITS_S:
-        pid_file = folder / f"kernel-{limit}.pid"
-        result = runner.run_brief(
-            params_for("MYS"),
-            notebook=FIXTURE_NB,
-            reports_dir=folder / f"reports-{limit}",
-            render=False,
-            run_timeout_s=limit,
-            extra_parameters={"sleep_s": 600.0, "pid_file": str(pid_file)},
-            kernel_server=server,
-        )
-        pids = pid_file.read_text().split() if pid_file.exists() else []
-        if len(pids) == 2:  # the kernel reached the work cell
-            return result, limit, *map(int, pids)
-    raise AssertionError(f"the kernel never reached the work cell in {RUN_LIMITS_S[-1]} s")
-
-
-def test_whole_run_timeout_kills_the_run_and_its_kernel(
-    tmp_path, monkeypatch, kernel_server, match_server_env
-):
-    """A fresh kernel and, where supported, a warm one, at once (each run mostly waits)."""
-    match_server_env(monkeypatch)  # tests/conftest.py
-    servers = {"fresh": None}
-    if kernel_server is not None:  # the kernel is not the papermill child's own child
-        servers["warm"] = kernel_server
-    with cf.ThreadPoolExecutor(len(servers)) as pool:
-        runs = {
-            kind: pool.submit(_hanging_run, tmp_path / kind, server and server.address)
-            for kind, server in servers.items()
-        }
-    for kind, run in runs.items():
-        result, limit_s, kernel_pid, kernel_parent = run.result()
+def test_whole_run_timeout_kills_the_run_and_its_kernel(builds, kernel_server):
+    """A fresh kernel and, where supported, a warm one (``builds``: ``_hanging_run``)."""
+    assert set(builds["hanging"]) == {"fresh"} | ({"warm"} if kernel_server else set())
+    for kind, run in builds["hanging"].items():
+        result = run["result"]
         assert result.status == "failed", kind
         assert result.error["ename"] == "RunTimeoutError", kind
-        limit = f"the {limit_s} s run limit"
+        limit = f"the {run['limit_s']} s run limit"
         assert result.error["evalue"] == f"the notebook did not finish within {limit}"
         assert result.error["cell_index"] == WORK_CELL, kind
         assert (result.path / "brief.ipynb").is_file()  # the autosaved, partly executed notebook
         assert f"killed after {limit}" in (result.path / "log.txt").read_text()
-        if servers[kind] is not None:
-            assert kernel_parent == servers[kind].pid  # forked by the server: warm
-        # the kernel notices the papermill child is gone (a warm one at once, a fresh one
-        # within a second)
-        deadline = time.monotonic() + 20
-        while Path(f"/proc/{kernel_pid}").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not Path(f"/proc/{kernel_pid}").exists(), kind
+        if kind == "warm":
+            assert run["parent"] == kernel_server.pid  # forked by the server
+        assert run["gone"], kind  # the kernel exited too
 
 
 # --- many briefs ------------------------------------------------------------------------------
 
 
-def test_run_all_isolates_a_failing_country_in_processes(tmp_path):
-    seen = []
-    results = runner.run_all(
-        [params_for("PHL"), params_for("FJI")],
-        jobs=2,
-        progress=seen.append,
-        notebook=FIXTURE_NB,
-        reports_dir=tmp_path,
-        render=False,
-        extra_parameters={"fail_for": "FJI"},
-        index=False,
-    )
+def test_run_all_isolates_a_failing_country_in_processes(builds):
+    reports, results, seen = builds["isolated"]
     assert [(r.country_iso3, r.status) for r in results] == [("PHL", "ok"), ("FJI", "failed")]
     assert results[1].error["evalue"] == "synthetic failure for FJI"
     assert sorted(r.country_iso3 for r in seen) == ["FJI", "PHL"]
-    assert json.loads((tmp_path / "PHL" / "summary.json").read_text())["score"] == score("PHL")
-    assert not (tmp_path / "FJI").exists()
-    assert (tmp_path / "_failed" / "FJI").is_dir()
+    assert json.loads((reports / "PHL" / "summary.json").read_text())["score"] == score("PHL")
+    assert not (reports / "FJI").exists()
+    assert (reports / "_failed" / "FJI").is_dir()
 
 
-def test_run_all_accepts_a_process_pool_and_rebuilds_the_index_once(tmp_path, monkeypatch):
-    import multiprocessing
-
-    indexed = []
-    monkeypatch.setattr(runner, "rebuild_index", lambda reports: indexed.append(reports))
-    context = multiprocessing.get_context("spawn")
-    # fresh interpreters, set up as a program running briefs would set its workers up
-    pool = cf.ProcessPoolExecutor(2, mp_context=context, initializer=runner.skip_slow_imports)
-    with pool:
-        results = runner.run_all(
-            [params_for("BGD", lookback_years=2), params_for("TON", lookback_years=3)],
-            executor=pool,
-            notebook=FIXTURE_NB,
-            reports_dir=tmp_path,
-            render=False,
-        )
-        assert pool.submit(abs, -42).result() == 42  # the caller's executor stays usable
+def test_run_all_accepts_a_process_pool_and_rebuilds_the_index_once(builds):
+    reports, results, still_usable = builds["pooled"]
+    assert still_usable == 42  # the caller's executor stays usable
     assert [r.status for r in results] == ["ok", "ok"]
-    assert json.loads((tmp_path / "BGD" / "summary.json").read_text())["score"] == score("BGD", 2)
-    assert json.loads((tmp_path / "TON" / "summary.json").read_text())["score"] == score("TON", 3)
-    assert indexed == [tmp_path.resolve()]
+    assert json.loads((reports / "BGD" / "summary.json").read_text())["score"] == score("BGD", 2)
+    assert json.loads((reports / "TON" / "summary.json").read_text())["score"] == score("TON", 3)
+    assert builds["indexed"] == [reports.resolve()]  # the only build that asked for an index
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
