@@ -9,9 +9,14 @@ only when no mirror is configured and nothing is cached, and they **fail** when
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+import brief_builds as brief_builds_module
 import pytest
+from brief_builds import use_servers_without_data
 
 from osa_analysis.build.execute import skip_slow_imports
 from osa_analysis.core import config
@@ -22,9 +27,6 @@ from osa_analysis.sources.fetch import cached_path, fetch
 skip_slow_imports()
 
 FIXTURES = Path(__file__).parent / "fixtures"
-RUNNER_NOTEBOOK_PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "osa_analysis.build.params")
-"""What the runner tests' synthetic brief (``tests/fixtures/runner/brief_fixture.py``)
-imports: all a kernel server needs to preload for it."""
 
 
 @pytest.fixture
@@ -37,40 +39,18 @@ def fixtures() -> Path:
 def servers_without_data(monkeypatch) -> list:
     """Let the build's warm kernel servers skip the warm-up and the brief's imports.
 
-    :func:`osa_analysis.build.runner.run_all` asks its server to load every table and
-    compute the sections' shared results before it forks kernels (seconds of work on the
-    mirror), and the server imports every module of the real brief first (seconds more);
-    the synthetic runner notebook uses none of it. The servers started here preload what
-    that notebook imports (:data:`RUNNER_NOTEBOOK_PRELOAD`) and nothing else. Returns the
-    ``warm`` argument of each server started (the warm-up itself is tested on the mirror,
-    ``tests/integration/test_warm_up_mirror.py``; kernels forked from a server holding the
-    brief's own imports by ``tests/unit/test_warmkernel.py``, with :func:`kernel_server`).
+    The servers :func:`osa_analysis.build.runner.run_all` starts preload only what the
+    synthetic runner notebook imports (:func:`brief_builds.use_servers_without_data`).
+    Returns the ``warm`` argument of each server started (the warm-up itself is tested on
+    the mirror, ``tests/integration/test_warm_up_mirror.py``; kernels forked from a server
+    holding the brief's own imports by ``tests/unit/test_warmkernel.py``, with
+    :func:`kernel_server`).
     """
-    return _use_servers_without_data(monkeypatch)
-
-
-@pytest.fixture(scope="session")
-def use_servers_without_data():
-    """:func:`servers_without_data` for fixtures of a wider scope: a function of the
-    ``MonkeyPatch`` to apply it with, returning the ``warm`` arguments list."""
-    return _use_servers_without_data
-
-
-def _use_servers_without_data(patch: pytest.MonkeyPatch) -> list:
-    from osa_analysis.build import warmkernel
-
-    warm_args: list = []
-
-    class ServerWithoutData(warmkernel.KernelServer):
-        def __init__(self, env, cwd, warm=None) -> None:
-            warm_args.append(warm)
-            super().__init__(env, cwd, preload=RUNNER_NOTEBOOK_PRELOAD)
-
-    patch.setattr(warmkernel, "KernelServer", ServerWithoutData)
-    return warm_args
+    return use_servers_without_data(monkeypatch)
 
 
 _SESSION_SERVER: list = []  # the session's kernel server and this process's environment then
+_BUILDS: dict = {}  # the brief builds' process, its folder and, once loaded, its results
 
 
 def _start_session_server():
@@ -88,24 +68,70 @@ def _start_session_server():
     return _SESSION_SERVER[0]
 
 
-def pytest_collection_modifyitems(items) -> None:
-    """Start the session's kernel server as soon as a collected test is known to need it.
+def _start_brief_builds(modules: list[Path]) -> None:
+    from osa_analysis.build.runner import warm_kernels_supported
 
-    It imports the brief's libraries (seconds of CPU) in the background, on a core the
-    tests before it mostly leave idle, instead of keeping its first test waiting.
+    if _BUILDS:
+        return
+    server = None
+    if warm_kernels_supported():
+        started = _start_session_server()
+        server = (started.address, started.pid)
+    out = Path(tempfile.mkdtemp(prefix="osa-brief-builds-"))
+    _BUILDS.update(out=out, process=brief_builds_module.start(out, modules, server))
+
+
+def pytest_collection_finish(session) -> None:
+    """Start what the selected tests will need, early: the session's kernel server (it imports
+    the brief's libraries) and the brief builds (:mod:`brief_builds`).
+
+    Both work in processes of their own, on the core the tests before them mostly leave
+    idle, instead of keeping their first test waiting.
     """
     from osa_analysis.build.runner import warm_kernels_supported
 
-    if any("kernel_server" in getattr(item, "fixturenames", ()) for item in items):
-        if warm_kernels_supported():
-            _start_session_server()
+    if session.config.option.collectonly:
+        return
+    items = session.items
+    modules = sorted({item.path for item in items if "brief_builds" in _fixtures_of(item)})
+    if modules:
+        _start_brief_builds(modules)
+    if any("kernel_server" in _fixtures_of(item) for item in items) and warm_kernels_supported():
+        _start_session_server()
 
 
-def pytest_sessionfinish() -> None:
-    """Stop the session's kernel server, if one was started."""
+def _fixtures_of(item) -> tuple[str, ...]:
+    return tuple(getattr(item, "fixturenames", ()))
+
+
+def pytest_sessionfinish(session) -> None:
+    """Wait for the brief builds (kept for a look when a test failed); stop the kernel server."""
+    if _BUILDS:
+        _BUILDS["process"].wait()
+        if not session.testsfailed:
+            shutil.rmtree(_BUILDS["out"], ignore_errors=True)
+        _BUILDS.clear()
     if _SESSION_SERVER:
         _SESSION_SERVER[0].close()
         _SESSION_SERVER.clear()
+
+
+@pytest.fixture(scope="session")
+def brief_builds() -> Callable[[str], brief_builds_module.ModuleBuilds]:
+    """Return a function giving the results of a test module's builds (:mod:`brief_builds`).
+
+    The builds of every collected module that asks for them were started at collection;
+    the first call waits for them to finish.
+    """
+
+    def of(module: str) -> brief_builds_module.ModuleBuilds:
+        if "results" not in _BUILDS:
+            if not _BUILDS:  # not seen at collection (e.g. requested dynamically)
+                raise RuntimeError("no brief builds were started for this session")
+            _BUILDS["results"] = brief_builds_module.load(_BUILDS["out"], _BUILDS["process"])
+        return _BUILDS["results"][module]
+
+    return of
 
 
 @pytest.fixture(scope="session")

@@ -5,25 +5,31 @@ parameters (``fail``, ``fail_for``, ``sleep_s``, ``pid_file``, ``stop_early``) a
 ``summary.json`` whose ``score`` is ``sum(ord(c) for c in ISO3) * lookback_years``. Rendering
 is either off (``render=False``) or replaced by stub modules, so these tests do not depend on
 :mod:`osa_analysis.build.render` and :mod:`osa_analysis.build.pdf`.
+
+Most briefs the tests check are built by the functions registered with ``BUILDS``, in a
+process of their own while the other tests run (``tests/brief_builds.py``); each test reads
+its build from the ``builds`` fixture.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import datetime as dt
+import io
 import json
 import os
 import shutil
 import sys
 import time
-import types
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
+from brief_builds import Builds, ModuleBuilds, Registry
 
-import osa_analysis.build
 from osa_analysis.build import cli, execute, keys, runner
 from osa_analysis.build.params import BriefParams
 from osa_analysis.core.config import PROJECT_ROOT
@@ -52,16 +58,20 @@ WORK_CELL = 4  # source index of the fixture's work cell (title, parameters, set
 
 REAL_PACKAGE_DIGEST = keys.package_digest
 pytestmark = pytest.mark.usefixtures("servers_without_data")  # tests/conftest.py
+BUILDS = Registry()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def frozen_package_digest():
-    """Freeze the package digest for this module, so that edits to the package made while the
-    tests run (another window) do not invalidate the briefs built here."""
-    digest = REAL_PACKAGE_DIGEST()
+@pytest.fixture(scope="module")
+def builds(brief_builds) -> Iterator[ModuleBuilds]:
+    """The results of this module's ``BUILDS`` (tests/conftest.py, tests/brief_builds.py).
+
+    From here on the package digest is frozen at the one the builds used, so that edits to
+    the package made while the tests run (another window) do not invalidate their briefs.
+    """
+    results = brief_builds("test_runner")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(keys, "package_digest", lambda: digest)
-        yield
+        patch.setattr(keys, "package_digest", lambda: results.package_digest)
+        yield results
 
 
 def params_for(iso3: str, **changes) -> BriefParams:
@@ -76,50 +86,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
     }
-
-
-def fake_render_modules(calls: dict) -> tuple[types.ModuleType, types.ModuleType]:
-    """Stand-ins for osa_analysis.build.render and .pdf that write small files and record calls.
-
-    ``calls`` gets each call under the reports folder of the brief (the staging folder's
-    ``reports/.staging/<run>/brief/``), so that builds running at once keep theirs apart.
-    """
-    module = types.ModuleType("osa_analysis.build.render")
-    printing = types.ModuleType("osa_analysis.build.pdf")
-
-    def record(path, call) -> None:
-        calls.setdefault(Path(path).resolve().parents[3], []).append(call)
-
-    def render_html(executed_ipynb, out_html, *, hide_code=True, title=None):
-        record(executed_ipynb, ("html", Path(executed_ipynb).name, hide_code))
-        Path(out_html).write_text(f"<html>brief hide_code={hide_code}</html>")
-        return Path(out_html)
-
-    def render_debug_html(executed_ipynb, out_html):
-        record(executed_ipynb, ("debug", Path(executed_ipynb).name))
-        Path(out_html).write_text("<html>debug</html>")
-        return Path(out_html)
-
-    def render_pdf(html, out_pdf):
-        record(html, ("pdf", Path(html).name))
-        return None  # as when Chromium is not installed
-
-    module.render_html = render_html
-    module.render_debug_html = render_debug_html
-    printing.render_pdf = render_pdf
-    return module, printing
-
-
-def use_fake_render(patch: pytest.MonkeyPatch) -> dict:
-    """Replace the render and pdf modules with :func:`fake_render_modules`; return its calls."""
-    calls: dict = {}
-    for stub in fake_render_modules(calls):
-        name = stub.__name__.rsplit(".", 1)[1]
-        patch.setitem(sys.modules, stub.__name__, stub)
-        # once the real module was imported, `from osa_analysis.build import render` finds the
-        # package attribute first: replace it too
-        patch.setattr(osa_analysis.build, name, stub, raising=False)
-    return calls
 
 
 # A run limit must leave the kernel time to start and reach the work cell, which then hangs
@@ -158,131 +124,122 @@ def _hanging_run(folder: Path, server: str | None) -> dict[str, Any]:
     raise AssertionError(f"the kernel never reached the work cell in {RUN_LIMITS_S[-1]} s")
 
 
-@pytest.fixture(scope="module")
-def builds(
-    tmp_path_factory, kernel_server, match_server_env, use_servers_without_data
-) -> dict[str, Any]:
-    """Build, at once, the briefs the tests of this module check; return them by name.
+# --- the builds (made by tests/brief_builds.py, checked by the tests below) -----------------
 
-    A brief build takes seconds, mostly starting processes (the papermill child and its
-    kernel), and leaves a core idle when built alone; so they are built here together, as
-    :func:`runner.run_all` builds a build's briefs, and each test checks its own. The render
-    and pdf modules are stand-ins (:func:`use_fake_render`, calls under ``"renders"``), run_all
-    starts light kernel servers (``servers_without_data``, tests/conftest.py) and the index
-    rebuilds are recorded (``"indexed"``). Builds that hang until their run limit wait on
-    threads of their own.
-    """
-    root = tmp_path_factory.mktemp("builds")
-    with pytest.MonkeyPatch.context() as patch:
-        match_server_env(patch)  # the warm hanging run's kernel comes from kernel_server
-        use_servers_without_data(patch)
-        renders = use_fake_render(patch)
-        indexed: list[Path] = []
-        patch.setattr(runner, "rebuild_index", indexed.append)
 
-        def built():
-            reports = root / "built"
-            result = runner.run_brief(
-                params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports, render=False
-            )
-            return reports, result
+@BUILDS.job
+def phl_brief(b: Builds) -> tuple[Path, runner.RunResult]:
+    reports = b.root / "built"
+    result = runner.run_brief(
+        params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports, render=False
+    )
+    return reports, result
 
-        def copy_of_built(name: str) -> Path:
-            copy = root / name
-            shutil.copytree(base.result()[0], copy)
-            return copy
 
-        def rerendered():  # the built brief has no HTML: a run that renders does not skip it
-            copy = copy_of_built("rerendered")
-            first = json.loads((copy / "PHL" / "run.json").read_text())
-            result = runner.run_brief(params_for("PHL"), notebook=FIXTURE_NB, reports_dir=copy)
-            return copy, first, result
+@BUILDS.job
+def isolated(b: Builds) -> tuple[Path, list, list]:
+    reports, seen = b.root / "isolated", []
+    results = runner.run_all(
+        [params_for("PHL"), params_for("FJI")],
+        jobs=2,
+        progress=seen.append,
+        notebook=FIXTURE_NB,
+        reports_dir=reports,
+        render=False,
+        extra_parameters={"fail_for": "FJI"},
+        index=False,
+    )
+    return reports, results, seen
 
-        def failed():
-            copy = copy_of_built("failed")
-            before = snapshot(copy / "PHL")
-            result = runner.run_brief(
-                params_for("PHL"),
-                notebook=FIXTURE_NB,
-                reports_dir=copy,
-                force=True,
-                extra_parameters={"fail": True},
-            )
-            return copy, before, result
 
-        def exited():
-            reports = root / "exited"
-            result = runner.run_brief(
-                params_for("BGD"),
-                notebook=FIXTURE_NB,
-                reports_dir=reports,
-                render=False,
-                extra_parameters={"stop_early": True},
-            )
-            return reports, result
+@BUILDS.job
+def pooled(b: Builds) -> tuple[Path, list, int]:
+    import multiprocessing
 
-        def no_summary():
-            text = FIXTURE_NB.read_text()
-            notebook = root / "no_summary.py"
-            notebook.write_text(text[: text.rindex("# %%")])
-            reports = root / "no_summary"
-            result = runner.run_brief(
-                params_for("BGD"), notebook=notebook, reports_dir=reports, render=False
-            )
-            return reports, result
+    reports = b.root / "pooled"
+    context = multiprocessing.get_context("spawn")
+    # fresh interpreters, set up as a program running briefs would set its workers up
+    pool = cf.ProcessPoolExecutor(2, mp_context=context, initializer=runner.skip_slow_imports)
+    with pool:
+        results = runner.run_all(
+            [params_for("BGD", lookback_years=2), params_for("TON", lookback_years=3)],
+            executor=pool,
+            notebook=FIXTURE_NB,
+            reports_dir=reports,
+            render=False,
+        )
+        still_usable = pool.submit(abs, -42).result()
+    return reports, results, still_usable
 
-        def isolated():
-            reports, seen = root / "isolated", []
-            results = runner.run_all(
-                [params_for("PHL"), params_for("FJI")],
-                jobs=2,
-                progress=seen.append,
-                notebook=FIXTURE_NB,
-                reports_dir=reports,
-                render=False,
-                extra_parameters={"fail_for": "FJI"},
-                index=False,
-            )
-            return reports, results, seen
 
-        def pooled():
-            import multiprocessing
+@BUILDS.job
+def exited(b: Builds) -> tuple[Path, runner.RunResult]:
+    reports = b.root / "exited"
+    result = runner.run_brief(
+        params_for("BGD"),
+        notebook=FIXTURE_NB,
+        reports_dir=reports,
+        render=False,
+        extra_parameters={"stop_early": True},
+    )
+    return reports, result
 
-            reports = root / "pooled"
-            context = multiprocessing.get_context("spawn")
-            # fresh interpreters, set up as a program running briefs would set its workers up
-            pool = cf.ProcessPoolExecutor(
-                2, mp_context=context, initializer=runner.skip_slow_imports
-            )
-            with pool:
-                results = runner.run_all(
-                    [params_for("BGD", lookback_years=2), params_for("TON", lookback_years=3)],
-                    executor=pool,
-                    notebook=FIXTURE_NB,
-                    reports_dir=reports,
-                    render=False,
-                )
-                still_usable = pool.submit(abs, -42).result()
-            return reports, results, still_usable
 
-        servers = {"fresh": None}
-        if kernel_server is not None:  # a warm kernel is not the papermill child's own child
-            servers["warm"] = kernel_server.address
-        with cf.ThreadPoolExecutor(2) as waiting, cf.ThreadPoolExecutor(3) as working:
-            hanging = {k: waiting.submit(_hanging_run, root / k, a) for k, a in servers.items()}
-            base = working.submit(built)  # first: two builds copy it
-            futures = {"built": base}
-            for job in (exited, no_summary, isolated, pooled, rerendered, failed):
-                futures[job.__name__] = working.submit(job)
-        done = {name: future.result() for name, future in futures.items()}
-        done["hanging"] = {kind: future.result() for kind, future in hanging.items()}
-    return done | {"renders": renders, "indexed": indexed}
+@BUILDS.job
+def no_summary(b: Builds) -> tuple[Path, runner.RunResult]:
+    text = FIXTURE_NB.read_text()
+    notebook = b.root / "no_summary.py"
+    notebook.write_text(text[: text.rindex("# %%")])
+    reports = b.root / "no_summary"
+    result = runner.run_brief(
+        params_for("BGD"), notebook=notebook, reports_dir=reports, render=False
+    )
+    return reports, result
+
+
+def _copy_of_built(b: Builds, name: str) -> Path:
+    copy = b.root / name
+    shutil.copytree(b.result("phl_brief")[0], copy)
+    return copy
+
+
+@BUILDS.job
+def rerendered(b: Builds) -> tuple[Path, dict, runner.RunResult]:
+    copy = _copy_of_built(b, "rerendered")
+    first = json.loads((copy / "PHL" / "run.json").read_text())
+    result = runner.run_brief(params_for("PHL"), notebook=FIXTURE_NB, reports_dir=copy)
+    return copy, first, result
+
+
+@BUILDS.job
+def failed(b: Builds) -> tuple[Path, dict, runner.RunResult]:
+    copy = _copy_of_built(b, "failed")
+    before = snapshot(copy / "PHL")
+    result = runner.run_brief(
+        params_for("PHL"),
+        notebook=FIXTURE_NB,
+        reports_dir=copy,
+        force=True,
+        extra_parameters={"fail": True},
+    )
+    return copy, before, result
+
+
+@BUILDS.job(waits=True)
+def hanging_fresh(b: Builds) -> dict[str, Any]:
+    return _hanging_run(b.root / "hanging-fresh", None)
+
+
+@BUILDS.job(waits=True)
+def hanging_warm(b: Builds) -> dict[str, Any] | None:
+    # a warm kernel is not the papermill child's own child
+    return _hanging_run(b.root / "hanging-warm", b.server_address) if b.server_address else None
 
 
 @pytest.fixture(scope="module")
 def built(builds) -> tuple[Path, runner.RunResult]:
     """One successful PHL build (no rendering), shared read-only by several tests."""
-    return builds["built"]
+    return builds["phl_brief"]
 
 
 @pytest.fixture
@@ -567,7 +524,7 @@ def test_rendering_is_required_to_skip_and_the_rerun_renders(builds):
     country = reports / "PHL"
     assert result.status == "ok", result.error
     assert result.files == {"ipynb": "brief.ipynb", "html": "brief.html", "summary": "summary.json"}
-    assert builds["renders"][reports.resolve()] == [
+    assert builds.renders[reports.resolve()] == [
         ("html", "brief.ipynb", True),
         ("pdf", "brief.html"),
     ]
@@ -632,7 +589,7 @@ def test_failure_keeps_the_previous_brief_and_records_the_error(builds):
         "debug_html": "brief_debug.html",
         "log": "log.txt",
     }
-    assert ("debug", "brief.ipynb") in builds["renders"][reports_copy.resolve()]
+    assert ("debug", "brief.ipynb") in builds.renders[reports_copy.resolve()]
     assert "synthetic failure for PHL" in (failed / "log.txt").read_text()
     executed = nbformat.read(failed / "brief.ipynb", as_version=4)
     errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
@@ -656,9 +613,11 @@ def test_missing_summary_is_an_incomplete_brief(builds):
 
 
 def test_whole_run_timeout_kills_the_run_and_its_kernel(builds, kernel_server):
-    """A fresh kernel and, where supported, a warm one (``builds``: ``_hanging_run``)."""
-    assert set(builds["hanging"]) == {"fresh"} | ({"warm"} if kernel_server else set())
-    for kind, run in builds["hanging"].items():
+    """A fresh kernel and, where supported, a warm one (``_hanging_run``)."""
+    runs = {"fresh": builds["hanging_fresh"], "warm": builds["hanging_warm"]}
+    if kernel_server is None:
+        assert runs.pop("warm") is None
+    for kind, run in runs.items():
         result = run["result"]
         assert result.status == "failed", kind
         assert result.error["ename"] == "RunTimeoutError", kind
@@ -691,7 +650,7 @@ def test_run_all_accepts_a_process_pool_and_rebuilds_the_index_once(builds):
     assert [r.status for r in results] == ["ok", "ok"]
     assert json.loads((reports / "BGD" / "summary.json").read_text())["score"] == score("BGD", 2)
     assert json.loads((reports / "TON" / "summary.json").read_text())["score"] == score("TON", 3)
-    assert builds["indexed"] == [reports.resolve()]  # the only build that asked for an index
+    assert builds.indexed["pooled"] == [reports.resolve()]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -795,8 +754,13 @@ def test_run_all_reports_a_worker_crash_as_a_failure(tmp_path):
     assert results[0].error["ename"] == "BrokenProcessPool"
 
 
-def test_dask_cluster_executor(tmp_path):
-    distributed = pytest.importorskip("distributed")
+@BUILDS.job
+def on_dask(b: Builds) -> tuple[Path, list] | None:
+    try:
+        import distributed
+    except ImportError:
+        return None
+    reports = b.root / "dask"
     with distributed.LocalCluster(
         n_workers=1, processes=False, threads_per_worker=1, dashboard_address=":0"
     ) as cluster:
@@ -805,12 +769,18 @@ def test_dask_cluster_executor(tmp_path):
                 [params_for("PNG")],
                 executor=executor,
                 notebook=FIXTURE_NB,
-                reports_dir=tmp_path,
+                reports_dir=reports,
                 render=False,
                 index=False,
             )
+    return reports, results
+
+
+def test_dask_cluster_executor(builds):
+    pytest.importorskip("distributed")
+    reports, results = builds["on_dask"]
     assert results[0].status == "ok", results[0].error
-    assert json.loads((tmp_path / "PNG" / "summary.json").read_text())["score"] == score("PNG")
+    assert json.loads((reports / "PNG" / "summary.json").read_text())["score"] == score("PNG")
 
 
 def test_dask_missing_gives_the_install_hint(monkeypatch):
@@ -854,29 +824,49 @@ def no_index(monkeypatch):
     return calls
 
 
-def test_cli_build_exit_status(tmp_path, no_index, capsys):
-    failing = tmp_path / "failing_brief.py"
+@BUILDS.job
+def on_the_command_line(b: Builds) -> dict[str, Any]:
+    """Three ``osa-briefs build`` runs: one brief failing, nothing to do, forced and cold."""
+    failing = b.root / "failing_brief.py"
     failing.write_text(
         FIXTURE_NB.read_text().replace('fail_for: str = ""', 'fail_for: str = "FJI"')
     )
-    reports = tmp_path / "reports"
+    reports = b.root / "cli"
     common = ["--reports-dir", str(reports), "--no-render", "--jobs", "2"]
-    code = cli.main(["build", "--country", "phl", "FJI", "--notebook", str(failing), *common])
-    out = capsys.readouterr().out
+    runs = {
+        "failing": ["build", "--country", "phl", "FJI", "--notebook", str(failing), *common],
+        "skipping": ["build", "--country", "PHL", "--notebook", str(failing), *common],
+        "forced": ["build", "--country", "PHL", *common, "--notebook", str(failing), "--force"],
+    }
+    runs["forced"].append("--cold-kernels")
+    done: dict[str, Any] = {"reports": reports}
+    for name, argv in runs.items():
+        with contextlib.redirect_stdout(io.StringIO()) as out:  # as capsys would
+            done[name] = (cli.main(argv), out.getvalue())
+        done[f"{name}_record"] = json.loads((reports / "PHL" / "run.json").read_text())
+        done[f"{name}_indexed"] = b.recorded("indexed")
+    return done
+
+
+def test_cli_build_exit_status(builds):
+    cli_runs = builds["on_the_command_line"]
+    reports = cli_runs["reports"]
+    code, out = cli_runs["failing"]
     assert code == 1
     assert "[PHL] ok in" in out and "[FJI] failed in" in out
     assert "RuntimeError: synthetic failure for FJI" in out
     assert "1 brief(s) failed: FJI" in out
     assert (reports / "PHL" / "summary.json").is_file()
-    assert no_index == [reports.resolve()]
+    assert cli_runs["failing_indexed"] == [reports.resolve()]
 
-    code = cli.main(["build", "--country", "PHL", "--notebook", str(failing), *common])
+    code, out = cli_runs["skipping"]
     assert code == 0
-    assert "skipped" in capsys.readouterr().out
+    assert "skipped" in out
 
-    args = [*common, "--notebook", str(failing), "--force", "--cold-kernels"]
-    assert cli.main(["build", "--country", "PHL", *args]) == 0
-    assert json.loads((reports / "PHL" / "run.json").read_text())["kernel"] == "fresh"
+    code, _ = cli_runs["forced"]
+    assert code == 0
+    assert cli_runs["failing_record"]["kernel"] == "warm"  # by default
+    assert cli_runs["forced_record"]["kernel"] == "fresh"
 
 
 def test_cli_build_refuses_bad_parameters(tmp_path, no_index):

@@ -2,23 +2,24 @@
 
 Uses the runner's synthetic notebook (``tests/fixtures/runner/brief_fixture.py``), whose
 ``summary.json`` records the kernel's parent process id. The server preloading what the real
-brief imports is the session's (``kernel_server``, ``tests/conftest.py``). Builds that do not
-depend on each other run at once, as the briefs of a build do.
+brief imports is the session's (``kernel_server``, ``tests/conftest.py``). The briefs are
+built by the functions registered with ``BUILDS``, in a process of their own while the other
+tests run (``tests/brief_builds.py``); each test reads its build from ``builds``.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import json
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
+from brief_builds import Builds, ModuleBuilds, Registry
 
 from osa_analysis.build import runner
 from osa_analysis.build.params import BriefParams
@@ -36,19 +37,18 @@ def params_for(iso3: str, **changes) -> BriefParams:
     return BriefParams.from_mapping({"country_iso3": iso3, "as_of": AS_OF, **changes})
 
 
-def build(params, reports, **kwargs):
+def build(params, reports, plot: bool = False, **kwargs):
     result = runner.run_brief(
-        params, notebook=FIXTURE_NB, reports_dir=reports, render=False, force=True, **kwargs
+        params,
+        notebook=FIXTURE_NB,
+        reports_dir=reports,
+        render=False,
+        force=True,
+        extra_parameters={"plot": True} if plot else None,
+        **kwargs,
     )
     record = json.loads(((result.path) / runner.RUN_FILE).read_text())
     return result, record
-
-
-def at_once(*calls: Callable[[], object]) -> list:
-    """Call each function in a thread of its own; return their results in order."""
-    with cf.ThreadPoolExecutor(len(calls)) as pool:
-        futures = [pool.submit(call) for call in calls]
-    return [future.result() for future in futures]
 
 
 def server_env() -> dict[str, str]:
@@ -58,28 +58,70 @@ def server_env() -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def warm_and_fresh(kernel_server, match_server_env, tmp_path_factory) -> dict:
-    """One brief that draws with pyplot, built at once with a warm and with a fresh kernel.
+BUILDS = Registry()
 
-    Returns ``{"warm": (reports, result, record), "fresh": (...)}``.
+
+@pytest.fixture(scope="module")
+def builds(brief_builds) -> ModuleBuilds:
+    """The results of this module's ``BUILDS`` (tests/conftest.py, tests/brief_builds.py).
+
+    They are built with the session's environment, so that kernels come from the session's
+    server; the servers run_all starts preload only what the synthetic notebook imports.
     """
-    folder = tmp_path_factory.mktemp("warm-and-fresh")
-    addresses = {"warm": kernel_server.address, "fresh": None}
-    with pytest.MonkeyPatch.context() as patch:
-        match_server_env(patch)  # tests/conftest.py
-        builds = at_once(
-            *(
-                lambda kind=kind, address=address: build(
-                    params_for("TON"),
-                    folder / kind,
-                    kernel_server=address,
-                    extra_parameters={"plot": True},
-                )
-                for kind, address in addresses.items()
-            )
-        )
-    return {kind: (folder / kind, *done) for kind, done in zip(addresses, builds, strict=True)}
+    return brief_builds("test_warmkernel")
+
+
+def _plotting(b: Builds, kind: str, server: str | None):
+    reports = b.root / kind
+    return (reports, *build(params_for("TON"), reports, kernel_server=server, plot=True))
+
+
+@BUILDS.job
+def warm(b: Builds):
+    return _plotting(b, "warm", b.server_address)
+
+
+@BUILDS.job
+def fresh(b: Builds):
+    return _plotting(b, "fresh", None)
+
+
+@BUILDS.job
+def no_server(b: Builds):
+    return build(params_for("PHL"), b.root / "none", kernel_server=str(b.root / "no-such-socket"))
+
+
+@BUILDS.job
+def refused(b: Builds):
+    # a server whose kernels would start with another hash seed than the briefs' (it refuses
+    # every request: nothing to preload)
+    other = dict(server_env(), PYTHONHASHSEED="7")
+    with KernelServer(other, PROJECT_ROOT, preload=()) as server:
+        return build(params_for("PHL"), b.root / "ref", kernel_server=server.address)
+
+
+def _built_all(b: Builds, warm: bool):
+    reports = b.root / f"all-{warm}"
+    results = runner.run_all(
+        [params_for("BGD"), params_for("TON")],
+        jobs=2,
+        notebook=FIXTURE_NB,
+        reports_dir=reports,
+        render=False,
+        index=False,
+        warm_kernels=warm,
+    )
+    return reports, results
+
+
+@BUILDS.job
+def all_warm(b: Builds):
+    return _built_all(b, True)
+
+
+@BUILDS.job
+def all_fresh(b: Builds):
+    return _built_all(b, False)
 
 
 def test_startup_env_differences_allow_only_what_is_read_at_use():
@@ -100,12 +142,10 @@ def test_startup_env_differences_allow_only_what_is_read_at_use():
     ]
 
 
-def test_a_warm_kernel_is_forked_by_the_server_and_gives_the_same_brief(
-    warm_and_fresh, kernel_server
-):
+def test_a_warm_kernel_is_forked_by_the_server_and_gives_the_same_brief(builds, kernel_server):
     (warm_dir, warm, warm_record), (fresh_dir, fresh, fresh_record) = (
-        warm_and_fresh["warm"],
-        warm_and_fresh["fresh"],
+        builds["warm"],
+        builds["fresh"],
     )
     assert (warm.status, fresh.status) == ("ok", "ok")
     assert (warm_record["kernel"], fresh_record["kernel"]) == ("warm", "fresh")
@@ -120,57 +160,35 @@ def test_a_warm_kernel_is_forked_by_the_server_and_gives_the_same_brief(
     assert warm_summary["kernel_cwd"] == str(PROJECT_ROOT)
 
 
-def test_pyplot_figures_display_in_warm_kernels_as_in_fresh_ones(warm_and_fresh):
-    for kind, (reports, result, record) in warm_and_fresh.items():
+def test_pyplot_figures_display_in_warm_kernels_as_in_fresh_ones(builds):
+    for kind in ("warm", "fresh"):  # the brief draws with pyplot in its work cell
+        reports, result, record = builds[kind]
         assert (result.status, record["kernel"]) == ("ok", kind)
         nb = nbformat.read(reports / "TON" / "brief.ipynb", as_version=4)
         outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
         assert any("image/png" in o.get("data", {}) for o in outputs), kind
 
 
-def test_no_server_or_a_refusing_one_gives_a_fresh_kernel(
-    kernel_server, match_server_env, monkeypatch, tmp_path
-):
-    match_server_env(monkeypatch)
-    # The briefs' kernels start with another hash seed than the server's: it must refuse.
-    monkeypatch.setenv("PYTHONHASHSEED", "7")
-    (none, none_record), (refused, refused_record) = at_once(
-        lambda: build(
-            params_for("PHL"), tmp_path / "none", kernel_server=str(tmp_path / "no-such-socket")
-        ),
-        lambda: build(params_for("PHL"), tmp_path / "ref", kernel_server=kernel_server.address),
-    )
+def test_no_server_or_a_refusing_one_gives_a_fresh_kernel(builds):
+    none, none_record = builds["no_server"]
     assert none.status == "ok"
     assert none_record["kernel"].startswith("fresh (FileNotFoundError")
+    refused, refused_record = builds["refused"]
     assert refused.status == "ok"
     assert refused_record["kernel"] == (
         "fresh (RuntimeError: start-up environment differs: PYTHONHASHSEED)"
     )
-    summary = json.loads((tmp_path / "ref" / "PHL" / "summary.json").read_text())
-    assert summary["kernel_parent_pid"] != kernel_server.pid
 
 
-def test_run_all_forks_warm_kernels_unless_told_not_to(tmp_path, servers_without_data):
-    def build_all(warm: bool, reports: Path) -> list:
-        return runner.run_all(
-            [params_for("BGD"), params_for("TON")],
-            jobs=2,
-            notebook=FIXTURE_NB,
-            reports_dir=reports,
-            render=False,
-            index=False,
-            warm_kernels=warm,
-        )
-
-    kinds = {"warm": True, "fresh": False}
-    builds = at_once(*(lambda e=e, w=w: build_all(w, tmp_path / e) for e, w in kinds.items()))
-    for expected, results in zip(kinds, builds, strict=True):
+def test_run_all_forks_warm_kernels_unless_told_not_to(builds):
+    for name, expected in (("all_warm", "warm"), ("all_fresh", "fresh")):
+        reports, results = builds[name]
         assert [r.status for r in results] == ["ok", "ok"]
         for iso3 in ("BGD", "TON"):
-            record = json.loads((tmp_path / expected / iso3 / runner.RUN_FILE).read_text())
+            record = json.loads((reports / iso3 / runner.RUN_FILE).read_text())
             assert record["kernel"] == expected
     # one server, for the warm build, asked to warm up with the first brief's parameters
-    assert servers_without_data == [params_for("BGD").content_parameters()]
+    assert builds.warm_args == {"all_warm": [params_for("BGD").content_parameters()]}
 
 
 def test_closing_the_server_stops_it_and_removes_its_socket():
@@ -196,7 +214,9 @@ def test_a_kernel_that_cannot_be_set_up_is_never_started(
         )
 
 
-def test_the_server_exits_when_the_process_that_started_it_dies(tmp_path):
+@BUILDS.job(waits=True)
+def orphaned(b: Builds) -> dict[str, Any]:
+    """A server whose starter is killed (no clean-up runs); what is left of it after."""
     # Nothing to preload: the server soon waits for requests (or sees its starter gone).
     code = (
         "import os, time\n"
@@ -213,8 +233,8 @@ def test_the_server_exits_when_the_process_that_started_it_dies(tmp_path):
     deadline = time.monotonic() + 20
     while not Path(address).exists() and time.monotonic() < deadline:  # the server listens
         time.sleep(0.02)
-    assert Path(address).exists()
-    starter.kill()  # no clean-up runs
+    listened = Path(address).exists()
+    starter.kill()
     starter.wait()
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -222,5 +242,15 @@ def test_the_server_exits_when_the_process_that_started_it_dies(tmp_path):
             break
         time.sleep(0.02)
     stat = Path(f"/proc/{pid}/stat")
-    assert not stat.exists() or stat.read_text().rsplit(") ", 1)[1][0] == "Z"  # exited
-    assert not Path(address).parent.exists()
+    return {
+        "listened": listened,
+        "state": stat.read_text().rsplit(") ", 1)[1][0] if stat.exists() else None,
+        "folder_left": Path(address).parent.exists(),
+    }
+
+
+def test_the_server_exits_when_the_process_that_started_it_dies(builds):
+    orphaned = builds["orphaned"]
+    assert orphaned["listened"]
+    assert orphaned["state"] in (None, "Z")  # exited
+    assert not orphaned["folder_left"]
