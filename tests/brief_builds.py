@@ -17,19 +17,20 @@ collection shows that a test will need them, the session starts this module as a
 
     python tests/brief_builds.py OUT MODULE.py [MODULE.py ...] [--server ADDRESS PID]
 
-which imports each module, makes its builds (one at a time, those registered with
-``waits=True``, which mostly wait for a run limit, on threads of their own besides) while
-the other tests run, and pickles what each returns, or the traceback of one that raised, to
-``OUT/results.pickle``. It runs with the session's environment without pytest's
+which imports each module, makes its builds while the other tests run (those registered
+with ``alone=True`` first, then one at a time, and those registered with ``waits=True``,
+which mostly wait for a run limit, on threads of their own besides), and pickles what each
+returns, or the traceback of one that raised, to ``OUT/<module>.results.pickle`` once all
+of a module's builds are made. It runs with the session's environment without pytest's
 ``PYTEST_CURRENT_TEST`` (which changes with every test phase), the one the session's kernel
 server (``--server``) started with, so its warm kernels serve these builds.
 
-In this process the render and pdf modules are stand-ins (:func:`use_fake_render`), the
-kernel servers :func:`osa_analysis.build.runner.run_all` starts preload only what the
-synthetic notebook imports (:func:`use_servers_without_data`), index rebuilds are recorded
-instead of made (both by build, :meth:`Builds.recorded`), and the package digest is computed
-once, at the start, and kept (an edit made meanwhile in another window would otherwise change
-the run keys mid-session).
+After the ``alone`` builds, the render and pdf modules are stand-ins
+(:func:`use_fake_render`), the kernel servers :func:`osa_analysis.build.runner.run_all`
+starts preload only what the synthetic notebook imports (:func:`use_servers_without_data`),
+index rebuilds are recorded instead of made (both by build, :meth:`Builds.recorded`), and the
+package digest is computed once, at the start, and kept (an edit made meanwhile in another
+window would otherwise change the run keys mid-session).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import time
 import traceback
 import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -141,16 +143,19 @@ class Registry:
     """The builds of one test module, by name, in the order they are registered."""
 
     def __init__(self) -> None:
-        self.jobs: dict[str, tuple[Callable[[Builds], Any], bool]] = {}
+        self.jobs: dict[str, tuple[Callable[[Builds], Any], str]] = {}
 
-    def job(self, function: Callable | None = None, *, waits: bool = False):
+    def job(self, function: Callable | None = None, *, waits: bool = False, alone: bool = False):
         """Register ``function(builds)`` as the build of its name (decorator).
 
         ``waits=True``: it mostly waits (e.g. for a run limit) and gets a thread of its own.
+        ``alone=True``: it is made before every other build, in the builder's only thread and
+        with the real render and pdf modules (e.g. one starting programs with a
+        ``preexec_fn``, which is not safe beside other threads).
         """
 
         def register(fn: Callable[[Builds], Any]) -> Callable[[Builds], Any]:
-            self.jobs[fn.__name__] = (fn, waits)
+            self.jobs[fn.__name__] = (fn, "alone" if alone else "waits" if waits else "works")
             return fn
 
         return register(function) if function is not None else register
@@ -200,7 +205,7 @@ def _rebuild_index(reports_dir: Path) -> tuple[Path, Path]:
 
 
 def _run(out: Path, modules: Sequence[Path], server: tuple[str, int] | None) -> None:
-    """Make the builds of ``modules`` and pickle their results to ``out / RESULTS``."""
+    """Make the builds of ``modules``; pickle each module's results once they are all made."""
     from osa_analysis.build import keys, runner
 
     runner.skip_slow_imports()
@@ -211,6 +216,13 @@ def _run(out: Path, modules: Sequence[Path], server: tuple[str, int] | None) -> 
         spec.loader.exec_module(module)
         registries[path.stem] = (module.BUILDS, Builds(out / path.stem, server))
     digest = keys.package_digest()
+    for name, (registry, builds) in registries.items():
+        builds.root.mkdir(parents=True)
+        for job, (function, how) in registry.jobs.items():
+            if how == "alone":
+                builds._futures[job] = done = cf.Future()
+                done.set_result(_make(function, builds, (name, job)))
+    renders: dict[Path, list] = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(keys, "package_digest", lambda: digest)
         use_servers_without_data(patch, lambda warm: _record("warm_args", warm))
@@ -218,21 +230,20 @@ def _run(out: Path, modules: Sequence[Path], server: tuple[str, int] | None) -> 
         patch.setattr(runner, "rebuild_index", _rebuild_index)
         with cf.ThreadPoolExecutor(WORKERS) as working, cf.ThreadPoolExecutor(8) as waiting:
             for name, (registry, builds) in registries.items():
-                builds.root.mkdir(parents=True)
-                for job, (function, waits) in registry.jobs.items():
-                    pool = waiting if waits else working
-                    builds._futures[job] = pool.submit(_make, function, builds, (name, job))
-        results: dict[str, dict[str, Any]] = {}
-        for name, (_, builds) in registries.items():
-            results[name] = {job: future.result() for job, future in builds._futures.items()}
-            for kind, records in _records.items():
-                results[name][f"@{kind}"] = {
-                    job[1]: values for job, values in records.items() if job and job[0] == name
-                }
-    shared = {"@package_digest": digest, "@renders": renders}
-    temporary = out / f"{RESULTS}.tmp"
-    temporary.write_bytes(pickle.dumps({"modules": results, **shared}))
-    os.replace(temporary, out / RESULTS)
+                for job, (function, how) in registry.jobs.items():
+                    if how != "alone":
+                        pool = waiting if how == "waits" else working
+                        builds._futures[job] = pool.submit(_make, function, builds, (name, job))
+            for name, (_, builds) in registries.items():  # each as soon as its builds are made
+                results = {job: future.result() for job, future in builds._futures.items()}
+                for kind, records in _records.items():
+                    results[f"@{kind}"] = {
+                        job[1]: values for job, values in records.items() if job and job[0] == name
+                    }
+                results |= {"@package_digest": digest, "@renders": renders}
+                temporary = out / f"{name}.{RESULTS}.tmp"
+                temporary.write_bytes(pickle.dumps(results))
+                os.replace(temporary, out / f"{name}.{RESULTS}")
 
 
 def _make(function: Callable[[Builds], Any], builds: Builds, job: tuple[str, str]) -> Any:
@@ -267,10 +278,10 @@ class ModuleBuilds(Mapping):
     ``warm_args`` (the ``warm`` argument of each kernel server run_all started) are by build.
     """
 
-    def __init__(self, results: dict[str, Any], shared: dict[str, Any], log: Path) -> None:
+    def __init__(self, results: dict[str, Any], log: Path) -> None:
         self._results, self._log = results, log
-        self.package_digest: str = shared["@package_digest"]
-        self.renders: dict[Path, list] = shared["@renders"]
+        self.package_digest: str = results["@package_digest"]
+        self.renders: dict[Path, list] = results["@renders"]
         self.indexed: dict[str, list[Path]] = results["@indexed"]
         self.warm_args: dict[str, list] = results["@warm_args"]
 
@@ -288,20 +299,18 @@ class ModuleBuilds(Mapping):
         return sum(1 for _ in self)
 
 
-def load(out: Path, process: subprocess.Popen, timeout_s: float = 600) -> dict[str, ModuleBuilds]:
-    """Wait for the builder started by :func:`start`; return each module's builds by name."""
-    try:
-        process.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log = out / LOG
-    if not (out / RESULTS).is_file():
+def load(out: Path, process: subprocess.Popen, module: str, timeout_s: float = 600) -> ModuleBuilds:
+    """Wait for the builds of ``module`` by the builder :func:`start` started; return them."""
+    results = out / f"{module}.{RESULTS}"
+    deadline = time.monotonic() + timeout_s
+    while not results.is_file() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not results.is_file():
+        log = out / LOG
         tail = log.read_text(errors="replace")[-3000:] if log.is_file() else ""
-        raise RuntimeError(f"the brief builds exited with {process.returncode}:\n{tail}")
-    data = pickle.loads((out / RESULTS).read_bytes())
-    shared = {k: v for k, v in data.items() if k.startswith("@")}
-    return {name: ModuleBuilds(r, shared, log) for name, r in data["modules"].items()}
+        state = "is still running" if process.poll() is None else f"exited {process.returncode}"
+        raise RuntimeError(f"no builds of {module}: the builder {state}; its log ends:\n{tail}")
+    return ModuleBuilds(pickle.loads(results.read_bytes()), out / LOG)
 
 
 def main(argv: Sequence[str]) -> int:

@@ -121,15 +121,16 @@ def brief_builds() -> Callable[[str], brief_builds_module.ModuleBuilds]:
     """Return a function giving the results of a test module's builds (:mod:`brief_builds`).
 
     The builds of every collected module that asks for them were started at collection;
-    the first call waits for them to finish.
+    the first call for a module waits for its builds to be made.
     """
 
     def of(module: str) -> brief_builds_module.ModuleBuilds:
-        if "results" not in _BUILDS:
-            if not _BUILDS:  # not seen at collection (e.g. requested dynamically)
-                raise RuntimeError("no brief builds were started for this session")
-            _BUILDS["results"] = brief_builds_module.load(_BUILDS["out"], _BUILDS["process"])
-        return _BUILDS["results"][module]
+        if not _BUILDS:  # not seen at collection (e.g. requested dynamically)
+            raise RuntimeError("no brief builds were started for this session")
+        results = _BUILDS.setdefault("results", {})
+        if module not in results:
+            results[module] = brief_builds_module.load(_BUILDS["out"], _BUILDS["process"], module)
+        return results[module]
 
     return of
 
