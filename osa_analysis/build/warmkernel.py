@@ -123,13 +123,20 @@ def _recv_line(conn: socket.socket) -> dict:
 
 
 def serve(
-    address: str, preload: Sequence[str] = PRELOAD, warm: Mapping[str, Any] | None = None
+    address: str,
+    preload: Sequence[str] | None = None,
+    warm: Mapping[str, Any] | None = None,
 ) -> None:
     """Listen on ``address`` (a Unix socket path) and fork a kernel for each request.
 
     The socket listens before the (slow) imports, so early requests wait for them instead
     of failing. The server exits, removing its socket, when the process that started it
-    has gone (a runner killed without clean-up leaves nothing behind).
+    has gone (a runner killed without clean-up leaves nothing behind); it watches a pidfd
+    of that process where the system has them, so it exits at once.
+
+    ``preload`` names the modules to import before forking; default :data:`PRELOAD` and
+    every section module of the brief registry (the brief notebook's imports). A notebook
+    with other imports (e.g. the runner tests' synthetic brief) may name its own.
 
     With ``warm`` (brief parameters of the build: ``country_iso3``, ``as_of``,
     ``lookback_years``, ``peers``, ``mc_draws``), the server also loads the build's tables
@@ -142,6 +149,7 @@ def serve(
     in the child with their fork handlers.
     """
     parent = os.getppid()
+    parent_fd = _pidfd(parent)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address)
     listener.listen(16)
@@ -153,9 +161,7 @@ def serve(
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # as ipykernel sets it at start-up
     import importlib
 
-    for name in preload:
-        importlib.import_module(name)
-    for name in section_modules():
+    for name in (*PRELOAD, *section_modules()) if preload is None else preload:
         importlib.import_module(name)
     loaded = [name for name in NOT_PRELOADED if name in sys.modules]
     if loaded:
@@ -165,16 +171,19 @@ def serve(
     # Variables the imports set (pandera, pyogrio): a fresh kernel has them after its imports.
     added = {k: v for k, v in os.environ.items() if k not in before and k != "MPLBACKEND"}
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system
+    watched = [listener] if parent_fd is None else [listener, parent_fd]
     try:
         while os.getppid() == parent:
-            ready, _, _ = select.select([listener], [], [], 1.0)
-            if not ready:
+            ready, _, _ = select.select(watched, [], [], 1.0)
+            if parent_fd is not None and parent_fd in ready:
+                break  # the process that started the server has exited
+            if listener not in ready:
                 continue
             conn, _ = listener.accept()
             conn.settimeout(_REQUEST_TIMEOUT_S)  # a client that stalls is dropped
             with conn:
                 try:
-                    _serve_one(conn, listener, before, added)
+                    _serve_one(conn, listener, parent_fd, before, added)
                 except Exception as exc:  # one bad request never stops the server
                     with contextlib.suppress(OSError):
                         _send_line(conn, {"error": f"{type(exc).__name__}: {exc}"})
@@ -214,7 +223,29 @@ def warm_up_build(warm: Mapping[str, Any]) -> None:
         print(f"warm kernel server: warm-up failed: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
-def _serve_one(conn: socket.socket, listener: socket.socket, server_env: dict, added: dict):
+def _pidfd(pid: int) -> int | None:
+    """Return a pidfd of ``pid`` (readable once it has exited), or ``None`` without pidfds.
+
+    ``pid`` must be this process's parent: it is checked to still be after the pidfd is
+    open, so the pidfd cannot refer to another process that reused the number.
+    """
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+    if os.getppid() != pid:  # the parent exited meanwhile; the serve loop sees it
+        os.close(fd)
+        return None
+    return fd
+
+
+def _serve_one(
+    conn: socket.socket,
+    listener: socket.socket,
+    parent_fd: int | None,
+    server_env: dict,
+    added: dict,
+) -> None:
     header, fds, _, _ = socket.recv_fds(conn, _HEADER, 4)
     try:
         header = _recv_exactly(conn, _HEADER, header)
@@ -230,6 +261,8 @@ def _serve_one(conn: socket.socket, listener: socket.socket, server_env: dict, a
         if os.fork() == 0:  # the kernel
             try:
                 listener.close()
+                if parent_fd is not None:
+                    os.close(parent_fd)
                 _become_kernel(request, fds, conn, added)
             except BaseException:
                 import traceback
@@ -330,16 +363,25 @@ class KernelServer:
     warm : Mapping, optional
         Brief parameters of the build, to load its tables and shared results before
         forking (:func:`serve`).
+    preload : sequence of str, optional
+        The modules to import before forking; default those of the brief notebook
+        (:func:`serve`).
     """
 
     def __init__(
-        self, env: Mapping[str, str], cwd: Path, warm: Mapping[str, Any] | None = None
+        self,
+        env: Mapping[str, str],
+        cwd: Path,
+        warm: Mapping[str, Any] | None = None,
+        preload: Sequence[str] | None = None,
     ) -> None:
         self._dir = tempfile.mkdtemp(prefix="osa-kernels-")
         self.address = str(Path(self._dir) / "server")
         command = [sys.executable, "-m", "osa_analysis.build.warmkernel", self.address]
-        if warm:
-            command.append(json.dumps(dict(warm), sort_keys=True, default=str))
+        if warm or preload is not None:
+            command.append(json.dumps(dict(warm) if warm else None, sort_keys=True, default=str))
+        if preload is not None:
+            command.append(json.dumps(list(preload)))
         try:
             self._proc = subprocess.Popen(
                 command,
@@ -570,5 +612,12 @@ def use_kernel_server(address: str | None) -> None:
     factory.default_provisioner_name = PROVISIONER_NAME
 
 
+def _main(argv: Sequence[str]) -> None:
+    """``python -m osa_analysis.build.warmkernel SOCKET [WARM_JSON [PRELOAD_JSON]]``."""
+    warm = json.loads(argv[1]) if len(argv) > 1 else None
+    preload = json.loads(argv[2]) if len(argv) > 2 else None
+    serve(argv[0], preload=preload, warm=warm)
+
+
 if __name__ == "__main__":
-    serve(sys.argv[1], warm=json.loads(sys.argv[2]) if len(sys.argv) > 2 else None)
+    _main(sys.argv[1:])

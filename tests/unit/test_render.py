@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from brief_builds import Builds, ModuleBuilds, Registry
 
 from osa_analysis import testing
 from osa_analysis.build import pdf, render
@@ -57,11 +58,21 @@ def brief_dir(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def shared_dir(tmp_path_factory) -> Path:
+    """A brief folder like :func:`brief_dir` with its shared HTML rendered, for reading only."""
+    folder = tmp_path_factory.mktemp("shared") / "PHL"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "executed_brief.ipynb", folder / "brief.ipynb")
+    shutil.copy(FIXTURES / "summary.json", folder / "summary.json")
+    out = render_html(folder / "brief.ipynb", folder / "brief.html")
+    assert out == folder / "brief.html"
+    return folder
+
+
 @pytest.fixture
-def shared_html(brief_dir: Path) -> str:
-    out = render_html(brief_dir / "brief.ipynb", brief_dir / "brief.html")
-    assert out == brief_dir / "brief.html"
-    return out.read_text(encoding="utf-8")
+def shared_html(shared_dir: Path) -> str:
+    return (shared_dir / "brief.html").read_text(encoding="utf-8")
 
 
 def _main(page: str) -> str:
@@ -315,25 +326,43 @@ def test_render_pdf_failure_is_clear(tmp_path: Path):
     assert sorted(tmp_path.iterdir()) == sorted([fake, html])  # no partial PDF left
 
 
-@needs_chromium
-def test_pdf_is_written(brief_dir: Path):
-    html = render_html(brief_dir / "brief.ipynb", brief_dir / "brief.html")
-    pdf = render_pdf(html, brief_dir / "brief.pdf")
-    assert pdf == brief_dir / "brief.pdf"
-    data = pdf.read_bytes()
-    assert data.startswith(b"%PDF-")
-    assert len(data) > 5000
-    assert not [p for p in brief_dir.iterdir() if p.name.endswith(".tmp")]
+# Chromium starts in seconds; the pages are printed and checked by tests/brief_builds.py while
+# the other tests run (in its only thread: check_html_in_chromium starts Chromium with a
+# preexec_fn), and the tests below check what it got.
+BUILDS = Registry()
 
 
-@needs_chromium
-def test_shared_brief_loads_cleanly_in_chromium(shared_html: str, brief_dir: Path):
-    assert check_html_in_chromium(brief_dir / "brief.html") == []
+def _brief_folder(root: Path) -> Path:
+    folder = root / "PHL"
+    folder.mkdir(parents=True)
+    shutil.copy(FIXTURES / "executed_brief.ipynb", folder / "brief.ipynb")
+    shutil.copy(FIXTURES / "summary.json", folder / "summary.json")
+    return folder
 
 
-@needs_chromium
-def test_chromium_check_reports_problems(tmp_path: Path):
-    page = tmp_path / "bad.html"
+@BUILDS.job(alone=True)
+def printed(b: Builds) -> tuple[Path, Path | None] | None:
+    if find_chromium() is None:
+        return None
+    folder = _brief_folder(b.root / "printed")
+    html = render_html(folder / "brief.ipynb", folder / "brief.html")
+    return folder, render_pdf(html, folder / "brief.pdf")
+
+
+@BUILDS.job(alone=True)
+def shared_page_checked(b: Builds) -> list[str] | None:
+    if find_chromium() is None:
+        return None
+    folder = _brief_folder(b.root / "shared")
+    return check_html_in_chromium(render_html(folder / "brief.ipynb", folder / "brief.html"))
+
+
+@BUILDS.job(alone=True)
+def bad_page_checked(b: Builds) -> tuple[Path, list[str]] | None:
+    if find_chromium() is None:
+        return None
+    page = b.root / "bad" / "bad.html"
+    page.parent.mkdir()
     page.write_text(
         "<!DOCTYPE html><html><head>"
         '<link rel="stylesheet" href="https://cdn.example.org/x.css"></head><body>'
@@ -342,16 +371,41 @@ def test_chromium_check_reports_problems(tmp_path: Path):
         '<img src="missing.png" alt="m">'
         "</body></html>"
     )
-    problems = check_html_in_chromium(page)
+    return page, check_html_in_chromium(page)
+
+
+@pytest.fixture(scope="module")
+def builds(brief_builds) -> ModuleBuilds:
+    """The results of this module's ``BUILDS`` (tests/conftest.py, tests/brief_builds.py)."""
+    return brief_builds("test_render")
+
+
+@needs_chromium
+def test_pdf_is_written(builds):
+    folder, pdf = builds["printed"]
+    assert pdf == folder / "brief.pdf"
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert len(data) > 5000
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+@needs_chromium
+def test_shared_brief_loads_cleanly_in_chromium(builds):
+    assert builds["shared_page_checked"] == []
+
+
+@needs_chromium
+def test_chromium_check_reports_problems(builds):
+    page, problems = builds["bad_page_checked"]
     assert "external request: https://cdn.example.org/x.css" in problems
     assert "console.error: boom 42" in problems
     assert any(
         p.startswith("uncaught exception: ReferenceError: undefinedFunction is not defined")
         for p in problems
     )
-    assert f"failed request: {(tmp_path / 'missing.png').as_uri()} (net::ERR_FILE_NOT_FOUND)" in (
-        problems
-    )
+    missing = (page.parent / "missing.png").as_uri()
+    assert f"failed request: {missing} (net::ERR_FILE_NOT_FOUND)" in problems
     assert len(problems) == 4
 
 

@@ -5,6 +5,10 @@ parameters (``fail``, ``fail_for``, ``sleep_s``, ``pid_file``, ``stop_early``) a
 ``summary.json`` whose ``score`` is ``sum(ord(c) for c in ISO3) * lookback_years``. Rendering
 is either off (``render=False``) or replaced by stub modules, so these tests do not depend on
 :mod:`osa_analysis.build.render` and :mod:`osa_analysis.build.pdf`.
+
+Most briefs the tests check are built by the functions registered with ``BUILDS``, in a
+process of their own while the other tests run (``tests/brief_builds.py``); each test reads
+its build from the ``builds`` fixture.
 """
 
 from __future__ import annotations
@@ -12,18 +16,20 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
+import io
 import json
 import os
 import shutil
 import sys
 import time
-import types
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
+from brief_builds import Builds, ModuleBuilds, Registry
 
-import osa_analysis.build
 from osa_analysis.build import cli, execute, keys, runner
 from osa_analysis.build.params import BriefParams
 from osa_analysis.core.config import PROJECT_ROOT
@@ -52,16 +58,20 @@ WORK_CELL = 4  # source index of the fixture's work cell (title, parameters, set
 
 REAL_PACKAGE_DIGEST = keys.package_digest
 pytestmark = pytest.mark.usefixtures("servers_without_data")  # tests/conftest.py
+BUILDS = Registry()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def frozen_package_digest():
-    """Freeze the package digest for this module, so that edits to the package made while the
-    tests run (another window) do not invalidate the briefs built here."""
-    digest = REAL_PACKAGE_DIGEST()
+@pytest.fixture(scope="module")
+def builds(brief_builds) -> Iterator[ModuleBuilds]:
+    """The results of this module's ``BUILDS`` (tests/conftest.py, tests/brief_builds.py).
+
+    From here on the package digest is frozen at the one the builds used, so that edits to
+    the package made while the tests run (another window) do not invalidate their briefs.
+    """
+    results = brief_builds("test_runner")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(keys, "package_digest", lambda: digest)
-        yield
+        patch.setattr(keys, "package_digest", lambda: results.package_digest)
+        yield results
 
 
 def params_for(iso3: str, **changes) -> BriefParams:
@@ -78,51 +88,158 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-def fake_render_modules(calls: list) -> tuple[types.ModuleType, types.ModuleType]:
-    """Stand-ins for osa_analysis.build.render and .pdf that write small files and record calls."""
-    module = types.ModuleType("osa_analysis.build.render")
-    printing = types.ModuleType("osa_analysis.build.pdf")
-
-    def render_html(executed_ipynb, out_html, *, hide_code=True, title=None):
-        calls.append(("html", Path(executed_ipynb).name, hide_code))
-        Path(out_html).write_text(f"<html>brief hide_code={hide_code}</html>")
-        return Path(out_html)
-
-    def render_debug_html(executed_ipynb, out_html):
-        calls.append(("debug", Path(executed_ipynb).name))
-        Path(out_html).write_text("<html>debug</html>")
-        return Path(out_html)
-
-    def render_pdf(html, out_pdf):
-        calls.append(("pdf", Path(html).name))
-        return None  # as when Chromium is not installed
-
-    module.render_html = render_html
-    module.render_debug_html = render_debug_html
-    printing.render_pdf = render_pdf
-    return module, printing
+# A run limit must leave the kernel time to start and reach the work cell, which then hangs
+# (about 1.5 s for a fresh kernel here, more while other builds run): a run killed before that
+# proves nothing, so the limit doubles until the kernel has written its pid from that cell.
+RUN_LIMITS_S = (5, 10, 20, 40)
 
 
-@pytest.fixture
-def fake_render(monkeypatch) -> list:
-    calls: list = []
-    for stub in fake_render_modules(calls):
-        name = stub.__name__.rsplit(".", 1)[1]
-        monkeypatch.setitem(sys.modules, stub.__name__, stub)
-        # once the real module was imported, `from osa_analysis.build import render` finds the
-        # package attribute first: replace it too
-        monkeypatch.setattr(osa_analysis.build, name, stub, raising=False)
-    return calls
+def _hanging_run(folder: Path, server: str | None) -> dict[str, Any]:
+    """Run a brief whose work cell hangs until the run limit; return what the test checks.
+
+    ``result``, ``limit_s`` (the run limit that let the kernel reach the work cell), the
+    kernel's ``pid`` and ``parent``, and ``gone``: whether the kernel had exited within 20 s
+    of the kill (it notices the papermill child is gone: a warm one at once, a fresh one
+    within a second).
+    """
+    for limit in RUN_LIMITS_S:
+        pid_file = folder / f"kernel-{limit}.pid"
+        result = runner.run_brief(
+            params_for("MYS"),
+            notebook=FIXTURE_NB,
+            reports_dir=folder / f"reports-{limit}",
+            render=False,
+            run_timeout_s=limit,
+            extra_parameters={"sleep_s": 600.0, "pid_file": str(pid_file)},
+            kernel_server=server,
+        )
+        pids = pid_file.read_text().split() if pid_file.exists() else []
+        if len(pids) == 2:  # the kernel reached the work cell
+            pid, parent = map(int, pids)
+            deadline = time.monotonic() + 20
+            while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            gone = not Path(f"/proc/{pid}").exists()
+            return {"result": result, "limit_s": limit, "pid": pid, "parent": parent, "gone": gone}
+    raise AssertionError(f"the kernel never reached the work cell in {RUN_LIMITS_S[-1]} s")
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """One successful PHL build (no rendering), shared read-only by several tests."""
-    reports = tmp_path_factory.mktemp("reports")
+# --- the builds (made by tests/brief_builds.py, checked by the tests below) -----------------
+
+
+@BUILDS.job
+def phl_brief(b: Builds) -> tuple[Path, runner.RunResult]:
+    reports = b.root / "built"
     result = runner.run_brief(
         params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports, render=False
     )
     return reports, result
+
+
+@BUILDS.job
+def isolated(b: Builds) -> tuple[Path, list, list]:
+    reports, seen = b.root / "isolated", []
+    results = runner.run_all(
+        [params_for("PHL"), params_for("FJI")],
+        jobs=2,
+        progress=seen.append,
+        notebook=FIXTURE_NB,
+        reports_dir=reports,
+        render=False,
+        extra_parameters={"fail_for": "FJI"},
+        index=False,
+    )
+    return reports, results, seen
+
+
+@BUILDS.job
+def pooled(b: Builds) -> tuple[Path, list, int]:
+    import multiprocessing
+
+    reports = b.root / "pooled"
+    context = multiprocessing.get_context("spawn")
+    # fresh interpreters, set up as a program running briefs would set its workers up
+    pool = cf.ProcessPoolExecutor(2, mp_context=context, initializer=runner.skip_slow_imports)
+    with pool:
+        results = runner.run_all(
+            [params_for("BGD", lookback_years=2), params_for("TON", lookback_years=3)],
+            executor=pool,
+            notebook=FIXTURE_NB,
+            reports_dir=reports,
+            render=False,
+        )
+        still_usable = pool.submit(abs, -42).result()
+    return reports, results, still_usable
+
+
+@BUILDS.job
+def exited(b: Builds) -> tuple[Path, runner.RunResult]:
+    reports = b.root / "exited"
+    result = runner.run_brief(
+        params_for("BGD"),
+        notebook=FIXTURE_NB,
+        reports_dir=reports,
+        render=False,
+        extra_parameters={"stop_early": True},
+    )
+    return reports, result
+
+
+@BUILDS.job
+def no_summary(b: Builds) -> tuple[Path, runner.RunResult]:
+    text = FIXTURE_NB.read_text()
+    notebook = b.root / "no_summary.py"
+    notebook.write_text(text[: text.rindex("# %%")])
+    reports = b.root / "no_summary"
+    result = runner.run_brief(
+        params_for("BGD"), notebook=notebook, reports_dir=reports, render=False
+    )
+    return reports, result
+
+
+def _copy_of_built(b: Builds, name: str) -> Path:
+    copy = b.root / name
+    shutil.copytree(b.result("phl_brief")[0], copy)
+    return copy
+
+
+@BUILDS.job
+def rerendered(b: Builds) -> tuple[Path, dict, runner.RunResult]:
+    copy = _copy_of_built(b, "rerendered")
+    first = json.loads((copy / "PHL" / "run.json").read_text())
+    result = runner.run_brief(params_for("PHL"), notebook=FIXTURE_NB, reports_dir=copy)
+    return copy, first, result
+
+
+@BUILDS.job
+def failed(b: Builds) -> tuple[Path, dict, runner.RunResult]:
+    copy = _copy_of_built(b, "failed")
+    before = snapshot(copy / "PHL")
+    result = runner.run_brief(
+        params_for("PHL"),
+        notebook=FIXTURE_NB,
+        reports_dir=copy,
+        force=True,
+        extra_parameters={"fail": True},
+    )
+    return copy, before, result
+
+
+@BUILDS.job(waits=True)
+def hanging_fresh(b: Builds) -> dict[str, Any]:
+    return _hanging_run(b.root / "hanging-fresh", None)
+
+
+@BUILDS.job(waits=True)
+def hanging_warm(b: Builds) -> dict[str, Any] | None:
+    # a warm kernel is not the papermill child's own child
+    return _hanging_run(b.root / "hanging-warm", b.server_address) if b.server_address else None
+
+
+@pytest.fixture(scope="module")
+def built(builds) -> tuple[Path, runner.RunResult]:
+    """One successful PHL build (no rendering), shared read-only by several tests."""
+    return builds["phl_brief"]
 
 
 @pytest.fixture
@@ -401,15 +518,16 @@ def test_second_run_with_nothing_changed_is_skipped(built):
     assert snapshot(reports / "PHL") == before
 
 
-def test_force_reruns_and_renders(reports_copy, fake_render):
-    country = reports_copy / "PHL"
-    first = json.loads((country / "run.json").read_text())
-    result = runner.run_brief(
-        params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports_copy, force=True
-    )
+def test_rendering_is_required_to_skip_and_the_rerun_renders(builds):
+    # The built brief has no HTML, so a run that renders does not skip it.
+    reports, first, result = builds["rerendered"]
+    country = reports / "PHL"
     assert result.status == "ok", result.error
     assert result.files == {"ipynb": "brief.ipynb", "html": "brief.html", "summary": "summary.json"}
-    assert fake_render == [("html", "brief.ipynb", True), ("pdf", "brief.html")]
+    assert builds.renders[reports.resolve()] == [
+        ("html", "brief.ipynb", True),
+        ("pdf", "brief.html"),
+    ]
     assert (country / "brief.html").read_text() == "<html>brief hide_code=True</html>"
     record = json.loads((country / "run.json").read_text())
     assert record["run_key"] == first["run_key"]
@@ -420,22 +538,29 @@ def test_force_reruns_and_renders(reports_copy, fake_render):
     assert (history[0] / "brief.html").is_file()
 
 
-def test_rendering_is_required_to_skip(reports_copy, fake_render):
-    # The built brief has no HTML, so a run that renders does not skip it.
-    result = runner.run_brief(params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports_copy)
-    assert result.status == "ok"
-    assert (reports_copy / "PHL" / "brief.html").is_file()
-
-
-def test_failure_keeps_the_previous_brief_and_records_the_error(reports_copy, fake_render):
+def test_force_runs_an_up_to_date_brief_again(reports_copy, monkeypatch):
     before = snapshot(reports_copy / "PHL")
-    result = runner.run_brief(
-        params_for("PHL"),
-        notebook=FIXTURE_NB,
-        reports_dir=reports_copy,
-        force=True,
-        extra_parameters={"fail": True},
+    again = runner.run_brief(
+        params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports_copy, render=False
     )
+    assert again.status == "skipped"
+    executed = []
+
+    def fake_execute(request, work, env, run_timeout_s):
+        executed.append(request["parameters"]["country_iso3"])
+        return {"ok": False, "error": runner._error("FakeError", "not run")}
+
+    monkeypatch.setattr(runner, "_execute", fake_execute)
+    result = runner.run_brief(
+        params_for("PHL"), notebook=FIXTURE_NB, reports_dir=reports_copy, render=False, force=True
+    )
+    assert executed == ["PHL"]  # not skipped: the notebook was executed again
+    assert (result.status, result.error["ename"]) == ("failed", "FakeError")
+    assert snapshot(reports_copy / "PHL") == before
+
+
+def test_failure_keeps_the_previous_brief_and_records_the_error(builds):
+    reports_copy, before, result = builds["failed"]
     assert result.status == "failed"
     assert result.error["ename"] == "RuntimeError"
     assert result.error["evalue"] == "synthetic failure for PHL"
@@ -464,7 +589,7 @@ def test_failure_keeps_the_previous_brief_and_records_the_error(reports_copy, fa
         "debug_html": "brief_debug.html",
         "log": "log.txt",
     }
-    assert ("debug", "brief.ipynb") in fake_render
+    assert ("debug", "brief.ipynb") in builds.renders[reports_copy.resolve()]
     assert "synthetic failure for PHL" in (failed / "log.txt").read_text()
     executed = nbformat.read(failed / "brief.ipynb", as_version=4)
     errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
@@ -472,116 +597,60 @@ def test_failure_keeps_the_previous_brief_and_records_the_error(reports_copy, fa
     assert list((reports_copy / ".staging").iterdir()) == []
 
 
-def test_sys_exit_zero_is_an_incomplete_brief(tmp_path):
-    result = runner.run_brief(
-        params_for("BGD"),
-        notebook=FIXTURE_NB,
-        reports_dir=tmp_path,
-        render=False,
-        extra_parameters={"stop_early": True},
-    )
+def test_sys_exit_zero_is_an_incomplete_brief(builds):
+    reports, result = builds["exited"]
     assert result.status == "failed"
     assert (result.error["ename"], result.error["cell_index"]) == ("SystemExit", WORK_CELL + 1)
-    assert not (tmp_path / "BGD").exists()
+    assert not (reports / "BGD").exists()
 
 
-def test_missing_summary_is_an_incomplete_brief(tmp_path):
-    text = FIXTURE_NB.read_text()
-    notebook = tmp_path / "no_summary.py"
-    notebook.write_text(text[: text.rindex("# %%")])
-    result = runner.run_brief(
-        params_for("BGD"), notebook=notebook, reports_dir=tmp_path / "reports", render=False
-    )
+def test_missing_summary_is_an_incomplete_brief(builds):
+    reports, result = builds["no_summary"]
     assert result.status == "failed"
     assert result.error["ename"] == "IncompleteBriefError"
     assert result.error["evalue"] == "the notebook wrote no summary.json"
-    assert not (tmp_path / "reports" / "BGD").exists()
+    assert not (reports / "BGD").exists()
 
 
-# The run limit must leave the kernel time to start and reach the work cell, which sleeps:
-# about 1 s for a fresh kernel and 3 s for a warm one from a server still importing.
-RUN_LIMIT_S = 6
-
-
-@pytest.mark.parametrize("kernel", ["fresh", "warm"])
-def test_whole_run_timeout_kills_the_run_and_its_kernel(tmp_path, monkeypatch, kernel):
-    from osa_analysis.build.warmkernel import KernelServer
-
-    if kernel == "warm" and not runner.warm_kernels_supported():
-        pytest.skip("warm kernels need Linux")
-    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)  # changes per phase
-    pid_file = tmp_path / "kernel.pid"
-    with contextlib.ExitStack() as stack:
-        address = None
-        if kernel == "warm":  # the kernel is not the papermill child's own child
-            env = runner._child_env(params_for("MYS"))
-            address = stack.enter_context(KernelServer(env, PROJECT_ROOT)).address
-        result = runner.run_brief(
-            params_for("MYS"),
-            notebook=FIXTURE_NB,
-            reports_dir=tmp_path / "reports",
-            render=False,
-            run_timeout_s=RUN_LIMIT_S,
-            extra_parameters={"sleep_s": 600.0, "pid_file": str(pid_file)},
-            kernel_server=address,
-        )
-    assert result.status == "failed"
-    assert result.error["ename"] == "RunTimeoutError"
-    limit = f"the {RUN_LIMIT_S} s run limit"
-    assert result.error["evalue"] == f"the notebook did not finish within {limit}"
-    assert result.error["cell_index"] == WORK_CELL
-    assert (result.path / "brief.ipynb").is_file()  # the autosaved, partly executed notebook
-    assert f"killed after {limit}" in (result.path / "log.txt").read_text()
-    kernel_pid = int(pid_file.read_text())
-    for _ in range(100):  # the kernel notices the papermill child is gone (within a second)
-        if not Path(f"/proc/{kernel_pid}").exists():
-            break
-        time.sleep(0.2)
-    assert not Path(f"/proc/{kernel_pid}").exists()
+def test_whole_run_timeout_kills_the_run_and_its_kernel(builds, kernel_server):
+    """A fresh kernel and, where supported, a warm one (``_hanging_run``)."""
+    runs = {"fresh": builds["hanging_fresh"], "warm": builds["hanging_warm"]}
+    if kernel_server is None:
+        assert runs.pop("warm") is None
+    for kind, run in runs.items():
+        result = run["result"]
+        assert result.status == "failed", kind
+        assert result.error["ename"] == "RunTimeoutError", kind
+        limit = f"the {run['limit_s']} s run limit"
+        assert result.error["evalue"] == f"the notebook did not finish within {limit}"
+        assert result.error["cell_index"] == WORK_CELL, kind
+        assert (result.path / "brief.ipynb").is_file()  # the autosaved, partly executed notebook
+        assert f"killed after {limit}" in (result.path / "log.txt").read_text()
+        if kind == "warm":
+            assert run["parent"] == kernel_server.pid  # forked by the server
+        assert run["gone"], kind  # the kernel exited too
 
 
 # --- many briefs ------------------------------------------------------------------------------
 
 
-def test_run_all_isolates_a_failing_country_in_processes(tmp_path):
-    seen = []
-    results = runner.run_all(
-        [params_for("PHL"), params_for("FJI")],
-        jobs=2,
-        progress=seen.append,
-        notebook=FIXTURE_NB,
-        reports_dir=tmp_path,
-        render=False,
-        extra_parameters={"fail_for": "FJI"},
-        index=False,
-    )
+def test_run_all_isolates_a_failing_country_in_processes(builds):
+    reports, results, seen = builds["isolated"]
     assert [(r.country_iso3, r.status) for r in results] == [("PHL", "ok"), ("FJI", "failed")]
     assert results[1].error["evalue"] == "synthetic failure for FJI"
     assert sorted(r.country_iso3 for r in seen) == ["FJI", "PHL"]
-    assert json.loads((tmp_path / "PHL" / "summary.json").read_text())["score"] == score("PHL")
-    assert not (tmp_path / "FJI").exists()
-    assert (tmp_path / "_failed" / "FJI").is_dir()
+    assert json.loads((reports / "PHL" / "summary.json").read_text())["score"] == score("PHL")
+    assert not (reports / "FJI").exists()
+    assert (reports / "_failed" / "FJI").is_dir()
 
 
-def test_run_all_accepts_a_process_pool_and_rebuilds_the_index_once(tmp_path, monkeypatch):
-    import multiprocessing
-
-    indexed = []
-    monkeypatch.setattr(runner, "rebuild_index", lambda reports: indexed.append(reports))
-    context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
-        results = runner.run_all(
-            [params_for("BGD", lookback_years=2), params_for("TON", lookback_years=3)],
-            executor=pool,
-            notebook=FIXTURE_NB,
-            reports_dir=tmp_path,
-            render=False,
-        )
-        assert pool.submit(abs, -42).result() == 42  # the caller's executor stays usable
+def test_run_all_accepts_a_process_pool_and_rebuilds_the_index_once(builds):
+    reports, results, still_usable = builds["pooled"]
+    assert still_usable == 42  # the caller's executor stays usable
     assert [r.status for r in results] == ["ok", "ok"]
-    assert json.loads((tmp_path / "BGD" / "summary.json").read_text())["score"] == score("BGD", 2)
-    assert json.loads((tmp_path / "TON" / "summary.json").read_text())["score"] == score("TON", 3)
-    assert indexed == [tmp_path.resolve()]
+    assert json.loads((reports / "BGD" / "summary.json").read_text())["score"] == score("BGD", 2)
+    assert json.loads((reports / "TON" / "summary.json").read_text())["score"] == score("TON", 3)
+    assert builds.indexed["pooled"] == [reports.resolve()]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -592,15 +661,19 @@ def test_default_executor_runs_jobs_notebooks_at_once_with_a_share_of_the_cpus(
 
     for name in runner.THREAD_ENV_VARS:
         monkeypatch.delenv(name, raising=False)
-    lock, running, peak, envs = threading.Lock(), [0], [0], []
+    changed, running, peak, envs = threading.Condition(), [0], [0], []
 
     def fake_execute(request, work, env, run_timeout_s):
-        with lock:
+        with changed:
             running[0] += 1
             peak[0] = max(peak[0], running[0])
             envs.append(env.get("OMP_NUM_THREADS"))
-        time.sleep(0.3)
-        with lock:
+            changed.notify_all()
+            # hold the slot until ``jobs`` notebooks run at once, then a little longer, so
+            # that one more than allowed would be seen
+            changed.wait_for(lambda: peak[0] >= jobs, timeout=10)
+        time.sleep(0.1)
+        with changed:
             running[0] -= 1
         return {"ok": False, "error": runner._error("FakeError", "not run")}
 
@@ -681,8 +754,13 @@ def test_run_all_reports_a_worker_crash_as_a_failure(tmp_path):
     assert results[0].error["ename"] == "BrokenProcessPool"
 
 
-def test_dask_cluster_executor(tmp_path):
-    distributed = pytest.importorskip("distributed")
+@BUILDS.job
+def on_dask(b: Builds) -> tuple[Path, list] | None:
+    try:
+        import distributed
+    except ImportError:
+        return None
+    reports = b.root / "dask"
     with distributed.LocalCluster(
         n_workers=1, processes=False, threads_per_worker=1, dashboard_address=":0"
     ) as cluster:
@@ -691,12 +769,18 @@ def test_dask_cluster_executor(tmp_path):
                 [params_for("PNG")],
                 executor=executor,
                 notebook=FIXTURE_NB,
-                reports_dir=tmp_path,
+                reports_dir=reports,
                 render=False,
                 index=False,
             )
+    return reports, results
+
+
+def test_dask_cluster_executor(builds):
+    pytest.importorskip("distributed")
+    reports, results = builds["on_dask"]
     assert results[0].status == "ok", results[0].error
-    assert json.loads((tmp_path / "PNG" / "summary.json").read_text())["score"] == score("PNG")
+    assert json.loads((reports / "PNG" / "summary.json").read_text())["score"] == score("PNG")
 
 
 def test_dask_missing_gives_the_install_hint(monkeypatch):
@@ -740,29 +824,49 @@ def no_index(monkeypatch):
     return calls
 
 
-def test_cli_build_exit_status(tmp_path, no_index, capsys):
-    failing = tmp_path / "failing_brief.py"
+@BUILDS.job
+def on_the_command_line(b: Builds) -> dict[str, Any]:
+    """Three ``osa-briefs build`` runs: one brief failing, nothing to do, forced and cold."""
+    failing = b.root / "failing_brief.py"
     failing.write_text(
         FIXTURE_NB.read_text().replace('fail_for: str = ""', 'fail_for: str = "FJI"')
     )
-    reports = tmp_path / "reports"
+    reports = b.root / "cli"
     common = ["--reports-dir", str(reports), "--no-render", "--jobs", "2"]
-    code = cli.main(["build", "--country", "phl", "FJI", "--notebook", str(failing), *common])
-    out = capsys.readouterr().out
+    runs = {
+        "failing": ["build", "--country", "phl", "FJI", "--notebook", str(failing), *common],
+        "skipping": ["build", "--country", "PHL", "--notebook", str(failing), *common],
+        "forced": ["build", "--country", "PHL", *common, "--notebook", str(failing), "--force"],
+    }
+    runs["forced"].append("--cold-kernels")
+    done: dict[str, Any] = {"reports": reports}
+    for name, argv in runs.items():
+        with contextlib.redirect_stdout(io.StringIO()) as out:  # as capsys would
+            done[name] = (cli.main(argv), out.getvalue())
+        done[f"{name}_record"] = json.loads((reports / "PHL" / "run.json").read_text())
+        done[f"{name}_indexed"] = b.recorded("indexed")
+    return done
+
+
+def test_cli_build_exit_status(builds):
+    cli_runs = builds["on_the_command_line"]
+    reports = cli_runs["reports"]
+    code, out = cli_runs["failing"]
     assert code == 1
     assert "[PHL] ok in" in out and "[FJI] failed in" in out
     assert "RuntimeError: synthetic failure for FJI" in out
     assert "1 brief(s) failed: FJI" in out
     assert (reports / "PHL" / "summary.json").is_file()
-    assert no_index == [reports.resolve()]
+    assert cli_runs["failing_indexed"] == [reports.resolve()]
 
-    code = cli.main(["build", "--country", "PHL", "--notebook", str(failing), *common])
+    code, out = cli_runs["skipping"]
     assert code == 0
-    assert "skipped" in capsys.readouterr().out
+    assert "skipped" in out
 
-    args = [*common, "--notebook", str(failing), "--force", "--cold-kernels"]
-    assert cli.main(["build", "--country", "PHL", *args]) == 0
-    assert json.loads((reports / "PHL" / "run.json").read_text())["kernel"] == "fresh"
+    code, _ = cli_runs["forced"]
+    assert code == 0
+    assert cli_runs["failing_record"]["kernel"] == "warm"  # by default
+    assert cli_runs["forced_record"]["kernel"] == "fresh"
 
 
 def test_cli_build_refuses_bad_parameters(tmp_path, no_index):
