@@ -15,10 +15,10 @@ registers its builds with a :class:`Registry` named ``BUILDS``::
 and asks for their results with the ``brief_builds`` fixture (``tests/conftest.py``). Once
 collection shows that a test will need them, the session starts this module as a script::
 
-    python tests/brief_builds.py OUT MODULE.py [MODULE.py ...] [--server ADDRESS PID]
+    python tests/brief_builds.py OUT MODULE.py [...] [--workers N] [--server ADDRESS PID]
 
 which imports each module, makes its builds while the other tests run (those registered
-with ``alone=True`` first, then one at a time, and those registered with ``waits=True``,
+with ``alone=True`` first, then ``N`` at a time, and those registered with ``waits=True``,
 which mostly wait for a run limit, on threads of their own besides), and pickles what each
 returns, or the traceback of one that raised, to ``OUT/<module>.results.pickle`` once all
 of a module's builds are made. It runs with the session's environment without pytest's
@@ -57,7 +57,9 @@ imports: all a kernel server needs to preload for it."""
 
 RESULTS = "results.pickle"
 LOG = "builds.log"
-WORKERS = 1  # builds at a time (besides the waiting ones): one core's worth, beside pytest's
+BUSY = 100
+"""Tests besides those checking builds from which the session counts as busy: the builder
+then makes one build at a time (about a core's worth, beside pytest's), else two."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -204,7 +206,7 @@ def _rebuild_index(reports_dir: Path) -> tuple[Path, Path]:
     return Path(reports_dir) / "index.html", Path(reports_dir) / "index.json"
 
 
-def _run(out: Path, modules: Sequence[Path], server: tuple[str, int] | None) -> None:
+def _run(out: Path, modules: Sequence[Path], server: tuple[str, int] | None, workers: int) -> None:
     """Make the builds of ``modules``; pickle each module's results once they are all made."""
     from osa_analysis.build import keys, runner
 
@@ -228,7 +230,7 @@ def _run(out: Path, modules: Sequence[Path], server: tuple[str, int] | None) -> 
         use_servers_without_data(patch, lambda warm: _record("warm_args", warm))
         renders = use_fake_render(patch)
         patch.setattr(runner, "rebuild_index", _rebuild_index)
-        with cf.ThreadPoolExecutor(WORKERS) as working, cf.ThreadPoolExecutor(8) as waiting:
+        with cf.ThreadPoolExecutor(workers) as working, cf.ThreadPoolExecutor(8) as waiting:
             for name, (registry, builds) in registries.items():
                 for job, (function, how) in registry.jobs.items():
                     if how != "alone":
@@ -258,9 +260,15 @@ def _make(function: Callable[[Builds], Any], builds: Builds, job: tuple[str, str
 # The session side (tests/conftest.py)
 
 
-def start(out: Path, modules: Sequence[Path], server: tuple[str, int] | None) -> subprocess.Popen:
-    """Start making the builds of ``modules`` into ``out`` (a new, empty folder)."""
-    command = [sys.executable, __file__, str(out), *map(str, modules)]
+def start(
+    out: Path, modules: Sequence[Path], server: tuple[str, int] | None, other_tests: int
+) -> subprocess.Popen:
+    """Start making the builds of ``modules`` into ``out`` (a new, empty folder).
+
+    ``other_tests``: how many selected tests do not check builds (:data:`BUSY`).
+    """
+    workers = 1 if other_tests >= BUSY else 2
+    command = [sys.executable, __file__, str(out), *map(str, modules), "--workers", str(workers)]
     if server:
         command += ["--server", server[0], str(server[1])]
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
@@ -314,14 +322,18 @@ def load(out: Path, process: subprocess.Popen, module: str, timeout_s: float = 6
 
 
 def main(argv: Sequence[str]) -> int:
-    """``python tests/brief_builds.py OUT MODULE.py [...] [--server ADDRESS PID]``."""
+    """``python tests/brief_builds.py OUT MODULE.py [...] [--workers N] [--server ADDRESS PID]``."""
     args = list(argv)
-    server = None
+    server, workers = None, 1
     if "--server" in args:
         at = args.index("--server")
         server = (args[at + 1], int(args[at + 2]))
         del args[at : at + 3]
-    _run(Path(args[0]), [Path(a) for a in args[1:]], server)
+    if "--workers" in args:
+        at = args.index("--workers")
+        workers = int(args[at + 1])
+        del args[at : at + 2]
+    _run(Path(args[0]), [Path(a) for a in args[1:]], server, workers)
     return 0
 
 

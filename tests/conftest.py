@@ -68,7 +68,7 @@ def _start_session_server():
     return _SESSION_SERVER[0]
 
 
-def _start_brief_builds(modules: list[Path]) -> None:
+def _start_brief_builds(modules: list[Path], other_tests: int) -> None:
     from osa_analysis.build.runner import warm_kernels_supported
 
     if _BUILDS:
@@ -78,7 +78,8 @@ def _start_brief_builds(modules: list[Path]) -> None:
         started = _start_session_server()
         server = (started.address, started.pid)
     out = Path(tempfile.mkdtemp(prefix="osa-brief-builds-"))
-    _BUILDS.update(out=out, process=brief_builds_module.start(out, modules, server))
+    process = brief_builds_module.start(out, modules, server, other_tests)
+    _BUILDS.update(out=out, process=process)
 
 
 def pytest_collection_finish(session) -> None:
@@ -93,9 +94,9 @@ def pytest_collection_finish(session) -> None:
     if session.config.option.collectonly:
         return
     items = session.items
-    modules = sorted({item.path for item in items if "brief_builds" in _fixtures_of(item)})
-    if modules:
-        _start_brief_builds(modules)
+    checking = [item for item in items if "brief_builds" in _fixtures_of(item)]
+    if checking:
+        _start_brief_builds(sorted({item.path for item in checking}), len(items) - len(checking))
     if any("kernel_server" in _fixtures_of(item) for item in items) and warm_kernels_supported():
         _start_session_server()
 
