@@ -83,11 +83,11 @@ def _start_brief_builds(modules: list[Path], other_tests: int) -> None:
 
 
 def pytest_collection_finish(session) -> None:
-    """Start what the selected tests will need, early: the session's kernel server (it imports
-    the brief's libraries) and the brief builds (:mod:`brief_builds`).
+    """Start what the selected tests will need, early.
 
-    Both work in processes of their own, on the core the tests before them mostly leave
-    idle, instead of keeping their first test waiting.
+    That is the session's kernel server (it imports the brief's libraries) and the brief
+    builds (:mod:`brief_builds`). Both work in processes of their own, on the core the tests
+    before them mostly leave idle, instead of keeping their first test waiting.
     """
     from osa_analysis.build.runner import warm_kernels_supported
 
@@ -152,13 +152,13 @@ def kernel_server():
 
 @pytest.fixture(scope="session")
 def match_server_env(kernel_server):
-    """Return a function giving this process, while the ``MonkeyPatch`` it is passed lasts,
-    the environment it had when :func:`kernel_server` started, so that the briefs it runs
-    have the server's start-up environment.
+    """Return a function giving this process the environment it had when the server started.
 
-    Without it the server refuses them (and they run fresh kernels): pytest changes
-    ``PYTEST_CURRENT_TEST`` with every test phase, and the tests run meanwhile may have set
-    variables (libraries set some when first imported, e.g. netCDF4's ``HDF5_PLUGIN_PATH``).
+    The function takes a ``MonkeyPatch``; while it lasts, the briefs this process runs have
+    the start-up environment of :func:`kernel_server`. Without it the server refuses them
+    (and they run fresh kernels): pytest changes ``PYTEST_CURRENT_TEST`` with every test
+    phase, and the tests run meanwhile may have set variables (libraries set some when first
+    imported, e.g. netCDF4's ``HDF5_PLUGIN_PATH``).
     """
 
     def use(patch: pytest.MonkeyPatch) -> None:
