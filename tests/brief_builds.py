@@ -15,10 +15,10 @@ registers its builds with a :class:`Registry` named ``BUILDS``::
 and asks for their results with the ``brief_builds`` fixture (``tests/conftest.py``). Once
 collection shows that a test will need them, the session starts this module as a script::
 
-    python tests/brief_builds.py OUT MODULE.py [MODULE.py ...] [--server ADDRESS PID]
+    python tests/brief_builds.py OUT MODULE.py [...] [--workers N] [--server ADDRESS PID]
 
 which imports each module, makes its builds while the other tests run (those registered
-with ``alone=True`` first, then one at a time, and those registered with ``waits=True``,
+with ``alone=True`` first, then ``N`` at a time, and those registered with ``waits=True``,
 which mostly wait for a run limit, on threads of their own besides), and pickles what each
 returns, or the traceback of one that raised, to ``OUT/<module>.results.pickle`` once all
 of a module's builds are made. It runs with the session's environment without pytest's
@@ -57,7 +57,9 @@ imports: all a kernel server needs to preload for it."""
 
 RESULTS = "results.pickle"
 LOG = "builds.log"
-WORKERS = 1  # builds at a time (besides the waiting ones): one core's worth, beside pytest's
+BUSY = 100
+"""Tests besides those checking builds from which the session counts as busy: the builder
+then makes one build at a time (about a core's worth, beside pytest's), else two."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -72,8 +74,19 @@ def use_servers_without_data(
     :func:`osa_analysis.build.runner.run_all` asks its server to load every table and compute
     the sections' shared results before it forks kernels (seconds of work on the mirror), and
     the server imports every module of the real brief first (seconds more); the synthetic
-    runner notebook uses none of it. Each server's ``warm`` argument goes to ``record``
-    (default: the list returned).
+    runner notebook uses none of it.
+
+    Parameters
+    ----------
+    patch : pytest.MonkeyPatch
+        Replaces ``osa_analysis.build.warmkernel.KernelServer`` while it lasts.
+    record : callable, optional
+        Called with each server's ``warm`` argument; default: append it to the list returned.
+
+    Returns
+    -------
+    list
+        The ``warm`` arguments, when ``record`` is not given.
     """
     from osa_analysis.build import warmkernel
 
@@ -92,8 +105,16 @@ def use_servers_without_data(
 def fake_render_modules(calls: dict) -> tuple[types.ModuleType, types.ModuleType]:
     """Stand-ins for osa_analysis.build.render and .pdf that write small files and record calls.
 
-    ``calls`` gets each call under the reports folder of the brief (the staging folder's
-    ``reports/.staging/<run>/brief/``), so that builds running at once keep theirs apart.
+    Parameters
+    ----------
+    calls : dict
+        Gets each call under the reports folder of the brief (the staging folder's
+        ``reports/.staging/<run>/brief/``), so that builds running at once keep theirs apart.
+
+    Returns
+    -------
+    tuple of module
+        The render and the pdf stand-ins.
     """
     module = types.ModuleType("osa_analysis.build.render")
     printing = types.ModuleType("osa_analysis.build.pdf")
@@ -122,7 +143,13 @@ def fake_render_modules(calls: dict) -> tuple[types.ModuleType, types.ModuleType
 
 
 def use_fake_render(patch: pytest.MonkeyPatch) -> dict:
-    """Replace the render and pdf modules with :func:`fake_render_modules`; return its calls."""
+    """Replace the render and pdf modules with :func:`fake_render_modules` while ``patch`` lasts.
+
+    Returns
+    -------
+    dict
+        Their calls by reports folder.
+    """
     import osa_analysis.build
 
     calls: dict = {}
@@ -148,10 +175,16 @@ class Registry:
     def job(self, function: Callable | None = None, *, waits: bool = False, alone: bool = False):
         """Register ``function(builds)`` as the build of its name (decorator).
 
-        ``waits=True``: it mostly waits (e.g. for a run limit) and gets a thread of its own.
-        ``alone=True``: it is made before every other build, in the builder's only thread and
-        with the real render and pdf modules (e.g. one starting programs with a
-        ``preexec_fn``, which is not safe beside other threads).
+        Parameters
+        ----------
+        function : callable, optional
+            The build; without it, ``job(...)`` returns the decorator.
+        waits : bool
+            It mostly waits (e.g. for a run limit): it gets a thread of its own.
+        alone : bool
+            It is made before every other build, in the builder's only thread and with the
+            real render and pdf modules (e.g. one starting programs with a ``preexec_fn``,
+            which is not safe beside other threads).
         """
 
         def register(fn: Callable[[Builds], Any]) -> Callable[[Builds], Any]:
@@ -185,7 +218,7 @@ class Builds:
 
     @staticmethod
     def recorded(kind: str) -> list:
-        """What the calling build has recorded so far: ``"warm_args"`` or ``"indexed"``."""
+        """Return what the calling build has recorded so far: ``"warm_args"`` or ``"indexed"``."""
         return list(_records[kind].get(_current.job, []))
 
 
@@ -204,7 +237,7 @@ def _rebuild_index(reports_dir: Path) -> tuple[Path, Path]:
     return Path(reports_dir) / "index.html", Path(reports_dir) / "index.json"
 
 
-def _run(out: Path, modules: Sequence[Path], server: tuple[str, int] | None) -> None:
+def _run(out: Path, modules: Sequence[Path], server: tuple[str, int] | None, workers: int) -> None:
     """Make the builds of ``modules``; pickle each module's results once they are all made."""
     from osa_analysis.build import keys, runner
 
@@ -228,7 +261,7 @@ def _run(out: Path, modules: Sequence[Path], server: tuple[str, int] | None) -> 
         use_servers_without_data(patch, lambda warm: _record("warm_args", warm))
         renders = use_fake_render(patch)
         patch.setattr(runner, "rebuild_index", _rebuild_index)
-        with cf.ThreadPoolExecutor(WORKERS) as working, cf.ThreadPoolExecutor(8) as waiting:
+        with cf.ThreadPoolExecutor(workers) as working, cf.ThreadPoolExecutor(8) as waiting:
             for name, (registry, builds) in registries.items():
                 for job, (function, how) in registry.jobs.items():
                     if how != "alone":
@@ -258,9 +291,29 @@ def _make(function: Callable[[Builds], Any], builds: Builds, job: tuple[str, str
 # The session side (tests/conftest.py)
 
 
-def start(out: Path, modules: Sequence[Path], server: tuple[str, int] | None) -> subprocess.Popen:
-    """Start making the builds of ``modules`` into ``out`` (a new, empty folder)."""
-    command = [sys.executable, __file__, str(out), *map(str, modules)]
+def start(
+    out: Path, modules: Sequence[Path], server: tuple[str, int] | None, other_tests: int
+) -> subprocess.Popen:
+    """Start making the builds of ``modules`` into ``out``.
+
+    Parameters
+    ----------
+    out : Path
+        A new, empty folder: the builds' reports, their results and the builder's log.
+    modules : sequence of Path
+        The test modules whose ``BUILDS`` to make.
+    server : tuple, optional
+        Address and process id of the session's kernel server.
+    other_tests : int
+        How many selected tests do not check builds (:data:`BUSY`).
+
+    Returns
+    -------
+    subprocess.Popen
+        The builder.
+    """
+    workers = 1 if other_tests >= BUSY else 2
+    command = [sys.executable, __file__, str(out), *map(str, modules), "--workers", str(workers)]
     if server:
         command += ["--server", server[0], str(server[1])]
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
@@ -300,7 +353,28 @@ class ModuleBuilds(Mapping):
 
 
 def load(out: Path, process: subprocess.Popen, module: str, timeout_s: float = 600) -> ModuleBuilds:
-    """Wait for the builds of ``module`` by the builder :func:`start` started; return them."""
+    """Wait for the builds of ``module`` by the builder :func:`start` started.
+
+    Parameters
+    ----------
+    out : Path
+        The folder given to :func:`start`.
+    process : subprocess.Popen
+        The builder.
+    module : str
+        The test module's name (``test_runner``).
+    timeout_s : float
+        How long to wait at most.
+
+    Returns
+    -------
+    ModuleBuilds
+
+    Raises
+    ------
+    RuntimeError
+        When the builder exited (or is still running) without the module's results.
+    """
     results = out / f"{module}.{RESULTS}"
     deadline = time.monotonic() + timeout_s
     while not results.is_file() and process.poll() is None and time.monotonic() < deadline:
@@ -314,14 +388,18 @@ def load(out: Path, process: subprocess.Popen, module: str, timeout_s: float = 6
 
 
 def main(argv: Sequence[str]) -> int:
-    """``python tests/brief_builds.py OUT MODULE.py [...] [--server ADDRESS PID]``."""
+    """``python tests/brief_builds.py OUT MODULE.py [...] [--workers N] [--server ADDRESS PID]``."""
     args = list(argv)
-    server = None
+    server, workers = None, 1
     if "--server" in args:
         at = args.index("--server")
         server = (args[at + 1], int(args[at + 2]))
         del args[at : at + 3]
-    _run(Path(args[0]), [Path(a) for a in args[1:]], server)
+    if "--workers" in args:
+        at = args.index("--workers")
+        workers = int(args[at + 1])
+        del args[at : at + 2]
+    _run(Path(args[0]), [Path(a) for a in args[1:]], server, workers)
     return 0
 
 

@@ -68,7 +68,7 @@ def _start_session_server():
     return _SESSION_SERVER[0]
 
 
-def _start_brief_builds(modules: list[Path]) -> None:
+def _start_brief_builds(modules: list[Path], other_tests: int) -> None:
     from osa_analysis.build.runner import warm_kernels_supported
 
     if _BUILDS:
@@ -78,24 +78,25 @@ def _start_brief_builds(modules: list[Path]) -> None:
         started = _start_session_server()
         server = (started.address, started.pid)
     out = Path(tempfile.mkdtemp(prefix="osa-brief-builds-"))
-    _BUILDS.update(out=out, process=brief_builds_module.start(out, modules, server))
+    process = brief_builds_module.start(out, modules, server, other_tests)
+    _BUILDS.update(out=out, process=process)
 
 
 def pytest_collection_finish(session) -> None:
-    """Start what the selected tests will need, early: the session's kernel server (it imports
-    the brief's libraries) and the brief builds (:mod:`brief_builds`).
+    """Start what the selected tests will need, early.
 
-    Both work in processes of their own, on the core the tests before them mostly leave
-    idle, instead of keeping their first test waiting.
+    That is the session's kernel server (it imports the brief's libraries) and the brief
+    builds (:mod:`brief_builds`). Both work in processes of their own, on the core the tests
+    before them mostly leave idle, instead of keeping their first test waiting.
     """
     from osa_analysis.build.runner import warm_kernels_supported
 
     if session.config.option.collectonly:
         return
     items = session.items
-    modules = sorted({item.path for item in items if "brief_builds" in _fixtures_of(item)})
-    if modules:
-        _start_brief_builds(modules)
+    checking = [item for item in items if "brief_builds" in _fixtures_of(item)]
+    if checking:
+        _start_brief_builds(sorted({item.path for item in checking}), len(items) - len(checking))
     if any("kernel_server" in _fixtures_of(item) for item in items) and warm_kernels_supported():
         _start_session_server()
 
@@ -151,13 +152,13 @@ def kernel_server():
 
 @pytest.fixture(scope="session")
 def match_server_env(kernel_server):
-    """Return a function giving this process, while the ``MonkeyPatch`` it is passed lasts,
-    the environment it had when :func:`kernel_server` started, so that the briefs it runs
-    have the server's start-up environment.
+    """Return a function giving this process the environment it had when the server started.
 
-    Without it the server refuses them (and they run fresh kernels): pytest changes
-    ``PYTEST_CURRENT_TEST`` with every test phase, and the tests run meanwhile may have set
-    variables (libraries set some when first imported, e.g. netCDF4's ``HDF5_PLUGIN_PATH``).
+    The function takes a ``MonkeyPatch``; while it lasts, the briefs this process runs have
+    the start-up environment of :func:`kernel_server`. Without it the server refuses them
+    (and they run fresh kernels): pytest changes ``PYTEST_CURRENT_TEST`` with every test
+    phase, and the tests run meanwhile may have set variables (libraries set some when first
+    imported, e.g. netCDF4's ``HDF5_PLUGIN_PATH``).
     """
 
     def use(patch: pytest.MonkeyPatch) -> None:
