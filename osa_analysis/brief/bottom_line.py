@@ -83,20 +83,27 @@ def bottom_line(ctx: BriefContext, sections: Mapping[str, Section]) -> Section:
     tiles = compute_tiles({key: s.values for key, s in sections.items()})
     section = bottom_line_section(ctx, list(sections.values()), tiles=tiles)
     composite = sections.get("composite")
-    stale = stale_inputs(composite.values if composite is not None else {})
-    section.values["stale_inputs"] = stale
-    if stale:
-        n_inputs = sum(
+    cvalues = composite.values if composite is not None else {}
+    stale = stale_inputs(cvalues)
+    age = {
+        "as_of": ctx.scope.as_of_text,
+        "n_stale": len(stale),
+        "n_inputs": sum(
             1
-            for i in composite.values.get("indicators") or []
+            for i in cvalues.get("indicators") or []
             if not i.get("alternative_of") and i.get("applicable", True)
-        )
+        ),
+        "reliability": cvalues.get("reliability"),
+        "stale_inputs": stale,
+    }
+    section.values["data_age"] = age
+    if stale:
         section.markdown += (
-            f"\n\n**Data age.** {len(stale)} of the composite's {n_inputs} inputs are older "
-            f"than their sources' release schedules lead one to expect by "
-            f"{ctx.scope.as_of_text}: "
+            f"\n\n**Data age.** {age['n_stale']} of the composite's {age['n_inputs']} inputs "
+            "are older than their sources' release schedules lead one to expect by "
+            f"{age['as_of']}: "
             + ", ".join(f"{i['short']} {i['year']} ({i['expected_year']} expected)" for i in stale)
-            + f". Reliability {fmt_num(composite.values.get('reliability'), 1)}/10."
+            + f". Reliability {fmt_num(age['reliability'], 1)}/10."
         )
     return section
 

@@ -13,6 +13,7 @@ from osa_analysis.analyse.composite.method import effective_weights
 from osa_analysis.analyse.geography import coastline_km
 from osa_analysis.analyse.scope import Scope
 from osa_analysis.analyse.tables import TableStore, clear_memory
+from osa_analysis.brief.assemble import Brief
 from osa_analysis.brief.composite import composite_section
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.core.files import jsonable
@@ -338,3 +339,13 @@ def test_section(method, iso3):
     if iso3 == "MNG":
         assert "landlocked" in section.markdown
         assert v["w_missing"] == 0.0  # not applicable is not missing
+
+
+@pytest.mark.parametrize("iso3", ["MYS", "MNG"])
+def test_bottom_line_and_method_checks_show_only_numbers_of_their_values(iso3):
+    brief = Brief(BriefContext(iso3, AS_OF, mc_draws=DRAWS))
+    for key in ("bottom_line", "method_checks"):
+        section = brief.section(key)
+        assert numbers_not_in_values(shown_text(section), section.values, percent_shares=True) == []
+    age = brief.section("bottom_line").values["data_age"]
+    assert age["n_stale"] == len(age["stale_inputs"]) > 0  # the pinned editions are old
