@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from osa_analysis.core.config import CURATED_DIR
-from osa_analysis.core.stats import score_as_shown
+from osa_analysis.core.stats import class_on_yardstick
 from osa_analysis.sources.methods import MethodFile, load_method_file
 
 TILES_FILE = CURATED_DIR / "risk" / "tiles.yaml"
@@ -56,20 +56,13 @@ def tile_rules(path: Path | str = TILES_FILE) -> MethodFile:
 def band_rating(score: float | None, bands: list[float], scale: list[str]) -> str | None:
     """Rate a 0–10 score on the brief's one yardstick, as the score is shown.
 
-    The score is rated as printed (:func:`~osa_analysis.core.stats.score_as_shown`) and a
-    score equal to a band edge takes the higher class (INFORM's convention, as the
-    composite's classes).
+    :func:`osa_analysis.core.stats.class_on_yardstick`: the score as printed, an edge taking
+    the higher class (INFORM's convention, as the composite's classes).
 
     >>> band_rating(4.96, [2.0, 3.5, 5.0, 6.5], ["very low", "low", "medium", "high", "very high"])
     'high'
     """
-    if score is None:
-        return None
-    shown = score_as_shown(score)
-    for bound, label in zip(bands, scale, strict=False):
-        if shown < bound:
-            return label
-    return scale[-1]
+    return class_on_yardstick(score, bands, scale)
 
 
 def _tile(tid: str, rule: dict, rating, trend, evidence: str, missing: str | None = None) -> dict:

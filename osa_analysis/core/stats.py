@@ -17,7 +17,9 @@ Methods
 
 from __future__ import annotations
 
+import bisect
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from scipy import stats
@@ -91,6 +93,23 @@ def score_as_shown(score: float) -> float:
     (1.9, 5.0)
     """
     return float(f"{round(float(score), 2):.1f}")
+
+
+def class_on_yardstick(
+    score: float | None, edges: Sequence[float], labels: Sequence[str]
+) -> str | None:
+    """Return the class of a 0–10 score on a yardstick of increasing edges, as it is shown.
+
+    The score is read as printed (:func:`score_as_shown`) and a score on an edge takes the
+    higher class (INFORM's convention). The composite's classes and the bottom-line tiles
+    both use it, so one score gets one word everywhere.
+
+    >>> class_on_yardstick(4.96, [2.0, 3.5, 5.0, 6.5], ["vl", "l", "m", "h", "vh"])
+    'h'
+    """
+    if score is None or not math.isfinite(float(score)):
+        return None
+    return labels[bisect.bisect_right(list(edges), score_as_shown(score))]
 
 
 def _check_count(value: int, name: str) -> int:

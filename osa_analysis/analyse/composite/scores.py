@@ -39,7 +39,7 @@ from osa_analysis.analyse.composite.panel import country_label
 from osa_analysis.analyse.composite.uncertainty import data_settings
 from osa_analysis.analyse.scope import Scope
 from osa_analysis.analyse.tables import TableStore
-from osa_analysis.core.stats import score_as_shown
+from osa_analysis.core.stats import class_on_yardstick
 
 
 def classify(scores: np.ndarray | Sequence[float], thresholds: Sequence[float]) -> np.ndarray:
@@ -81,10 +81,7 @@ def class_of(score: float | None, method: CompositeMethod) -> str | None:
     One yardstick for every score of the brief (``classes.bands``, INFORM's fixed edges);
     a score equal to an edge takes the higher class.
     """
-    if score is None or not np.isfinite(score):
-        return None
-    shown = score_as_shown(score)
-    return method["classes"]["labels"][int(classify([shown], method.class_thresholds)[0])]
+    return class_on_yardstick(score, method.class_thresholds, method["classes"]["labels"])
 
 
 def paired_trend(
