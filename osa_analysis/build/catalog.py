@@ -333,13 +333,15 @@ def index_source_digest(catalog: Mapping[str, Any]) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def render_index_html(catalog: Mapping[str, Any]) -> str:
+def render_index_html(catalog: Mapping[str, Any], source_digest: str | None = None) -> str:
     """Render the catalog as a self-contained HTML page (no script, no external loads).
 
     Parameters
     ----------
     catalog : Mapping
         As returned by :func:`collect_catalog`.
+    source_digest : str, optional
+        :func:`index_source_digest` of the catalog, when the caller has it already.
 
     Returns
     -------
@@ -367,7 +369,7 @@ def render_index_html(catalog: Mapping[str, Any]) -> str:
         failed_only=[c for c in countries if c["status"] == "failed"],
         css=markupsafe.Markup(STYLE_FILE.read_text(encoding="utf-8")),
         version=__version__,
-        source_digest=index_source_digest(catalog),
+        source_digest=source_digest or index_source_digest(catalog),
     )
     return page.strip("\n") + "\n"
 
@@ -395,9 +397,10 @@ def build_index(reports_dir: Path) -> tuple[Path, Path]:
     text = _catalog_json(catalog)
     if _read_text(json_path) != text:
         atomic_write_text(json_path, text)
-    marker = f'<meta name="osa-index-source" content="{index_source_digest(catalog)}">'
+    digest = index_source_digest(catalog)
+    marker = f'<meta name="osa-index-source" content="{digest}">'
     if marker not in (_read_text(html_path) or ""):
-        atomic_write_text(html_path, render_index_html(catalog))
+        atomic_write_text(html_path, render_index_html(catalog, digest))
     return html_path, json_path
 
 
