@@ -76,7 +76,7 @@ def capacity_facts(scope: Scope, tables: TableStore) -> dict:
         eez_method = str(rows["method"].iat[0])
         approximate = rows["pol_type"].iat[0] == "approximate"
         sources["eez_area_km2"] = (
-            "ne_countries_50m, ne_land_50m (approximate EEZ)"
+            "world_atlas_countries_10m, world_atlas_land_10m (approximate EEZ)"
             if approximate
             else "Marine Regions World EEZ v12 (OSA_EEZ_FILE)"
         )

@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from osa_analysis.analyse.channels import (
@@ -45,6 +46,7 @@ from osa_analysis.analyse.scope import Scope
 from osa_analysis.analyse.tables import TableStore
 from osa_analysis.core.dates import iso_date
 from osa_analysis.core.stats import RateRatio, poisson_interval, rate_ratio
+from osa_analysis.harmonise.incidents import BORDER_ZONE_KM
 
 MARITIME_CATEGORIES = ("piracy_armed_robbery", "other_hostile")
 """Categories of section 3 (gray-zone coercion is section 4)."""
@@ -143,6 +145,47 @@ def ambiguous_events(incidents: pd.DataFrame, iso3: str) -> pd.DataFrame:
         & incidents["category"].eq(TREND_CATEGORY).fillna(False).to_numpy(bool)
     )
     return incidents[keep].reset_index(drop=True)
+
+
+def border_zone_counts(incidents: pd.DataFrame, iso3: str, period: dict) -> dict[str, int]:
+    """Count ``period``'s piracy and armed-robbery events near ``iso3``'s EEZ limits.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        The harmonised event table (``coastal_state_iso3``, ``border_states``,
+        ``category``, ``date``).
+    iso3 : str
+    period : dict
+        ``start`` and ``end`` (inclusive).
+
+    Returns
+    -------
+    dict
+        ``counted``: events attributed to ``iso3``; ``border_out``: of these, those within
+        the border zone of another state (they could be a neighbour's); ``border_in``:
+        events attributed to another state with ``iso3`` within the border zone (they could
+        be ``iso3``'s); ``alternative``: the count when every border-zone event goes the
+        other way (``counted − border_out + border_in``).
+    """
+    dated = incidents[
+        in_period(incidents, period).to_numpy(bool)
+        & incidents["category"].eq(TREND_CATEGORY).fillna(False).to_numpy(bool)
+    ]
+    own = dated["coastal_state_iso3"].eq(iso3).fillna(False).to_numpy(bool)
+    if "border_states" in dated:
+        border = dated["border_states"].astype("string").str.split(";")
+        near = border.map(lambda v: isinstance(v, list) and iso3 in v).to_numpy(bool)
+        any_border = dated["border_states"].notna().to_numpy(bool)
+    else:
+        near = any_border = np.zeros(len(dated), dtype=bool)
+    counted, out, into = int(own.sum()), int((own & any_border).sum()), int((~own & near).sum())
+    return {
+        "counted": counted,
+        "border_out": out,
+        "border_in": into,
+        "alternative": counted - out + into,
+    }
 
 
 def comparison_periods(as_of: pd.Timestamp, years: int) -> dict[str, dict[str, pd.Timestamp]]:
@@ -453,6 +496,9 @@ class MaritimeResult:
         Piracy and armed-robbery events of the recent period whose coarse position may lie
         in this country's EEZ or a neighbour's (:func:`ambiguous_events`): counted for
         neither.
+    border_zone : dict
+        :func:`border_zone_counts` of the recent period, with ``km`` (the border zone's
+        width, :data:`~osa_analysis.harmonise.incidents.BORDER_ZONE_KM`).
     thin : bool
         Fewer than :data:`THIN_DATA_MIN_EVENTS` ``trend`` events in the two periods.
     all_time : dict
@@ -512,6 +558,7 @@ class MaritimeResult:
     comparison: dict
     n_other_recent: int
     n_ambiguous_recent: int
+    border_zone: dict
     thin: bool
     all_time: dict
     first_year: int
@@ -632,6 +679,10 @@ def maritime_incidents(scope: Scope, tables: TableStore) -> MaritimeResult | Non
         comparison=comparison,
         n_other_recent=int((in_recent & maritime["category"].eq("other_hostile")).sum()),
         n_ambiguous_recent=int(in_period(ambiguous, periods["recent"]).sum()),
+        border_zone={
+            "km": BORDER_ZONE_KM,
+            **border_zone_counts(tables.get("incidents"), iso3, periods["recent"]),
+        },
         thin=bool(thin),
         all_time=all_time,
         first_year=first_year,

@@ -58,7 +58,7 @@ CAVEATS = (
     "series, NGA ASAM and the ReCAAP/IMB live feed cover different periods): rates are "
     "comparable across countries in one window, less so across windows. Gray-zone events "
     "cover the South China Sea only.",
-    "Coastline and EEZ are approximations from Natural Earth 1:50m; military spending is "
+    "Coastline (Natural Earth 1:50m) and EEZ (1:10m) are approximations; military spending is "
     "read as capacity (low spending = riskier), a choice stated in the method file.",
     "A structural score, not a forecast: it summarises conditions, not the likelihood of "
     "a specific misuse of OSA equipment.",

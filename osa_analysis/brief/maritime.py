@@ -658,6 +658,7 @@ def _base_values(r: MaritimeResult, name: str, cov_list: list[dict]) -> dict:
         "comparison": r.comparison,
         "other_hostile_recent": r.n_other_recent,
         "ambiguous_recent": r.n_ambiguous_recent,
+        "border_zone": r.border_zone,
         "all_time": r.all_time,
         "coverage_sources": cov_list,
         "annual_counts": r.annual_counts.to_dict("records"),
@@ -669,6 +670,23 @@ def _base_values(r: MaritimeResult, name: str, cov_list: list[dict]) -> dict:
         "cyclone_section": CYCLONE_SECTION,
         "what_is_known": r.known,
     }
+
+
+def _border_text(r: MaritimeResult, name: str) -> str | None:
+    """Say how many recent events lie near the EEZ limits and the count the other way."""
+    b = r.border_zone
+    if not (b["border_out"] or b["border_in"]):
+        return None
+    km = fmt_num(b["km"])
+    return (
+        f"**Border zone.** Of the {count_noun(b['counted'], 'piracy or armed-robbery event')} "
+        f"of the recent period counted for {esc(name)}, {b['border_out']} "
+        f"{'lies' if b['border_out'] == 1 else 'lie'} within {km} km of a neighbour's "
+        f"approximate EEZ and could be the neighbour's; {b['border_in']} counted for a "
+        f"neighbour {'lies' if b['border_in'] == 1 else 'lie'} within {km} km of the waters "
+        f"of {esc(name)}. Attributed the other way, {esc(name)} would have "
+        f"{b['alternative']}."
+    )
 
 
 def _lead(r: MaritimeResult, name: str, body: _Body) -> None:
@@ -716,6 +734,9 @@ def maritime_section(ctx: BriefContext) -> Section:
     cov_list = _coverage_list(r.coverage)
     body = _Body(values=_base_values(r, name, cov_list))
     _lead(r, name, body)
+    border = _border_text(r, name)
+    if border:
+        body.md.append(border)
     body.md.append(
         _sources_sentence(cov_list, r.comparison["coverage"]["recent"], r.as_of, r.coverage)
     )

@@ -96,7 +96,7 @@ def _attribution_text(check, iso3: str) -> str:
     )
     return (
         "**Coastal state of incidents.** Each incident is attributed to the state whose "
-        "approximate EEZ (Natural Earth 1:50m) holds its position. On the "
+        "approximate EEZ (Natural Earth 1:10m) holds its position. On the "
         f'{check.n:,} IMB "Crime at Sea" reports that carry IMB\'s own EEZ field, the two '
         f"agree in {100 * check.agreement:.2f}% of cases; this {verdict} the target of "
         f"{_pct(ATTRIBUTION_TARGET)}."

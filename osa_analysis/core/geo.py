@@ -51,3 +51,17 @@ def chord_to_km(chord: np.ndarray) -> np.ndarray:
 def km_to_chord(km: float) -> float:
     """Chord length between unit vectors ``km`` apart on the sphere (inverse of the above)."""
     return 2.0 * float(np.sin(min(km / EARTH_RADIUS_KM, np.pi) / 2))
+
+
+def destination(lat, lon, bearing_deg, distance_km) -> tuple[np.ndarray, np.ndarray]:
+    """Return the point ``distance_km`` from ``(lat, lon)`` along ``bearing_deg`` (sphere).
+
+    Arrays broadcast; longitudes come back in [-180, 180).
+    """
+    phi, lam = np.radians(lat), np.radians(lon)
+    theta, delta = np.radians(bearing_deg), np.asarray(distance_km) / EARTH_RADIUS_KM
+    phi2 = np.arcsin(np.sin(phi) * np.cos(delta) + np.cos(phi) * np.sin(delta) * np.cos(theta))
+    lam2 = lam + np.arctan2(
+        np.sin(theta) * np.sin(delta) * np.cos(phi), np.cos(delta) - np.sin(phi) * np.sin(phi2)
+    )
+    return np.degrees(phi2), (np.degrees(lam2) + 180.0) % 360.0 - 180.0

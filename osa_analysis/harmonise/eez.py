@@ -6,13 +6,13 @@ The mirror has **no EEZ polygons** (the MANIFEST's known gaps). Two sources are 
    https://doi.org/10.14284/632), downloaded by the user through the form at
    https://www.marineregions.org/downloads.php and named by the ``OSA_EEZ_FILE``
    environment variable or ``eez_path=`` (zip, shapefile or GeoPackage). It is preferred.
-2. An **approximate EEZ** computed here from Natural Earth 1:50m countries
-   (:func:`approximate_eez`): the sea is split among coastal states by equidistance
+2. An **approximate EEZ** computed here from Natural Earth 1:10m countries and land
+   (world-atlas 2.0.2, :func:`approximate_eez`), so small islands (Mapun, Sitangkai, the
+   Turtle Islands, Perim) count: the sea is split among coastal states by equidistance
    (a Voronoi diagram of coastline points) and capped at 200 nm. It ignores treaties,
-   baselines, islands' reduced effect, joint regimes and disputes (the Spratly and
-   Paracel Is. and Scarborough Reef are not in NE 1:50m countries), and the 1:50m
-   coastline is generalised by a few km. It is for statistics, **not a legal boundary**;
-   every result carries its ``method`` string.
+   baselines, islands' reduced effect, joint regimes and disputes (the Spratly Is. and
+   Scarborough Reef have no sovereign here and take no part). It is for statistics,
+   **not a legal boundary**; every result carries its ``method`` string.
 
 :func:`attribute_coastal_state` then gives, for arrays of positions, the coastal state,
 the distance to shore and whether the position is on land.
@@ -42,25 +42,30 @@ from osa_analysis.core.countries import to_iso3
 from osa_analysis.core.geo import EARTH_RADIUS_KM, chord_to_km, unit_vectors
 from osa_analysis.core.validation import DataFormatError, require_columns, validate
 from osa_analysis.sources.cache import cached
-from osa_analysis.sources.loaders.geography import CRS, load_ne_countries, load_ne_land
+from osa_analysis.sources.loaders.geography import (
+    CRS,
+    load_world_atlas_countries,
+    load_world_atlas_land,
+)
 
 log = logging.getLogger(__name__)
 
 NM_KM = 1.852
 
-METHOD_VERSION = "approx-eez-v1"
+METHOD_VERSION = "approx-eez-v2"
 """Bump when the algorithm changes; it is part of the cache key."""
 
 APPROX_METHOD = (
     f"{METHOD_VERSION}: equidistance (Voronoi of coastline vertices, spherical Mercator) "
-    "between Natural Earth 1:50m country polygons, capped at {max_nm:g} nm (local "
+    "between Natural Earth 1:10m country polygons (world-atlas 2.0.2), capped at "
+    "{max_nm:g} nm (local "
     "azimuthal-equidistant buffers), land removed; not a legal boundary"
 )
 MARINE_REGIONS_METHOD = "Marine Regions World EEZ v12 (user-supplied)"
 
 EEZ_ENV_VAR = "OSA_EEZ_FILE"
 
-APPROX_INPUTS = ("ne_countries_50m", "ne_land_50m")
+APPROX_INPUTS = ("world_atlas_countries_10m", "world_atlas_land_10m")
 """Registry ids of the files the approximate EEZ is computed from (part of its cache key)."""
 
 NO_EEZ_UNITS = frozenset({"ATA"})
@@ -71,6 +76,27 @@ CLAIMANT_ISO3 = {"CYN": "CYP", "SOL": "SOM"}
 """NE units without an ISO code or an ISO sovereign, mapped to the recognised state whose
 waters they border (NE ``NOTE_BRK``: N. Cyprus "Claimed by Cyprus", Somaliland "Claimed by
 Somalia"). Marine Regions likewise counts these waters in CYP and SOM."""
+
+UNIT_NAME_ISO3 = {
+    "Akrotiri": "CYP",
+    "Dhekelia": "CYP",
+    "Cyprus U.N. Buffer Zone": "CYP",
+    "N. Cyprus": "CYP",
+    "Somaliland": "SOM",
+    "Kosovo": "XKX",
+    "Baikonur": "KAZ",
+    "USNB Guantanamo Bay": "CUB",
+    "Indian Ocean Ter.": "AUS",
+    "Coral Sea Is.": "AUS",
+    "Ashmore and Cartier Is.": "AUS",
+    "Clipperton I.": "FRA",
+}
+"""world-atlas units without an ISO code (no ``adm0_a3`` there), by ``name``: the state whose
+waters they border or that administers them (the UK bases and the buffer zone lie on
+Cyprus's coast; Baikonur is leased land in Kazakhstan; Indian Ocean Ter., Coral Sea Is. and
+Ashmore and Cartier Is. are Australian, Clipperton I. French). The Spratly Is., Scarborough
+Reef, Bajo Nuevo Bank, Serranilla Bank and Siachen Glacier are disputed and stay without a
+key, as in Natural Earth 1:50m where they are absent."""
 
 MAX_MERCATOR_LAT = 89.0
 """Latitudes are clipped here for the Mercator partition; no 200 nm zone reaches it."""
@@ -176,13 +202,16 @@ def eez_keys(countries: gpd.GeoDataFrame) -> pd.Series:
     """Return the state each country unit's waters are attributed to (ISO3 or NA).
 
     ``country_iso3``; else ``sovereign_iso3`` (e.g. Ashmore and Cartier Is. → AUS); else
-    :data:`CLAIMANT_ISO3` by NE ``adm0_a3``. Units in :data:`NO_EEZ_UNITS` get NA.
+    :data:`CLAIMANT_ISO3` by NE ``adm0_a3``, or (world-atlas, no ``adm0_a3``)
+    :data:`UNIT_NAME_ISO3` by ``name``. Units in :data:`NO_EEZ_UNITS` get NA.
     """
     key = countries["country_iso3"].astype("string")
     if "sovereign_iso3" in countries:
         key = key.fillna(countries["sovereign_iso3"].astype("string"))
     if "adm0_a3" in countries:
         key = key.fillna(countries["adm0_a3"].astype("string").map(CLAIMANT_ISO3).astype("string"))
+    elif "name" in countries:
+        key = key.fillna(countries["name"].astype("string").map(UNIT_NAME_ISO3).astype("string"))
     return key.mask(key.isin(NO_EEZ_UNITS))
 
 
@@ -191,8 +220,8 @@ def _coast_points(geoms: np.ndarray, owner: np.ndarray, spacing_km: float):
 
     Returns lon, lat and owner arrays; owners < 0 (units without a key) count for the
     land-border test but their points are dropped. A vertex used by two owners lies on a land border
-    (NE 1:50m is topologically clean: 99.6 % of unshared vertices are exactly on the land
-    coastline); vertices on the ±180° cut and the −90° edge are artefacts. Segments whose
+    (Natural Earth is topologically clean, and world-atlas's TopoJSON shares its border arcs
+    exactly); vertices on the ±180° cut and the −90° edge are artefacts. Segments whose
     two ends are coast vertices are densified to ``spacing_km``.
     """
     lines, sub = shapely.get_parts(shapely.boundary(geoms), return_index=True)
@@ -242,12 +271,21 @@ def _partition(lon: np.ndarray, lat: np.ndarray, who: np.ndarray, n_keys: int) -
     bounds = np.searchsorted(pw[order], np.arange(n_keys + 1))
     for k in range(n_keys):
         members = cells[order[bounds[k] : bounds[k + 1]]]
-        out[k] = (
-            shapely.intersection(shapely.coverage_union_all(members), domain)
-            if len(members)
-            else None
-        )
+        out[k] = shapely.intersection(_dissolve(members), domain) if len(members) else None
     return out
+
+
+def _dissolve(cells: np.ndarray) -> shapely.Geometry:
+    """Union polygons that do not overlap: a coverage union, else a full union.
+
+    Voronoi cells of coast points a few metres apart (1:10m coasts) can meet at vertices
+    that floating point leaves a hair apart, which the coverage union refuses; land parts
+    are disjoint.
+    """
+    try:
+        return shapely.coverage_union_all(cells)
+    except shapely.errors.GEOSException:
+        return shapely.union_all(cells)
 
 
 def _buffers(geoms: np.ndarray, owner: np.ndarray, n_keys: int, distance_km: float) -> np.ndarray:
@@ -303,11 +341,14 @@ def _compute_approximate_eez(
     lon, lat, who = _coast_points(all_geoms, all_owner, COAST_SPACING_KM)
     partition = _partition(lon, lat, who, len(keys))
     capped = shapely.intersection(partition, _buffers(geoms, owner, len(keys), max_nm * NM_KM))
-    # Remove land (all of it: near land borders, another state's land can fall in a cell).
-    land_merc = _mercator_geoms(np.asarray(land.geometry.to_numpy(), dtype=object))
+    # Remove land (all of it: near land borders, another state's land can fall in a cell),
+    # polygon by polygon so each zone meets only the islands near it (world-atlas land is
+    # one MultiPolygon of 4 086 parts).
+    land_parts = shapely.get_parts(np.asarray(land.geometry.to_numpy(), dtype=object))
+    land_merc = _mercator_geoms(land_parts)
     k_idx, l_idx = shapely.STRtree(land_merc).query(capped, predicate="intersects")
     for k in np.unique(k_idx):
-        capped[k] = shapely.difference(capped[k], shapely.union_all(land_merc[l_idx[k_idx == k]]))
+        capped[k] = shapely.difference(capped[k], _dissolve(land_merc[l_idx[k_idx == k]]))
     # Mercator edges are rhumb lines: densify (≤ 0.005 rad ≈ 32 km) before going back.
     capped = shapely.segmentize(capped, 0.005)
     sea = ~(shapely.is_missing(capped) | shapely.is_empty(capped))
@@ -374,8 +415,8 @@ def approximate_eez(
     Parameters
     ----------
     countries, land : GeoDataFrame, optional
-        Default :func:`~osa_analysis.sources.loaders.geography.load_ne_countries` and
-        :func:`~osa_analysis.sources.loaders.geography.load_ne_land`. ``countries`` needs
+        Default :func:`~osa_analysis.sources.loaders.geography.load_world_atlas_countries` and
+        :func:`~osa_analysis.sources.loaders.geography.load_world_atlas_land`. ``countries`` needs
         ``country_iso3`` (optionally ``sovereign_iso3``, ``adm0_a3``).
     max_nm : float, default 200
         Outer limit in nautical miles.
@@ -393,8 +434,8 @@ def approximate_eez(
     """
     default = countries is None and land is None
     if not (default and use_cache):
-        countries = load_ne_countries() if countries is None else countries
-        land = load_ne_land() if land is None else land
+        countries = load_world_atlas_countries() if countries is None else countries
+        land = load_world_atlas_land() if land is None else land
         return _compute_approximate_eez(countries, land, max_nm)
     return cached(
         f"approx_eez_{max_nm:g}nm",
@@ -407,11 +448,11 @@ def approximate_eez(
 
 def _default_approximate_eez(max_nm: float) -> gpd.GeoDataFrame:
     log.info("computing the approximate EEZ (%g nm; cached afterwards)", max_nm)
-    return _compute_approximate_eez(load_ne_countries(), load_ne_land(), max_nm)
+    return _compute_approximate_eez(load_world_atlas_countries(), load_world_atlas_land(), max_nm)
 
 
 def load_approximate_eez(max_nm: float = 200) -> gpd.GeoDataFrame:
-    """Return the cached approximate EEZ (computing it once, ~5 s); see :func:`approximate_eez`."""
+    """Return the cached approximate EEZ (computed once, ~1 min); see :func:`approximate_eez`."""
     return approximate_eez(max_nm=max_nm)
 
 
@@ -636,14 +677,15 @@ def coastal_attributor(
     eez : GeoDataFrame, optional
         With ``country_iso3``, ``method`` and polygons; default :func:`load_eez`.
     land : GeoDataFrame, optional
-        Land polygons; default :func:`~osa_analysis.sources.loaders.geography.load_ne_land`.
+        Land polygons; default
+        :func:`~osa_analysis.sources.loaders.geography.load_world_atlas_land`.
     countries : GeoDataFrame, optional
         Country polygons with ``country_iso3`` (states of on-land points outside every
-        EEZ); default :func:`~osa_analysis.sources.loaders.geography.load_ne_countries`.
+        EEZ); default :func:`~osa_analysis.sources.loaders.geography.load_world_atlas_countries`.
     """
     eez = load_eez() if eez is None else eez
-    land = load_ne_land() if land is None else land
-    countries = load_ne_countries() if countries is None else countries
+    land = load_world_atlas_land() if land is None else land
+    countries = load_world_atlas_countries() if countries is None else countries
     methods = eez["method"].dropna().unique() if "method" in eez else []
     method = "; ".join(map(str, methods)) or "user-supplied EEZ"
     eez_parts, e_idx = shapely.get_parts(
@@ -707,10 +749,10 @@ def attribute_coastal_state(
         One row per position:
 
         - ``coastal_state_iso3``: the EEZ containing the position; for a position on land
-          (e.g. a port at 1:50m resolution) outside every EEZ, the country it lies in; NA
+          (e.g. a port at 1:10m resolution) outside every EEZ, the country it lies in; NA
           on the high seas.
         - ``distance_to_shore_km``: great-circle distance to the nearest land (0 on land).
-          Measured to shore points ≤ 2 km apart on the NE 1:50m coast: ≤ 1 km from that
+          Measured to shore points ≤ 2 km apart on the 1:10m coast: ≤ 1 km from that
           line, which itself is generalised by a few km.
         - ``on_land`` (boolean): inside a land polygon.
         - ``inland_km``: distance inside the land (0 at sea).

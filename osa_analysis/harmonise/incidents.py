@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from osa_analysis.core.geo import haversine_km
+from osa_analysis.core.geo import destination, haversine_km
 from osa_analysis.harmonise.classify import (
     CLASSIFIER_VERSION,
     GRAY_ZONE_SOURCES,
@@ -63,7 +63,7 @@ INCIDENT_SOURCE_IDS = (
 )
 """Registry ids of the files the incident table is built from."""
 
-GEOGRAPHY_SOURCE_IDS = ("ne_countries_50m", "ne_land_50m")
+GEOGRAPHY_SOURCE_IDS = ("world_atlas_countries_10m", "world_atlas_land_10m")
 """Registry ids behind the approximate EEZ and distance to shore."""
 
 FAMILY = {
@@ -198,7 +198,8 @@ def add_coastal_state(df: pd.DataFrame) -> pd.DataFrame:
     ``eez_method``, the ``flag_inland`` quality flag (more than
     :data:`INLAND_THRESHOLD_KM` inside a land polygon) and ``attribution_alternatives``
     (:func:`_coarse_positions`: a coarse position that may lie in several EEZs is counted
-    for none of them).
+    for none of them) and ``border_states`` (:func:`_border_zone`: the other states whose
+    approximate EEZ lies within :data:`BORDER_ZONE_KM` of an attributed position).
     """
     geo = attribute_coastal_state(df["latitude"].to_numpy(float), df["longitude"].to_numpy(float))
     out = df.copy()
@@ -218,7 +219,7 @@ def add_coastal_state(df: pd.DataFrame) -> pd.DataFrame:
     out["inland_km"] = out["inland_km"].astype(float)
     out["attribution"] = out["attribution"].astype("string")
     out["flag_inland"] = (out["inland_km"].fillna(0) > INLAND_THRESHOLD_KM).astype(bool)
-    return _coarse_positions(out)
+    return _border_zone(_coarse_positions(out))
 
 
 COARSE_MIN_DEG = 0.5
@@ -263,6 +264,53 @@ def _coarse_positions(out: pd.DataFrame) -> pd.DataFrame:
             out.iat[row, col_state] = pd.NA
             out.iat[row, col_attr] = "ambiguous"
             out.iat[row, col_alt] = ";".join(candidates)
+    return out
+
+
+BORDER_ZONE_KM = 20.0
+"""A position this close to another state's (approximate) EEZ lies in the border zone: the
+approximate EEZ's median lines are within ~5 km of equidistance, but agreed boundaries
+depart from equidistance (the Singapore Strait, Bab-el-Mandeb) and report positions are
+often given to a minute or worse, so attribution there could go either way."""
+BORDER_RINGS_KM = (BORDER_ZONE_KM / 2, BORDER_ZONE_KM)
+"""Distances of the sampled rings around each position."""
+BORDER_BEARINGS = 12
+"""Points per ring (every 30°: ≤ 10.5 km apart on the 20 km ring)."""
+
+
+def _border_zone(out: pd.DataFrame) -> pd.DataFrame:
+    """Name the other states a precise, attributed position may belong to (``border_states``).
+
+    Rings of :data:`BORDER_BEARINGS` points at :data:`BORDER_RINGS_KM` around each report
+    (not gray-zone) with a coastal state and a position finer than
+    :data:`COARSE_MIN_DEG` are attributed too; every other state met is listed
+    (``"IDN;SGP"``), NA when there is none. The high seas count for no one.
+    """
+    out["border_states"] = pd.Series(pd.NA, index=out.index, dtype="string")
+    prec = np.nan_to_num(out["position_precision_deg"].to_numpy(float))
+    own = out["coastal_state_iso3"].to_numpy(object)
+    rows = np.flatnonzero(
+        out["coastal_state_iso3"].notna().to_numpy(bool)
+        & (prec < COARSE_MIN_DEG)
+        & ~out["source"].isin(GRAY_ZONE_SOURCES).to_numpy(bool)
+    )
+    if not len(rows):
+        return out
+    bearings = np.arange(BORDER_BEARINGS) * 360.0 / BORDER_BEARINGS
+    dist = np.repeat(BORDER_RINGS_KM, BORDER_BEARINGS)
+    lat, lon = destination(
+        out["latitude"].to_numpy(float)[rows, None],
+        out["longitude"].to_numpy(float)[rows, None],
+        np.tile(bearings, len(BORDER_RINGS_KM))[None, :],
+        dist[None, :],
+    )
+    geo = attribute_coastal_state(np.clip(lat, -89.9, 89.9).ravel(), lon.ravel())
+    states = geo["coastal_state_iso3"].to_numpy(object).reshape(len(rows), -1)
+    col = out.columns.get_loc("border_states")
+    for row, found in zip(rows, states, strict=True):
+        others = sorted({x for x in found if isinstance(x, str)} - {own[row]})
+        if others:
+            out.iat[row, col] = ";".join(others)
     return out
 
 

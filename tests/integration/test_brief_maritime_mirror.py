@@ -191,10 +191,11 @@ def test_philippines_counts_and_rate_ratio(built, events):
     recent = _direct_count(events, "PHL", "2021-08-10", "2026-08-09")
     previous = _direct_count(events, "PHL", "2016-08-10", "2021-08-09")
     # 39 since ship names match through typos: ASAM's "YI HANG YUN 1068" and ReCAAP's
-    # "MV YI HANG JUN 1068" on 2021-08-18 are one event (40 before)
-    assert (len(recent), len(previous)) == (39, 83)
-    assert (cmp_["recent"], cmp_["previous"]) == (39, 83)
-    expected = rate_ratio(39, 83, 5, 5)
+    # "MV YI HANG JUN 1068" on 2021-08-18 are one event (40 before); 85 in the previous
+    # period with the 1:10m approximate EEZ (83 at 1:50m)
+    assert (len(recent), len(previous)) == (39, 85)
+    assert (cmp_["recent"], cmp_["previous"]) == (39, 85)
+    expected = rate_ratio(39, 85, 5, 5)
     assert cmp_["rate_ratio"]["estimate"] == pytest.approx(expected.estimate, abs=1e-4)
     assert cmp_["rate_ratio"]["low"] == pytest.approx(expected.low, abs=1e-4)
     assert cmp_["rate_ratio"]["high"] == pytest.approx(expected.high, abs=1e-4)
@@ -215,7 +216,7 @@ def test_philippines_like_for_like_counts_asam_reports(built, events):
     asam = events[by_asam]
     a = len(_direct_count(asam, "PHL", "2019-06-26", "2024-06-25"))
     b = len(_direct_count(asam, "PHL", "2014-06-26", "2019-06-25"))
-    assert (lfl["recent"], lfl["previous"]) == (a, b) == (49, 62)
+    assert (lfl["recent"], lfl["previous"]) == (a, b) == (49, 67)  # 62 at 1:50m
     assert lfl["direction"] == rate_ratio(a, b).direction == "no clear change"
 
 
@@ -291,7 +292,7 @@ def test_bangladesh_full_section_no_grayzone(built, events):
     _, sec, gz = built["BGD"]
     assert sec.values["thin_data"] is False
     recent = _direct_count(events, "BGD", "2021-08-10", "2026-08-09")
-    assert sec.values["comparison"]["recent"] == len(recent) == 41
+    assert sec.values["comparison"]["recent"] == len(recent) == 40  # 41 at 1:50m
     assert sec.values["time_of_day"]["standard_offsets_h"]["BGD"] == 6.0
     assert gz.values["applicable"] is False
     assert "not a South China Sea claimant" in gz.markdown

@@ -114,7 +114,7 @@ def test_approximate_eez_recipients(approx_eez):
         assert 0.6 < ratio < 1.6, f"{iso3}: approximate EEZ is {ratio:.2f}x Marine Regions'"
     assert "MNG" not in approx_eez.index  # landlocked
     assert set(approx_eez.geom_type) == {"MultiPolygon"}
-    assert approx_eez["method"].iloc[0].startswith("approx-eez-v1")
+    assert approx_eez["method"].iloc[0].startswith("approx-eez-v2")
 
 
 def test_fiji_eez_spans_the_antimeridian(approx_eez):

@@ -87,7 +87,7 @@ def test_coastal_state_attribution_for_the_fy2023_recipients(tables):
     assert counts["IDN"] > counts["PHL"] > 500
     assert counts["MYS"] > 500 and counts["BGD"] > 500
     assert counts.get("FJI", 0) < 10  # Fiji: almost no recorded piracy
-    assert events["eez_method"].str.startswith("approx-eez-v1").all()
+    assert events["eez_method"].str.startswith("approx-eez-v2").all()
     assert events["distance_to_shore_km"].dropna().between(0, 5000).all()
 
 

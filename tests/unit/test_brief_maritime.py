@@ -11,7 +11,7 @@ import pytest
 import shapely
 
 from osa_analysis.analyse.grayzone import OTHER_PAIRS, TOP_PAIRS
-from osa_analysis.analyse.maritime import rate_ratio_dict
+from osa_analysis.analyse.maritime import border_zone_counts, rate_ratio_dict
 from osa_analysis.analyse.scope import Scope
 from osa_analysis.analyse.tables import TableStore
 from osa_analysis.brief import incident_wording as w
@@ -251,6 +251,36 @@ def test_full_maritime_section_from_a_tiny_store():
     ]
     assert {"ne_coastline_50m", "asam_msi_csv", "wb_milex_usd"} <= set(ctx.used_sources)
     assert sec.sources == sorted(sec.sources) and "ne_land_50m" in sec.sources
+
+
+def test_border_zone_events_are_counted_both_ways():
+    events = _incidents(12, 14)
+    # two of PHL's recent events lie near MYS waters; one MYS event (recent), one earlier
+    events["border_states"] = pd.array([pd.NA] * len(events), dtype="string")
+    events.loc[[0, 1], "border_states"] = ["MYS", "IDN;MYS"]
+    near = events.iloc[[2, 20]].assign(
+        coastal_state_iso3=pd.array(["MYS", "MYS"], dtype="string"),
+        border_states=pd.array(["PHL", "PHL"], dtype="string"),
+    )
+    events = pd.concat([events, near], ignore_index=True)
+    period = {"start": pd.Timestamp("2021-08-10"), "end": AS_OF}
+    assert border_zone_counts(events, "PHL", period) == {
+        "counted": 12,
+        "border_out": 2,
+        "border_in": 1,  # the earlier one is outside the period
+        "alternative": 11,
+    }
+    assert border_zone_counts(events.drop(columns="border_states"), "PHL", period)["border_in"] == 0
+    sec = maritime_section(_context("PHL", events))
+    assert sec.values["border_zone"] == {"km": 20.0, "counted": 12, "border_out": 2,
+                                         "border_in": 1, "alternative": 11}  # fmt: skip
+    assert (
+        "**Border zone.** Of the 12 piracy or armed-robbery events of the recent period counted "
+        "for the Philippines, 2 lie within 20 km of a neighbour's approximate EEZ and could be "
+        "the neighbour's; 1 counted for a neighbour lies within 20 km of the waters of the "
+        "Philippines. Attributed the other way, the Philippines would have 11."
+    ) in sec.markdown
+    assert "Border zone" not in maritime_section(_context("PHL", _incidents(12, 14))).markdown
 
 
 def test_thin_maritime_section_shows_what_is_known():

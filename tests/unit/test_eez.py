@@ -86,7 +86,7 @@ def test_eez_columns_types_and_method(two_islands):
     ]
     assert eez.crs == "EPSG:4326"
     assert set(eez.geom_type) == {"MultiPolygon"}
-    assert eez["method"].iloc[0].startswith("approx-eez-v1: equidistance")
+    assert eez["method"].iloc[0].startswith("approx-eez-v2: equidistance")
     assert "not a legal boundary" in eez["method"].iloc[0]
     assert eez["mrgid"].isna().all() and eez["mrgid"].dtype == "Int64"
     # no land inside
@@ -155,7 +155,7 @@ def test_distance_to_shore_one_degree_is_111_km():
     # NA position -> NA everywhere except the provenance column
     assert r.loc[12, ["coastal_state_iso3", "on_land", "attribution"]].isna().all()
     assert np.isnan(r.loc[12, "distance_to_shore_km"]) and np.isnan(r.loc[12, "inland_km"])
-    assert r.loc[12, "eez_method"].startswith("approx-eez-v1")
+    assert r.loc[12, "eez_method"].startswith("approx-eez-v2")
     assert r["on_land"].dtype == "boolean"
     assert r["coastal_state_iso3"].dtype == "string"
 
@@ -188,8 +188,8 @@ def test_default_eez_is_computed_once_and_cached(monkeypatch, tmp_path, two_isla
 
     monkeypatch.setenv("OSA_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(E, "_compute_approximate_eez", fake_compute)
-    monkeypatch.setattr(E, "load_ne_countries", lambda: c)
-    monkeypatch.setattr(E, "load_ne_land", lambda: _land(c))
+    monkeypatch.setattr(E, "load_world_atlas_countries", lambda: c)
+    monkeypatch.setattr(E, "load_world_atlas_land", lambda: _land(c))
     first = E.load_approximate_eez()
     assert calls == [200]
     assert len(list((tmp_path / "tables").glob("approx_eez_200nm-*.geoparquet"))) == 1
@@ -265,3 +265,39 @@ def test_marine_regions_missing_column(tmp_path):
     _marine_regions_frame().drop(columns=["ISO_TER1"]).to_file(gpkg, engine="pyogrio")
     with pytest.raises(DataFormatError, match=r"not_eez\.gpkg.*ISO_TER1"):
         E.load_marine_regions_eez(gpkg)
+
+
+# --- the border zone of attributed positions ------------------------------------------------------
+
+
+def test_destination_lies_at_its_distance_and_bearing():
+    from osa_analysis.core.geo import destination, haversine_km
+
+    lat, lon = destination(np.array([1.0, 60.0]), np.array([179.9, 10.0]), [90.0, 0.0], 20.0)
+    assert haversine_km(np.array([1.0, 60.0]), np.array([179.9, 10.0]), lat, lon) == (
+        pytest.approx([20.0, 20.0])
+    )
+    assert lon[0] < -179.6 and lat[1] > 60.0  # east across 180°, north along the meridian
+
+
+def test_positions_near_another_eez_name_that_state(two_islands, monkeypatch):
+    from osa_analysis.harmonise import incidents as inc
+
+    c, eez = two_islands  # the median line between AAA and BBB is at 2°E
+    attributor = E.coastal_attributor(eez, _land(c), c)
+    monkeypatch.setattr(inc, "attribute_coastal_state", attributor.attribute)
+    reports = pd.DataFrame(
+        {
+            "latitude": [0.5, 0.5, 0.5, 0.5, 0.5],
+            # 16.7 km west of the line, 55 km west, 11 km east, coarse, gray-zone
+            "longitude": [1.85, 1.5, 2.1, 1.85, 1.85],
+            "position_precision_deg": [1 / 60, 1 / 60, 1e-4, 1.0, 1e-4],
+            "source": ["asam_msi_csv"] * 3 + ["recaap_imb_live", "scsdi_geocoded"],
+        }
+    )
+    geo = attributor.attribute(reports["latitude"], reports["longitude"])
+    reports["coastal_state_iso3"] = geo["coastal_state_iso3"]
+    out = inc._border_zone(reports)
+    assert out["coastal_state_iso3"].tolist() == ["AAA", "AAA", "BBB", "AAA", "AAA"]
+    assert out["border_states"].tolist()[:3] == ["BBB", pd.NA, "AAA"]
+    assert out["border_states"].iloc[3:].isna().all()  # coarse and gray-zone rows: not tested
