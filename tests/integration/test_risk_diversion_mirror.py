@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import pytest
 
@@ -97,7 +95,8 @@ def test_phl(results):
     assert s2["base_rate"]["events"] == _direct_coups("PHL", "1950-01-01") == 5
     years = (COUPS_END - pd.Timestamp("1950-01-01")).days / 365.25
     assert s2["base_rate"]["years"] == pytest.approx(years)
-    assert s2["own_probability"]["36m"]["point"] == pytest.approx(1 - math.exp(-3 * 5 / years))
+    # posterior predictive, Jeffreys prior: λ ~ Gamma(5.5, years)
+    assert s2["own_probability"]["36m"]["point"] == pytest.approx(1 - (years / (years + 3)) ** 5.5)
     # gray-zone trip-wire uses the same counts as the gray-zone section
     from osa_analysis.analyse.grayzone import grayzone_events
 
@@ -152,8 +151,8 @@ def test_fji(results):
     years = (COUPS_END - pd.Timestamp("1970-01-01")).days / 365.25
     lam = 3 / years
     assert s2["base_rate"]["rate_per_year"] == pytest.approx(lam)
-    assert s2["own_probability"]["12m"]["point"] == pytest.approx(1 - math.exp(-lam))
-    assert s2["own_probability"]["36m"]["point"] == pytest.approx(1 - math.exp(-3 * lam))
+    assert s2["own_probability"]["12m"]["point"] == pytest.approx(1 - (years / (years + 1)) ** 3.5)
+    assert s2["own_probability"]["36m"]["point"] == pytest.approx(1 - (years / (years + 3)) ** 3.5)
     assert s2["base_rate"]["interval"][1] > lam > s2["base_rate"]["interval"][0]
     assert s2["confidence"] == "L"  # fewer than 5 events and coup data 2.9 years old
     assert _tw(r, "T2_coup_attempt")["status"] == "not triggered"

@@ -9,6 +9,7 @@ import pytest
 from diversion_synthetic import AS_OF, make_tables, projects
 
 from osa_analysis.analyse import diversion as D
+from osa_analysis.analyse.diversion.rates import predictive_probability
 from osa_analysis.analyse.diversion.scenarios import entry_start, own_probabilities
 
 
@@ -24,12 +25,30 @@ def test_entry_start(cfg):
 
 
 def test_own_probabilities():
-    own = {"rate_per_year": 0.1, "interval": [0.05, 0.2], "method": "poisson"}
+    own = {"events": 2, "years": 20.0, "rate_per_year": 0.1, "interval": [0.05, 0.2],
+           "method": "poisson"}  # fmt: skip
     out = own_probabilities(own, {"12m": 1})
-    assert out["12m"]["point"] == 1 - math.exp(-0.1)
+    # posterior predictive under Jeffreys' prior: λ ~ Gamma(2.5, 20)
+    assert out["12m"]["point"] == pytest.approx(1 - (20 / 21) ** 2.5)
     assert out["12m"]["interval"] == [1 - math.exp(-0.05), 1 - math.exp(-0.2)]
-    assert out["12m"]["point_pct"] == 100 * (1 - math.exp(-0.1))
+    assert out["12m"]["point_pct"] == pytest.approx(100 * (1 - (20 / 21) ** 2.5))
     assert own_probabilities(None, {"12m": 1}) is None
+
+
+def test_zero_events_give_a_small_positive_probability_a_modifier_can_move():
+    zero = {"events": 0, "years": 80.0, "rate_per_year": 0.0, "interval": [0.0, 0.046],
+            "method": "poisson"}  # fmt: skip
+    p = own_probabilities(zero, {"12m": 1, "36m": 3})
+    assert p["12m"]["point"] == pytest.approx(1 - (80 / 81) ** 0.5)  # ≈ 0.62%, not 0
+    assert 0 < p["12m"]["point"] < p["36m"]["point"] < p["36m"]["interval"][1]
+    doubled = own_probabilities({**zero, "multiplier": 2.0}, {"12m": 1})
+    assert doubled["12m"]["point"] == pytest.approx(1 - (80 / 82) ** 0.5)
+    # binomial: p ~ Beta(½, n + ½); E[(1 - p)^h] by the beta function, or by quadrature
+    share = {"events": 0, "years": 50, "rate_per_year": 0.0, "interval": [0.0, 0.07],
+             "method": "binomial"}  # fmt: skip
+    p = own_probabilities(share, {"12m": 1})["12m"]["point"]
+    assert p == pytest.approx(0.5 / 51)  # E[p] of Beta(½, 50½)
+    assert predictive_probability(0, 50, 1, "binomial", 1.0 + 1e-9) == pytest.approx(p)
 
 
 def test_scenario_register_base_rates_exact(cfg):
@@ -39,8 +58,9 @@ def test_scenario_register_base_rates_exact(cfg):
     years = (pd.Timestamp("2023-09-08") - pd.Timestamp("1970-01-01")).days / 365.25
     assert s2["base_rate"]["events"] == 3
     assert s2["base_rate"]["years"] == pytest.approx(years)
-    lam = 3 / years
-    assert s2["own_probability"]["36m"]["point"] == pytest.approx(1 - math.exp(-3 * lam))
+    assert s2["own_probability"]["36m"]["point"] == pytest.approx(
+        1 - (years / (years + 3)) ** 3.5  # 3 events: λ ~ Gamma(3.5, years)
+    )
     lo, hi = s2["likelihood_36m"]
     assert lo <= s2["own_probability"]["36m"]["point"] <= hi
     mid = (lo + hi) / 2
@@ -73,10 +93,11 @@ def test_scenario_register_phl_and_no_equipment(cfg):
     assert phl["S1"]["base_rate_range_36m"][1] == pytest.approx(
         D.prob_at_least_one(2 * top_rate, 3)
     )
-    # the probability is the own rate, doubled by the modifier that holds, with its interval
+    # the probability is from the own rate, doubled by the modifier that holds, with its
+    # interval
     own = phl["S1"]["base_rate"]
     assert phl["S1"]["probability_36m"] == pytest.approx(
-        D.prob_at_least_one(2 * own["rate_per_year"], 3)
+        predictive_probability(own["events"], own["years"], 3, "poisson", 2.0)
     )
     assert phl["S1"]["likelihood_36m"][1] == pytest.approx(
         D.prob_at_least_one(2 * own["interval"][1], 3)

@@ -3,7 +3,9 @@
 A scenario's likelihood comes from base rates of its precondition: a Poisson rate of events
 per year (``P(≥ 1 in T) = 1 − exp(−λT)``) or a binomial share of event years
 (``1 − (1 − p)^T``), each with its exact interval (:mod:`osa_analysis.core.stats`). The
-probability is named with the PHIA yardstick of the config.
+probability itself is the posterior predictive one under the Jeffreys prior
+(:func:`predictive_probability`), positive after zero events. It is named with the PHIA
+yardstick of the config.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from typing import Any
+
+from scipy import integrate, special, stats
 
 from osa_analysis.analyse.diversion.vocabulary import LEVEL
 from osa_analysis.core.stats import binomial_interval, poisson_interval
@@ -33,7 +37,7 @@ def prob_at_least_one(rate_per_year: float, years: float) -> float:
     Examples
     --------
     >>> round(prob_at_least_one(5 / 73, 3), 4)
-    0.1858
+    0.1857
     """
     if rate_per_year < 0 or years < 0:
         raise ValueError("rate and horizon must be non-negative")
@@ -127,6 +131,44 @@ def base_rate(events: int, exposure: float, method: str) -> dict:
     if method == "poisson":
         return poisson_base_rate(events, exposure)
     return binomial_base_rate(events, exposure)
+
+
+JEFFREYS_A = 0.5
+"""Shape of the Jeffreys prior of a Poisson rate (Gamma(½, 0)) or share (Beta(½, ½))."""
+
+
+def predictive_probability(
+    events: int, exposure: float, years: float, method: str, multiplier: float = 1.0
+) -> float:
+    """Return ``P(≥ 1 event in years)`` given ``events`` in ``exposure``, Jeffreys prior.
+
+    The posterior predictive probability: the rate's uncertainty is averaged over, so zero
+    recorded events give a small positive probability (the plug-in rate would give 0, and
+    a modifier multiplying it could never move it). Poisson: λ ~ Gamma(x + ½, T), so
+    ``1 − (T / (T + m·h))^(x + ½)``; binomial: p ~ Beta(x + ½, n − x + ½), so
+    ``1 − E[(1 − min(m·p, 1))^h]``. ``m`` is the rate ``multiplier`` (a modifier).
+
+    Examples
+    --------
+    >>> round(predictive_probability(0, 80, 1, "poisson"), 5)
+    0.00619
+    >>> round(predictive_probability(5, 73, 3, "poisson"), 4)
+    0.1987
+    """
+    if not exposure > 0 or years < 0 or multiplier < 0:
+        raise ValueError("exposure must be positive, horizon and multiplier non-negative")
+    a = events + JEFFREYS_A
+    if method == "poisson":
+        return 1.0 - (exposure / (exposure + multiplier * years)) ** a
+    if method == "binomial":
+        b = exposure - events + JEFFREYS_A
+        if multiplier == 1.0:
+            return 1.0 - math.exp(special.betaln(a, b + years) - special.betaln(a, b))
+        none, _ = integrate.quad(
+            lambda p: (1.0 - min(multiplier * p, 1.0)) ** years * stats.beta.pdf(p, a, b), 0, 1
+        )
+        return 1.0 - none
+    raise ValueError(f"unknown method {method!r}")
 
 
 def probability(rate: float, years: float, method: str) -> float:

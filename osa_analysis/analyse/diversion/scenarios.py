@@ -36,6 +36,7 @@ from osa_analysis.analyse.diversion.rates import (
     confidence_level,
     likelihood_range,
     poisson_base_rate,
+    predictive_probability,
     probability,
     shift_term,
     yardstick_term,
@@ -272,6 +273,7 @@ def _scaled(own: dict | None, multiplier: float) -> dict | None:
         **own,
         "rate_per_year": min(own["rate_per_year"] * multiplier, cap),
         "interval": [min(v * multiplier, cap) for v in own["interval"]],
+        "multiplier": multiplier,
     }
 
 
@@ -342,12 +344,20 @@ def grayzone_modifier(indicators: dict[str, dict], cfg: Config) -> tuple[dict, f
 
 
 def own_probabilities(own: dict | None, horizons: Mapping[str, float]) -> dict | None:
-    """Probability of at least one event per horizon from the own rate and its interval."""
+    """Probability of at least one event per horizon from the own rate and its interval.
+
+    ``point``: the posterior predictive probability of the own events and exposure under
+    the Jeffreys prior, the rate's ``multiplier`` applied
+    (:func:`~osa_analysis.analyse.diversion.rates.predictive_probability`; positive after
+    zero events); ``interval``: the exact interval of the rate, over the horizon.
+    """
     if own is None:
         return None
     out = {}
     for h, years in horizons.items():
-        point = probability(own["rate_per_year"], years, own["method"])
+        point = predictive_probability(
+            own["events"], own["years"], years, own["method"], own.get("multiplier", 1.0)
+        )
         interval = [
             probability(own["interval"][0], years, own["method"]),
             probability(own["interval"][1], years, own["method"]),
