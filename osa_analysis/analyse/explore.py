@@ -85,9 +85,7 @@ def recipient_overview(tables: TableStore, *, years: int = 5) -> pd.DataFrame:
     wgi = tables.get("wgi")
     pv = wgi[wgi["indicator"] == "pv"].dropna(subset=["estimate"])
     latest_pv = pv.sort_values("year").groupby("country_iso3").last()
-    totals = osa_totals(by="country", projects=tables.get("osa_projects")).set_index(
-        "country_iso3"
-    )
+    totals = osa_totals(by="country", projects=tables.get("osa_projects")).set_index("country_iso3")
     rows = []
     for iso3 in sorted(tables.get("recipient_countries")["country_iso3"]):
         rows.append(

@@ -306,9 +306,7 @@ class TableStore:
         for sid in source_ids:
             self.used.setdefault(sid, None)
 
-    def shared(
-        self, key: tuple[Hashable, ...], build: Callable[[], T], *, dated: bool = True
-    ) -> T:
+    def shared(self, key: tuple[Hashable, ...], build: Callable[[], T], *, dated: bool = True) -> T:
         """Return a derived result computed once per process for this store's date.
 
         Parameters

@@ -333,6 +333,7 @@ def test_capacity_facts(mirror):
 
     def capacity_facts(ctx):
         return facts(ctx.scope, ctx.tables)
+
     from osa_analysis.sources.loaders.indicators import load_wb_milex_share
 
     phl = capacity_facts(_ctx("PHL"))

@@ -501,4 +501,3 @@ def load_ucdp_organized_violence(path: Path | None = None) -> pd.DataFrame:
         to_iso3(tidy["gw_code"], "gw", source=str(path), ignore=historical_codes("gw")),
     )
     return validate(tidy, ORGVIO_SCHEMA, path)
-

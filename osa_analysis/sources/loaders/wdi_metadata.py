@@ -160,5 +160,3 @@ def load_wb_indicator_metadata(path: Path | str | None = None) -> pd.DataFrame:
         columns=WB_INDICATOR_METADATA_COLUMNS, errors="raise"
     )
     return validate(tidy, WB_INDICATOR_METADATA_SCHEMA, path)
-
-
