@@ -103,7 +103,7 @@ def test_wgi_and_vdem_values(table):
     assert ton["missing"] and ton["missing_reason"] == "V-Dem does not cover Tonga"
 
 
-def test_incident_rates_recomputed(table):
+def test_incident_rates_recomputed(table, method):
     from osa_analysis.harmonise.eez import load_eez
     from osa_analysis.harmonise.incidents import load_incidents
     from osa_analysis.sources.loaders.geography import load_ne_countries
@@ -113,14 +113,21 @@ def test_incident_rates_recomputed(table):
     years = pa["date"].dt.year
     area = load_eez().groupby("country_iso3")["area_km2"].sum()
     countries = load_ne_countries()
+    weights = {"CAT1": 4, "CAT2": 3, "CAT3": 2, "CAT4": 1, "Attempted": 0.5}
+    assert dict(method["indicators"]["incidents_coast"]["severity_weights"]) == {
+        **weights, "unknown": 1
+    }  # fmt: skip
     for iso3 in RECIPIENTS:
         got = table.loc[(iso3, "incidents_coast")]
         assert (got["window_start"], got["year"]) == (2021, 2025)  # complete years to as_of
-        n = int((pa["coastal_state_iso3"].eq(iso3).fillna(False) & years.between(2021, 2025)).sum())
-        assert got["count"] == n
-        assert got["raw"] == pytest.approx(n / 5 / coastline_km(countries, iso3) * 1000)
+        mine = pa[pa["coastal_state_iso3"].eq(iso3).fillna(False) & years.between(2021, 2025)]
+        w = [weights.get(s, 1) for s in mine["severity"].astype(object).fillna("unknown")]
+        assert got["count"] == len(mine)  # events, as shown; the rate is severity-weighted
+        assert got["raw"] == pytest.approx(sum(w) / 5 / coastline_km(countries, iso3) * 1000)
+        if len(mine):
+            assert got["se"] == pytest.approx(got["raw"] * np.sqrt(np.sum(np.square(w))) / sum(w))
         eez = table.loc[(iso3, "incidents_eez")]
-        assert eez["raw"] == pytest.approx(n / 5 / area[iso3] * 100000)
+        assert eez["raw"] == pytest.approx(sum(w) / 5 / area[iso3] * 100000)
     assert table.loc[("FJI", "incidents_coast"), "count"] == 0
     mng = table.loc[("MNG", "incidents_coast")]
     assert mng["missing"] and not mng["applicable"]

@@ -88,6 +88,24 @@ def test_method_problems_catches_errors(method):
     assert any("no goalposts for ['x']" in p for p in problems)
 
 
+def test_severity_weights_name_every_class_with_a_positive_number(method):
+    weights = method["indicators"]["incidents_coast"]["severity_weights"]
+    assert dict(weights) == {
+        "CAT1": 4.0, "CAT2": 3.0, "CAT3": 2.0, "CAT4": 1.0, "Attempted": 0.5, "unknown": 1.0
+    }  # fmt: skip
+    assert method["indicators"]["incidents_eez"]["severity_weights"] == weights
+    bad = {**method, "indicators": dict(method["indicators"])}
+    wrong = {**weights, "CAT9": 2.0, "CAT1": 0}
+    del wrong["unknown"]
+    bad["indicators"]["incidents_coast"] = {**bad["indicators"]["incidents_coast"],
+                                            "severity_weights": wrong}  # fmt: skip
+    assert rc.method_problems(bad) == [
+        "indicator incidents_coast: severity_weights: no weight for 'unknown'",
+        "indicator incidents_coast: severity_weights: unknown class 'CAT9'",
+        "indicator incidents_coast: severity_weights: 'CAT1' must be a positive number, got 0",
+    ]
+
+
 def test_an_uncalibrated_method_says_which_command_calibrates_it(tmp_path):
     path = tmp_path / "tiny.yaml"
     path.write_text(TINY_METHOD, encoding="utf-8")

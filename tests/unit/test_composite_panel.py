@@ -11,6 +11,7 @@ from composite_synthetic import TINY_METHOD, tiny_wgi
 from osa_analysis.analyse import composite as rc
 from osa_analysis.analyse.composite import panel as cp
 from osa_analysis.analyse.tables import TableStore
+from osa_analysis.sources.methods import MethodError
 
 # --- coverage and windows ----------------------------------------------------------------------
 
@@ -85,6 +86,65 @@ def test_piracy_counts_keep_dated_attributed_piracy_only():
         }
     )
     assert _as_dict(cp.piracy_counts(events)) == {("AAA", 2020): 2, ("AAA", 2021): 1}
+
+
+WEIGHTS = {"CAT1": 4.0, "CAT2": 3.0, "CAT3": 2.0, "CAT4": 1.0, "Attempted": 0.5, "unknown": 1.0}
+
+
+def test_piracy_counts_weigh_events_by_severity():
+    events = pd.DataFrame(
+        {
+            "category": ["piracy_armed_robbery"] * 4,
+            "coastal_state_iso3": ["AAA", "AAA", "AAA", "BBB"],
+            "date": pd.to_datetime(["2020-01-05", "2020-06-01", "2020-07-01", "2021-03-01"]),
+            "severity": pd.array(["CAT1", "Attempted", None, "CAT3"], dtype="string"),
+        }
+    )
+    got = cp.piracy_counts(events, WEIGHTS).set_index(["country_iso3", "year"])
+    assert got.loc[("AAA", 2020)].to_dict() == {
+        "count": 3.0,  # events, as shown to readers
+        "weighted": 4.0 + 0.5 + 1.0,  # an event without a class weighs as `unknown`
+        "weight_sq": 16.0 + 0.25 + 1.0,
+    }
+    assert got.loc[("BBB", 2021), "weighted"] == 2.0
+    with pytest.raises(MethodError, match=r"no weight for \['CAT9'\]"):
+        cp.piracy_counts(events.assign(severity="CAT9"), WEIGHTS)
+
+
+class _Inputs:
+    """The two methods of PanelInputs that an incident rate uses, over given events."""
+
+    def __init__(self, events):
+        self.events = events
+
+    def piracy(self, weights=None):
+        return cp.piracy_counts(self.events, weights)
+
+    def count_panel(self, spec, counts):
+        members = pd.DataFrame({"country_iso3": ["AAA", "CCC"], "year": [2021, 2021]})
+        return rc.window_panel(counts, members, 2019, 2021, spec["window_years"])
+
+
+def test_a_weighted_incident_rate_and_its_compound_poisson_error():
+    events = pd.DataFrame(
+        {
+            "category": ["piracy_armed_robbery"] * 3,
+            "coastal_state_iso3": ["AAA"] * 3,
+            "date": pd.to_datetime(["2019-05-01", "2020-05-01", "2021-05-01"]),
+            "severity": pd.array(["CAT1", "CAT2", "CAT4"], dtype="string"),
+        }
+    )
+    spec = {"window_years": 3, "scale_factor": 1000, "severity_weights": WEIGHTS}
+    coast = pd.Series({"AAA": 500.0, "CCC": 100.0})
+    got = cp._incident_rate(_Inputs(events), spec, coast).set_index("country_iso3")
+    # (4 + 3 + 1) / 3 years per 500 km, per 1000 km; se = value * sqrt(16 + 9 + 1) / 8
+    assert got.loc["AAA", "value"] == pytest.approx(8 / 3 / 500 * 1000)
+    assert got.loc["AAA", "se"] == pytest.approx(8 / 3 / 500 * 1000 * math.sqrt(26) / 8)
+    assert got.loc["AAA", "count"] == 3.0
+    assert got.loc["CCC", "value"] == 0.0 and math.isnan(got.loc["CCC", "se"])
+    assert set(got.columns) == {"year", "value", "count", "se"}
+    plain = cp._incident_rate(_Inputs(events), {**spec, "severity_weights": None}, coast)
+    assert plain.set_index("country_iso3").loc["AAA", "value"] == pytest.approx(3 / 3 / 500 * 1000)
 
 
 def test_grayzone_counts_count_every_named_actor():

@@ -47,6 +47,17 @@ def test_each_input_is_drawn_by_its_own_uncertainty(method, table):
     assert np.isnan(d["raw"][:, c("DDD"), i("vdem_polyarchy")]).all()
 
 
+def test_a_weighted_count_is_drawn_with_its_effective_number_of_events(method):
+    panel = synthetic_panel()
+    row = panel["indicator"].eq("incidents_coast") & panel["country_iso3"].eq("AAA")
+    panel.loc[row, "se"] = 0.8  # rate 2.0: (2.0 / 0.8)² = 6.25 effective events
+    d = raw_draws(rc.table_at(panel, method, AS_OF), method, DRAWS * 5, seed=5)
+    inc = d["raw"][:, d["countries"].index("AAA"), d["slots"].index("incidents_coast")]
+    assert inc.mean() == pytest.approx(2.0, rel=0.05)
+    assert inc.std() == pytest.approx(0.8, rel=0.08)  # the panel's standard error
+    assert set(np.round(inc / 2.0 * 6.25, 6)) <= set(map(float, range(40)))  # scaled Poisson
+
+
 def test_the_interval_surrounds_the_nominal_score_it_belongs_to(method, table):
     run = rc.run_global(table, method, DRAWS, 20231103, AS_OF)
     res = rc.country_scores(run, method, ["AAA", "BBB", "CCC"])

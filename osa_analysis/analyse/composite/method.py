@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from osa_analysis.core.countries import CountrySetError, country_set
+from osa_analysis.harmonise.classify import SEVERITIES
 from osa_analysis.sources.methods import (
     METHODS_DIR,
     MethodError,
@@ -106,6 +107,25 @@ def config_sha256(method_sha256: str, calibration_sha256: str | None) -> str:
     return hashlib.sha256("".join(f"{s}\n" for s in lines).encode("ascii")).hexdigest()
 
 
+def _severity_weight_problems(iid: str, weights) -> list[str]:
+    """List what is wrong with severity weights (each class and ``unknown``: a number > 0)."""
+    need = [*SEVERITIES, "unknown"]
+    if not isinstance(weights, Mapping):
+        return [f"indicator {iid}: severity_weights must map {need} to weights"]
+    problems = [
+        f"indicator {iid}: severity_weights: no weight for {k!r}" for k in need if k not in weights
+    ]
+    problems += [
+        f"indicator {iid}: severity_weights: unknown class {k!r}" for k in weights if k not in need
+    ]
+    problems += [
+        f"indicator {iid}: severity_weights: {k!r} must be a positive number, got {v!r}"
+        for k, v in weights.items()
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0
+    ]
+    return problems
+
+
 def _indicator_problems(iid: str, spec: Mapping, method: Mapping) -> list[str]:
     problems = [f"indicator {iid}: missing {key!r}" for key in INDICATOR_KEYS if key not in spec]
     if spec.get("dimension") not in method["dimensions"]:
@@ -121,6 +141,8 @@ def _indicator_problems(iid: str, spec: Mapping, method: Mapping) -> list[str]:
             f"indicator {iid}: uncertainty must be standard_error, poisson or none, "
             f"got {spec.get('uncertainty')!r}"
         )
+    if "severity_weights" in spec:
+        problems += _severity_weight_problems(iid, spec["severity_weights"])
     if "applies_to" in spec:
         try:
             country_set(spec["applies_to"])

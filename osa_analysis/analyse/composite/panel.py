@@ -77,22 +77,54 @@ def eez_areas(eez: pd.DataFrame) -> pd.Series:
     return area[area > 0].astype(float)
 
 
-def piracy_counts(events: pd.DataFrame) -> pd.DataFrame:
-    """Dated piracy and armed-robbery events per coastal state and year (``count``)."""
+def piracy_counts(
+    events: pd.DataFrame, severity_weights: Mapping[str, float] | None = None
+) -> pd.DataFrame:
+    """Dated piracy and armed-robbery events per coastal state and year.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        The harmonised incident table (``category``, ``coastal_state_iso3``, ``date``,
+        ``severity``).
+    severity_weights : Mapping, optional
+        Weight of each severity class and of ``unknown`` (no class); see
+        :func:`severity_weight`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``country_iso3``, ``year``, ``count`` (events) and, with weights, ``weighted``
+        (sum of the events' weights) and ``weight_sq`` (sum of their squares).
+    """
     pa = events[
         events["category"].eq("piracy_armed_robbery").fillna(False).to_numpy()
         & events["coastal_state_iso3"].notna().to_numpy()
         & events["date"].notna().to_numpy()
     ]
-    return (
-        pd.DataFrame(
-            {"country_iso3": pa["coastal_state_iso3"].astype(str), "year": pa["date"].dt.year}
-        )
-        .groupby(["country_iso3", "year"])
-        .size()
-        .rename("count")
-        .reset_index()
+    frame = pd.DataFrame(
+        {"country_iso3": pa["coastal_state_iso3"].astype(str), "year": pa["date"].dt.year}
     )
+    frame["count"] = 1.0
+    if severity_weights is not None:
+        frame["weighted"] = severity_weight(pa["severity"], severity_weights)
+        frame["weight_sq"] = frame["weighted"] ** 2
+    return frame.groupby(["country_iso3", "year"], as_index=False).sum()
+
+
+def severity_weight(severity: pd.Series, weights: Mapping[str, float]) -> np.ndarray:
+    """Return each event's weight: ``weights[severity]``, ``weights["unknown"]`` without one.
+
+    Raises
+    ------
+    MethodError
+        For a severity class the weights do not name.
+    """
+    known = severity.astype("string")
+    unnamed = sorted(set(known.dropna()) - set(weights))
+    if unnamed:
+        raise MethodError(f"severity_weights: no weight for {unnamed}")
+    return known.map(dict(weights)).fillna(weights["unknown"]).to_numpy(float)
 
 
 def grayzone_counts(events: pd.DataFrame) -> pd.DataFrame:
@@ -190,6 +222,7 @@ class PanelInputs:
         self.method = method
         self.tables = tables
         self._coastline: dict[str, float | None] = {}
+        self._piracy: dict[tuple | None, pd.DataFrame] = {}
 
     @cached_property
     def universe(self) -> set[str]:
@@ -224,10 +257,12 @@ class PanelInputs:
         """The harmonised incident table (with ``event_year``)."""
         return self.tables.full("incidents")
 
-    @cached_property
-    def piracy(self) -> pd.DataFrame:
+    def piracy(self, severity_weights: Mapping[str, float] | None = None) -> pd.DataFrame:
         """Piracy and armed-robbery events per coastal state and year (:func:`piracy_counts`)."""
-        return piracy_counts(self.events)
+        key = None if severity_weights is None else tuple(sorted(severity_weights.items()))
+        if key not in self._piracy:
+            self._piracy[key] = piracy_counts(self.events, severity_weights)
+        return self._piracy[key]
 
     def coastline(self, iso3: str) -> float | None:
         """Coastline length in km (:func:`~osa_analysis.analyse.geography.coastline_km`)."""
@@ -272,10 +307,30 @@ class PanelInputs:
 
 
 def _incident_rate(inputs: PanelInputs, spec: Mapping, denominator: pd.Series) -> pd.DataFrame:
-    panel = inputs.count_panel(spec, inputs.piracy)
+    """Events per year per denominator unit; severity-weighted when the spec says so.
+
+    With ``severity_weights`` the value is the weighted sum and ``se`` its compound-Poisson
+    standard error (``value · √Σw² / Σw``; NaN without events); ``count`` stays the number
+    of events.
+    """
+    weights = spec.get("severity_weights")
+    counts = inputs.piracy(weights)
+    panel = inputs.count_panel(spec, counts[["country_iso3", "year", "count"]])
+    if weights is not None:
+        for col in ("weighted", "weight_sq"):
+            part = counts[["country_iso3", "year", col]].rename(columns={col: "count"})
+            summed = inputs.count_panel(spec, part)[["country_iso3", "year", "count"]]
+            panel = panel.merge(summed.rename(columns={"count": col}), on=["country_iso3", "year"])
+        per = spec["window_years"] if spec.get("per_year", True) else 1
+        panel["value"] = panel["weighted"] / per
+        total = panel["weighted"].where(panel["weighted"] > 0)
+        panel["se"] = panel["value"] * np.sqrt(panel["weight_sq"]) / total
     den = panel["country_iso3"].map(denominator)
-    panel["value"] = panel["value"] / den.where(den > 0) * float(spec["scale_factor"])
-    return panel
+    scale = 1 / den.where(den > 0) * float(spec["scale_factor"])
+    panel["value"] = panel["value"] * scale
+    if "se" in panel:
+        panel["se"] = panel["se"] * scale
+    return panel.drop(columns=["weighted", "weight_sq"], errors="ignore")
 
 
 def _incidents_coast(inputs: PanelInputs, spec: Mapping) -> pd.DataFrame:
@@ -390,7 +445,7 @@ def missing_reason(inputs: PanelInputs, iid: str, iso3: str) -> tuple[str, bool]
         if iso3 not in inputs.eez_area.index:
             if inputs.coastline(iso3) == 0.0:
                 return f"{name} is landlocked: no coast and no EEZ (not applicable)", False
-            return f"no EEZ polygon for {name} in the approximate EEZ (Natural Earth 1:50m)", True
+            return f"no EEZ polygon for {name} in the approximate EEZ (Natural Earth 1:10m)", True
         if iid == "incidents_coast":
             return f"no coastline length for {name} (Natural Earth 1:50m)", True
         return f"no EEZ area for {name}", True

@@ -10,7 +10,9 @@ weights, nominal aggregation; no method choice varies):
 ``poisson``
     An event count over the window: the count is drawn from ``Poisson(count)`` and the
     rate scaled with it (a recorded zero stays zero: the interval then says nothing about
-    events never recorded).
+    events never recorded). A severity-weighted count (its ``se`` given by the panel) is
+    drawn as a scaled Poisson with its effective number of events ``(raw / se)²``, which
+    has the compound-Poisson sum's mean and variance.
 ``none``
     Taken as exact (recorded events such as coups and conflict-years, a reported share).
 
@@ -49,6 +51,18 @@ KINDS = ("standard_error", "poisson", "none")
 def _uniforms(seed: int, iso3: str, iid: str, year, draws: int) -> np.ndarray:
     key = zlib.crc32(f"{iso3}|{iid}|{'' if pd.isna(year) else int(year)}".encode())
     return np.random.default_rng([seed, key]).random(draws)
+
+
+def _poisson_mean(count, raw: float, se: pd.DataFrame, iid: str, c: int) -> float:
+    """Return the Poisson mean behind a count: ``(raw / se)²`` when it has a standard error.
+
+    A severity-weighted count is a compound Poisson sum; its effective number of events
+    ``(Σw)² / Σw²`` equals ``(raw / se)²``. Without a standard error: the count itself.
+    """
+    s = float(se[iid].iloc[c]) if iid in se else np.nan
+    if np.isfinite(s) and s > 0 and raw > 0:
+        return (raw / s) ** 2
+    return float(count)
 
 
 def raw_draws(table: pd.DataFrame, method: Mapping, draws: int, seed: int) -> dict:
@@ -94,7 +108,7 @@ def raw_draws(table: pd.DataFrame, method: Mapping, draws: int, seed: int) -> di
                 if np.isfinite(s) and s > 0:
                     out[:, c, i] = raw[c] + s * stats.norm.ppf(u)
             elif kind == "poisson":
-                n = float(wide["count"][iid].iloc[c])
+                n = _poisson_mean(wide["count"][iid].iloc[c], raw[c], se, iid, c)
                 if np.isfinite(n) and n > 0:
                     out[:, c, i] = raw[c] * stats.poisson.ppf(u, n) / n
     return {"countries": countries, "slots": slots, "raw": out}
