@@ -130,6 +130,12 @@ def of_categories(events: pd.DataFrame, *categories: str) -> pd.DataFrame:
     return events[events["category"].isin(categories).fillna(False).to_numpy()]
 
 
+def names_country(lists: pd.Series, iso3: str) -> np.ndarray:
+    """Whether each ``;``-joined list of ISO3 codes (NA: none) names ``iso3``."""
+    split = lists.astype("string").str.split(";")
+    return split.map(lambda v: isinstance(v, list) and iso3 in v).to_numpy(bool)
+
+
 def ambiguous_events(incidents: pd.DataFrame, iso3: str) -> pd.DataFrame:
     """Dated piracy and armed-robbery events that may lie in ``iso3``'s EEZ or another's.
 
@@ -138,10 +144,9 @@ def ambiguous_events(incidents: pd.DataFrame, iso3: str) -> pd.DataFrame:
     """
     if "attribution_alternatives" not in incidents:
         return incidents.iloc[0:0]
-    alt = incidents["attribution_alternatives"].astype("string")
     keep = (
         incidents["date"].notna().to_numpy()
-        & alt.str.split(";").map(lambda v: isinstance(v, list) and iso3 in v).to_numpy(bool)
+        & names_country(incidents["attribution_alternatives"], iso3)
         & incidents["category"].eq(TREND_CATEGORY).fillna(False).to_numpy(bool)
     )
     return incidents[keep].reset_index(drop=True)
@@ -174,8 +179,7 @@ def border_zone_counts(incidents: pd.DataFrame, iso3: str, period: dict) -> dict
     ]
     own = dated["coastal_state_iso3"].eq(iso3).fillna(False).to_numpy(bool)
     if "border_states" in dated:
-        border = dated["border_states"].astype("string").str.split(";")
-        near = border.map(lambda v: isinstance(v, list) and iso3 in v).to_numpy(bool)
+        near = names_country(dated["border_states"], iso3)
         any_border = dated["border_states"].notna().to_numpy(bool)
     else:
         near = any_border = np.zeros(len(dated), dtype=bool)

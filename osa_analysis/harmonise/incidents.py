@@ -228,6 +228,13 @@ COARSE_GRID = 5
 """Points per side of the grid sampled over a coarse position's uncertainty box."""
 
 
+def _states_at(lat: np.ndarray, lon: np.ndarray) -> list[set[str]]:
+    """Return, for each row of sample points ``(n, k)``, the coastal states they meet."""
+    geo = attribute_coastal_state(np.clip(lat, -89.9, 89.9).ravel(), lon.ravel())
+    states = geo["coastal_state_iso3"].to_numpy(object).reshape(lat.shape)
+    return [{x for x in found if isinstance(x, str)} for found in states]
+
+
 def _coarse_positions(out: pd.DataFrame) -> pd.DataFrame:
     """Attribute coarse positions with their uncertainty (e.g. whole-degree live-feed rows).
 
@@ -253,13 +260,11 @@ def _coarse_positions(out: pd.DataFrame) -> pd.DataFrame:
     lat = out["latitude"].to_numpy(float)[rows, None] + prec[rows, None] * dy
     lon = out["longitude"].to_numpy(float)[rows, None] + prec[rows, None] * dx
     lon = ((lon + 180.0) % 360.0) - 180.0
-    geo = attribute_coastal_state(np.clip(lat, -89.9, 89.9).ravel(), lon.ravel())
-    states = geo["coastal_state_iso3"].to_numpy(object).reshape(len(rows), -1)
     col_state = out.columns.get_loc("coastal_state_iso3")
     col_attr = out.columns.get_loc("attribution")
     col_alt = out.columns.get_loc("attribution_alternatives")
-    for row, found in zip(rows, states, strict=True):
-        candidates = sorted({str(x) for x in found if isinstance(x, str)})
+    for row, found in zip(rows, _states_at(lat, lon), strict=True):
+        candidates = sorted(found)
         if len(candidates) > 1:
             out.iat[row, col_state] = pd.NA
             out.iat[row, col_attr] = "ambiguous"
@@ -304,11 +309,9 @@ def _border_zone(out: pd.DataFrame) -> pd.DataFrame:
         np.tile(bearings, len(BORDER_RINGS_KM))[None, :],
         dist[None, :],
     )
-    geo = attribute_coastal_state(np.clip(lat, -89.9, 89.9).ravel(), lon.ravel())
-    states = geo["coastal_state_iso3"].to_numpy(object).reshape(len(rows), -1)
     col = out.columns.get_loc("border_states")
-    for row, found in zip(rows, states, strict=True):
-        others = sorted({x for x in found if isinstance(x, str)} - {own[row]})
+    for row, found in zip(rows, _states_at(lat, lon), strict=True):
+        others = sorted(found - {own[row]})
         if others:
             out.iat[row, col] = ";".join(others)
     return out

@@ -47,6 +47,13 @@ def test_window_panel_sums_and_zero_fills_members_only():
     }  # BBB is not a member: no row, even with events
     out = rc.window_panel(counts, members, 2016, 2020, window=3, per_year=False)
     assert out.set_index(["country_iso3", "year"]).loc[("AAA", 2020), "value"] == 12.0
+    weighted = rc.window_panel(
+        counts.assign(weighted=counts["count"] * 2), members, 2016, 2020, 3,
+        sums=("count", "weighted"),
+    )  # fmt: skip
+    got = weighted.set_index(["country_iso3", "year"])
+    assert got.loc[("AAA", 2020), ["count", "weighted", "value"]].tolist() == [12.0, 24.0, 4.0]
+    assert got.loc[("CCC", 2020), "weighted"] == 0.0
 
 
 def test_window_ratio_panel_uses_person_years():
@@ -120,9 +127,9 @@ class _Inputs:
     def piracy(self, weights=None):
         return cp.piracy_counts(self.events, weights)
 
-    def count_panel(self, spec, counts):
+    def count_panel(self, spec, counts, sums=("count",)):
         members = pd.DataFrame({"country_iso3": ["AAA", "CCC"], "year": [2021, 2021]})
-        return rc.window_panel(counts, members, 2019, 2021, spec["window_years"])
+        return rc.window_panel(counts, members, 2019, 2021, spec["window_years"], sums=sums)
 
 
 def test_a_weighted_incident_rate_and_its_compound_poisson_error():

@@ -289,9 +289,13 @@ class PanelInputs:
         raise MethodError(f"unknown zero_fill {kind!r}")
 
     def count_panel(
-        self, spec: Mapping[str, Any], counts: pd.DataFrame, per_year: bool = True
+        self,
+        spec: Mapping[str, Any],
+        counts: pd.DataFrame,
+        per_year: bool = True,
+        sums: tuple[str, ...] = ("count",),
     ) -> pd.DataFrame:
-        """Window the yearly ``counts`` over the indicator's coverage, zero-filled."""
+        """Window the yearly ``counts`` (columns ``sums``) over the indicator's coverage."""
         first, last, _ = indicator_coverage(spec)
         return window_panel(
             counts,
@@ -300,6 +304,7 @@ class PanelInputs:
             last,
             spec["window_years"],
             per_year=spec.get("per_year", per_year),
+            sums=sums,
         )
 
 
@@ -314,13 +319,9 @@ def _incident_rate(inputs: PanelInputs, spec: Mapping, denominator: pd.Series) -
     of events.
     """
     weights = spec.get("severity_weights")
-    counts = inputs.piracy(weights)
-    panel = inputs.count_panel(spec, counts[["country_iso3", "year", "count"]])
+    sums = ("count",) if weights is None else ("count", "weighted", "weight_sq")
+    panel = inputs.count_panel(spec, inputs.piracy(weights), sums=sums)
     if weights is not None:
-        for col in ("weighted", "weight_sq"):
-            part = counts[["country_iso3", "year", col]].rename(columns={col: "count"})
-            summed = inputs.count_panel(spec, part)[["country_iso3", "year", "count"]]
-            panel = panel.merge(summed.rename(columns={"count": col}), on=["country_iso3", "year"])
         per = spec["window_years"] if spec.get("per_year", True) else 1
         panel["value"] = panel["weighted"] / per
         total = panel["weighted"].where(panel["weighted"] > 0)

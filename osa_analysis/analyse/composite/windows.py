@@ -14,6 +14,7 @@ def window_panel(
     window: int,
     *,
     per_year: bool = True,
+    sums: tuple[str, ...] = ("count",),
 ) -> pd.DataFrame:
     """Event counts summed over a moving window of calendar years, zero-filled for members.
 
@@ -32,6 +33,9 @@ def window_panel(
         Window length in years (the window of year ``y`` is ``y - window + 1`` … ``y``).
     per_year : bool
         ``value`` = count / window (events per year); otherwise the count.
+    sums : tuple of str
+        Columns of ``counts`` summed over the window (``count`` first; others, such as a
+        weighted count, come out beside it).
 
     Returns
     -------
@@ -42,21 +46,22 @@ def window_panel(
     years = np.arange(first_year, last_year + 1)
     end_years = years[window - 1 :]
     if not len(end_years):
-        return pd.DataFrame(columns=["country_iso3", "year", "value", "count"])
-    grid = (
-        counts[counts["year"].between(first_year, last_year)]
-        .groupby(["country_iso3", "year"])["count"]
-        .sum()
-        .unstack("year")
-        .reindex(columns=years, fill_value=0)
-        .fillna(0)
-    )
-    sums = grid.T.rolling(window).sum().T.loc[:, end_years]
-    keep = members[members["year"].isin(end_years)][["country_iso3", "year"]].drop_duplicates()
-    long = sums.stack().rename("count").reset_index()
-    long.columns = ["country_iso3", "year", "count"]
-    out = keep.merge(long, on=["country_iso3", "year"], how="left")
-    out["count"] = out["count"].fillna(0.0).astype(float)
+        return pd.DataFrame(columns=["country_iso3", "year", "value", *sums])
+    in_years = counts[counts["year"].between(first_year, last_year)]
+    out = members[members["year"].isin(end_years)][["country_iso3", "year"]].drop_duplicates()
+    for col in sums:
+        grid = (
+            in_years.groupby(["country_iso3", "year"])[col]
+            .sum()
+            .unstack("year")
+            .reindex(columns=years, fill_value=0)
+            .fillna(0)
+        )
+        rolled = grid.T.rolling(window).sum().T.loc[:, end_years]
+        long = rolled.stack().rename(col).reset_index()
+        long.columns = ["country_iso3", "year", col]
+        out = out.merge(long, on=["country_iso3", "year"], how="left")
+        out[col] = out[col].fillna(0.0).astype(float)
     out["value"] = out["count"] / window if per_year else out["count"]
     out["year"] = out["year"].astype(int)
     return out.sort_values(["country_iso3", "year"]).reset_index(drop=True)
