@@ -31,6 +31,7 @@ lab: $(BIN)/.installed
 benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_incidents.py
 	$(BIN)/python benchmarks/bench_briefs.py
+	$(BIN)/python benchmarks/bench_backtest.py
 
 clean-venv:
 	rm -rf $(VENV)

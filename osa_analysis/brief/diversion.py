@@ -14,11 +14,22 @@ from __future__ import annotations
 
 import pandas as pd
 
+from osa_analysis.analyse.backtest import (
+    BACKTEST_SOURCES,
+    country_record,
+    record_summary,
+    track_record,
+)
 from osa_analysis.analyse.diversion import INDICATORS, OP_SYMBOLS, DiversionResult, assess
 from osa_analysis.brief import registry
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.diversion_figures import heat_strip
 from osa_analysis.brief.section import Section, esc, fmt_num
+from osa_analysis.brief.track_record import (
+    reliability_figure,
+    track_record_markdown,
+    track_record_values,
+)
 from osa_analysis.core.countries import country_name
 
 KEY = "diversion"
@@ -551,8 +562,32 @@ def section_figures(result: DiversionResult) -> list:
 
 
 def prepare(ctx: BriefContext) -> None:
-    """Compute the criterion matrices and pooled reference rates once for the build."""
+    """Compute the criterion matrices, reference rates and track record once for the build."""
     assess(ctx.scope, ctx.tables)
+    track_record(ctx.tables)
+
+
+def track_record_parts(ctx: BriefContext, iso3: str) -> tuple[str, tuple, dict]:
+    """Return the track-record paragraph, its reliability figure (captioned) and values."""
+    forecasts, scores = track_record(ctx.tables)
+    first, last = scores["origins"]
+    records = {
+        k["id"]: country_record(forecasts, iso3, k["id"], 12, k["selected_model"], first, last)
+        for k in scores["kinds"]
+    }
+    summaries = {k: record_summary(r, 12) for k, r in records.items()}
+    name = country_name(iso3)
+    caption = (
+        "Track record: reliability of the 12-month judgements in the backtest (observed "
+        "frequency against forecast by bin, every state, origins "
+        f"{scores['origins'][0]}–{scores['origins'][1]}; dot size: forecasts in the bin; "
+        "dashed: perfect calibration)."
+    )
+    return (
+        track_record_markdown(name, scores, summaries),
+        (caption, reliability_figure(scores, 12)),
+        track_record_values(scores, records, summaries),
+    )
 
 
 def diversion_section(ctx: BriefContext) -> Section:
@@ -577,19 +612,21 @@ def diversion_section(ctx: BriefContext) -> Section:
         ``residual`` ...), ``tripwires`` (``id``, ``label``, ``status``, ``data_date``,
         ``evidence``), ``peers_matrix`` {iso3: {criterion id: rating}}, ``overall_rating``
         (``rating``: the highest criterion rating, and the residual-risk summary),
-        ``equipment``, ``trend_shift_years`` and ``key_figures``.
+        ``equipment``, ``trend_shift_years``, ``key_figures`` and ``track_record``
+        (:func:`~osa_analysis.brief.track_record.track_record_values`).
     """
     result = assess(ctx.scope, ctx.tables)
     name = country_name(result.country)
     values = section_values(result)
-    markdown = [" ".join(summary_lines(name, result, values)), *method_lines(result)]
+    record_text, record_figure, values["track_record"] = track_record_parts(ctx, result.country)
+    markdown = [" ".join(summary_lines(name, result, values)), *method_lines(result), record_text]
     return Section(
         key=KEY,
         title=registry.heading(KEY, ""),
         markdown="\n\n".join(markdown),
-        figures=section_figures(result),
+        figures=[*section_figures(result), record_figure],
         tables=section_tables(name, result, values),
         values=values,
-        sources=list(result.sources),
+        sources=list(dict.fromkeys([*result.sources, *BACKTEST_SOURCES])),
         caveats=caveats(result),
     )

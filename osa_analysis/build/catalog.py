@@ -312,6 +312,28 @@ def collect_catalog(reports_dir: Path) -> dict[str, Any]:
         "latest_run_utc": max(times, default=None),
         "counts": counts,
         "countries": countries,
+        "backtest": backtest_entry(reports_dir),
+    }
+
+
+def backtest_entry(reports_dir: Path) -> dict[str, Any] | None:
+    """Return the published track-record report (``backtest/``), None when there is none.
+
+    Returns
+    -------
+    dict or None
+        ``html`` and ``scores`` (links), ``method_version``, ``origins`` and ``as_of`` of
+        ``backtest/scores.json``.
+    """
+    scores = read_json_object(Path(reports_dir) / "backtest" / "scores.json")
+    if not scores or not (Path(reports_dir) / "backtest" / "index.html").exists():
+        return None
+    return {
+        "html": "backtest/index.html",
+        "scores": "backtest/scores.json",
+        "method_version": scores.get("method_version"),
+        "origins": scores.get("origins"),
+        "as_of": scores.get("as_of"),
     }
 
 

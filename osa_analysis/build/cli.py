@@ -7,6 +7,9 @@
     osa-briefs data check [ID ...]           run every loader and its validation; report problems
     osa-briefs build (--country ISO3 ... | --all) [options]
                                              execute, render and publish country briefs
+    osa-briefs backtest [--start Y] [--end Y] [--countries all|ISO3 ...] [--jobs N]
+                        [--dask-scheduler ADDRESS]
+                                             score the briefs' judgements on history
     osa-briefs methods calibrate [--check]   recompute data/risk/composite_calibration.yaml
 """
 
@@ -24,6 +27,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from osa_analysis.build.backtest import add_backtest_parser
 from osa_analysis.build.methods_command import add_methods_parser
 from osa_analysis.core import config
 from osa_analysis.core.provenance import __version__
@@ -358,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_check.set_defaults(func=cmd_check)
 
     _add_build_parser(sub)
+    add_backtest_parser(sub)
     add_methods_parser(sub)
     return parser
 

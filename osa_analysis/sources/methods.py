@@ -83,6 +83,14 @@ class MethodFile(Mapping):
     def __len__(self) -> int:
         return len(self.data)
 
+    def __reduce__(self) -> tuple:
+        """Pickle the plain document (a process pool or a Dask worker gets the same file)."""
+        return (_rebuild, (self.name, self.path, self.sha256, thaw(self.data)))
+
+
+def _rebuild(name: str, path: Path, sha256: str, doc: dict[str, Any]) -> MethodFile:
+    return MethodFile(name, path, sha256, freeze(doc))
+
 
 _PARSED: dict[tuple[str, str], MethodFile] = {}
 """Parsed files by path and sha256."""

@@ -55,14 +55,17 @@ def interstate_onsets(conflict_years: pd.DataFrame) -> pd.DataFrame:
     cy = conflict_years
     rows = cy[(cy["type_of_conflict"] == INTERSTATE) & cy["role"].isin(PRIMARY_ROLES)]
     rows = rows.dropna(subset=["country_iso3"])[["country_iso3", "conflict_id", "year"]]
-    rows = rows.drop_duplicates()
-    prev = rows.assign(year=rows["year"] + 1)
-    merged = rows.merge(
-        prev, on=["country_iso3", "conflict_id", "year"], how="left", indicator=True
+    rows = rows.drop_duplicates().reset_index(drop=True)
+    rows["country_iso3"] = rows["country_iso3"].astype(str)
+    # an onset: no row of the same state and conflict in the year before (rows in file order)
+    ordered = rows.sort_values(["country_iso3", "conflict_id", "year"])
+    same = ordered.shift()
+    continued = (
+        same["country_iso3"].eq(ordered["country_iso3"])
+        & same["conflict_id"].eq(ordered["conflict_id"])
+        & same["year"].eq(ordered["year"] - 1)
     )
-    onsets = merged[merged["_merge"] == "left_only"].drop(columns="_merge")
-    onsets["country_iso3"] = onsets["country_iso3"].astype(str)
-    return onsets.reset_index(drop=True)
+    return rows[~continued.sort_index().to_numpy()].reset_index(drop=True)
 
 
 def reference_windows(
@@ -238,7 +241,7 @@ def reference_entry(
     dict or None
         ``group_type``, ``group``, ``window``, ``events``, ``exposure``.
     """
-    if group is None:
+    if group is None or refs.empty:
         return None
     sel = refs[
         (refs["kind"] == kind) & (refs["group_type"] == group_type) & (refs["group"] == group)

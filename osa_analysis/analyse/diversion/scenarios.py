@@ -96,7 +96,9 @@ def interstate_base_rates(
     y_ucdp = ucdp_year(tables, as_of)
     start, curated = entry_start(iso3, cfg["data"]["ucdp_first_year"], cfg)
     own, reason = None, f"UCDP does not list {country_name(iso3)} as a state"
-    if iso3 in ucdp_states(tables):
+    if y_ucdp < start:
+        reason = f"{country_name(iso3)} enters the state system in {start}, after {y_ucdp}"
+    elif iso3 in ucdp_states(tables):
         onsets = interstate_onsets(tables.conflict_years)
         mine = onsets[(onsets["country_iso3"] == iso3) & onsets["year"].between(start, y_ucdp)]
         own = {

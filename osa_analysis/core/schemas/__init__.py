@@ -7,6 +7,8 @@
 ``judgements.schema.json``
     ``judgements.json``: scoreable judgements (an observable event, a window, a probability
     and the registry source that resolves it).
+``backtest_scores.schema.json``
+    ``reports/backtest/scores.json``: the track record of every judgement kind and horizon.
 """
 
 from __future__ import annotations
@@ -17,12 +19,16 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA_DIR = Path(__file__).resolve().parent
-SCHEMAS = {"summary": "summary.schema.json", "judgements": "judgements.schema.json"}
+SCHEMAS = {
+    "summary": "summary.schema.json",
+    "judgements": "judgements.schema.json",
+    "backtest_scores": "backtest_scores.schema.json",
+}
 
 
 @cache
 def schema(name: str) -> dict[str, Any]:
-    """Return a schema by name (``summary`` or ``judgements``)."""
+    """Return a schema by name (a key of :data:`SCHEMAS`)."""
     return json.loads((SCHEMA_DIR / SCHEMAS[name]).read_text(encoding="utf-8"))
 
 
