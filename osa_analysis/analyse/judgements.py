@@ -49,6 +49,14 @@ def _basis(sc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _model(model: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Return the selected model behind a probability (None for the own base rate)."""
+    if not model or model.get("probability") is None:
+        return None
+    keys = ("model", "method_version", "lead_years", "data_year", "training_years")
+    return {k: model.get(k) for k in keys} | {"interval_kind": model.get("interval_kind")}
+
+
 def scenario_judgements(
     scenarios: list[dict[str, Any]], iso3: str, as_of: str
 ) -> list[dict[str, Any]]:
@@ -94,7 +102,7 @@ def scenario_judgements(
                     "probability": round(float(p), 6),
                     "interval": [round(float(v), 6) for v in sc[f"likelihood_{h}"]],
                     "yardstick": term,
-                    "basis": _basis(sc),
+                    "basis": {**_basis(sc), "model": _model(sc.get(f"model_{h}"))},
                     "confidence": sc.get("confidence"),
                     "resolution_source": sc["resolution_source"],
                 }

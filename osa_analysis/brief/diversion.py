@@ -16,11 +16,12 @@ import pandas as pd
 
 from osa_analysis.analyse.backtest import (
     BACKTEST_SOURCES,
+    assess_with_selected_models,
     country_record,
     record_summary,
     track_record,
 )
-from osa_analysis.analyse.diversion import INDICATORS, OP_SYMBOLS, DiversionResult, assess
+from osa_analysis.analyse.diversion import INDICATORS, OP_SYMBOLS, DiversionResult
 from osa_analysis.brief import registry
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.diversion_figures import heat_strip
@@ -49,15 +50,17 @@ def _pct(value: float | None, digits: int = 1) -> str:
 def likelihood_text(s: dict, h: str) -> str:
     """One horizon's likelihood: the yardstick word, the probability and its interval.
 
-    A scenario without a base rate carries no number: "judgement, no base rate" and the
-    project's stated judgement.
+    A probability of the model the backtest selects says so; a scenario without a base rate
+    carries no number: "judgement, no base rate" and the project's stated judgement.
     """
     if s[f"probability_{h}"] is None:
         judgement = s.get(f"judgement_{h}")
         return s["likelihood_basis"] + (f" (judged {judgement})" if judgement else "")
+    model = s.get(f"model_{h}") or {}
+    by = "; logistic model" if model.get("probability") is not None else ""
     return (
         f"{s[f'yardstick_{h}']}: {100 * s[f'probability_{h}']:.1f}% "
-        f"(95% interval {_pct_range(s[f'likelihood_{h}'])})"
+        f"(95% interval {_pct_range(s[f'likelihood_{h}'])}{by})"
     )
 
 
@@ -187,32 +190,51 @@ def overall_values(overall: dict) -> dict:
     }
 
 
+def model_text(model: dict | None) -> str:
+    """Describe the selected model behind a probability (empty for the own base rate)."""
+    if not model or model.get("probability") is None:
+        return ""
+    return (
+        f"logistic model ({model['method_version']}): data to {model['data_year']}, "
+        f"{model['lead_years']} years before the window; fitted on {model['training_rows']:,} "
+        f"country-years {model['training_years'][0]}–{model['training_years'][1]} "
+        f"({model['training_events']} events)"
+    )
+
+
 def _coup_key_figure(name: str, scenarios: list[dict]) -> dict | None:
     s2 = next((s for s in scenarios if s["id"] == "S2"), None)
-    if s2 is None or s2["base_rate"] is None or not s2["own_probability"]:
+    if s2 is None or s2["base_rate"] is None or s2["probability_36m"] is None:
         return None
     own = s2["base_rate"]
-    p36 = s2["own_probability"]["36m"]
+    p36, interval = s2["probability_36m"], s2["likelihood_36m"]
+    model = model_text(s2.get("model_36m"))
     refs = "; ".join(
         f"the rate of {r['label']} ({r['window'][0]}–{r['window'][1]}) gives "
         f"{r['probability_pct']['36m']:.1f}%"
         for r in s2["references"]
     )
+    basis = f"the {model}, gives" if model else "so the own base rate gives"
+    own_p = (s2["own_probability"] or {}).get("36m")
+    own_text = f"; the own base rate alone gives {_pct(own_p['point'])}" if model and own_p else ""
     return {
         "id": "coup_attempt_probability_36m",
-        "label": "Chance of at least one coup attempt in 36 months (own base rate)",
-        "value": 100 * p36["point"],
+        "label": "Chance of at least one coup attempt in 36 months"
+        + (" (logistic model)" if model else " (own base rate)"),
+        "value": 100 * p36,
         "unit": "%",
-        "interval": [100 * v for v in p36["interval"]],
-        "interval_kind": "exact Poisson 95% on the country's own rate",
+        "interval": [100 * v for v in interval],
+        "interval_kind": s2["model_36m"]["interval_kind"]
+        if model
+        else "exact Poisson 95% on the country's own rate",
         "change": None,
         "change_text": f"{own['events']} attempts in {own['years']:.1f} years",
         "significant": None,
         "sentence": (
             f"Powell & Thyne record {own['events']} coup attempts in {name} in "
-            f"{own['years']:.1f} years to {own['data_date']}, so the chance of at least "
-            f"one attempt in 36 months is {_pct(p36['point'])} (95% interval "
-            f"{_pct(p36['interval'][0])} to {_pct(p36['interval'][1])})"
+            f"{own['years']:.1f} years to {own['data_date']}; {basis} a chance of at least "
+            f"one attempt in 36 months of {_pct(p36)} (95% interval "
+            f"{_pct(interval[0])} to {_pct(interval[1])}){own_text}"
             + (f"; {refs}" if refs else "")
             + f" — {s2['yardstick_36m']} on the PHIA yardstick."
         ),
@@ -404,6 +426,37 @@ def summary_lines(name: str, result: DiversionResult, values: dict) -> list[str]
     ]
 
 
+def _likelihood_method(result: DiversionResult) -> str:
+    """How the register's probabilities were made: the selected model, else the own rate."""
+    own_rate = (
+        "the probability of at least one event over the horizon from the country's own "
+        "record of x events in n years, averaged over the rate's uncertainty (Jeffreys "
+        "prior; P = 1 − (n / (n + T))^(x + ½) for rates, the beta-binomial analogue for "
+        "shares of years), so never zero after zero events, with the exact 95% interval of "
+        "the rate"
+    )
+    modelled = [
+        s
+        for s in result.scenarios
+        if model_text(s.get("model_12m")) or model_text(s.get("model_36m"))
+    ]
+    if not modelled:
+        return f"Each likelihood is {own_rate}."
+    ids = ", ".join(s["id"] for s in modelled)
+    m = next(s.get("model_12m") or s.get("model_36m") for s in modelled)
+    return (
+        f"{ids}: the probability is that of the model the backtest selected (it scored better "
+        "out of sample than the own base rate; see the track record below): an L2-penalised "
+        "logistic regression on the state's own record of the event (latest year, 5 and 10 "
+        "years), coup attempts, UCDP conflicts and deaths, V-Dem regime type and polyarchy, "
+        "population and the base rate's own probability, fitted on every country-year whose "
+        f"window had closed by the last complete data year and applied {m['lead_years']} "
+        "years or more ahead of that year, as this brief's window is; the 95% interval is the "
+        "fit's own (Laplace approximation). The own base rate is shown beside it as a "
+        f"reference: {own_rate}."
+    )
+
+
 def method_lines(result: DiversionResult) -> list[str]:
     """Return the method paragraphs: how the criteria and the scenarios are rated."""
     out_scope = "; ".join(
@@ -420,12 +473,7 @@ def method_lines(result: DiversionResult) -> list[str]:
         'computable" when an indicator it needs is missing and no condition is met. The trend '
         f"applies the same rules to the data of {shift} years earlier. "
         f"Out of scope: {out_scope}.",
-        "**Scenario register.** Each likelihood is the probability of at least one event over "
-        "the horizon from the country's own record of x events in n years: averaged over the "
-        "rate's uncertainty (Jeffreys prior; P = 1 − (n / (n + T))^(x + ½) for rates, the "
-        "beta-binomial analogue for shares of years), so it is never zero after zero events "
-        "and the 36-month chance is never below the 12-month one; with the exact 95% "
-        "interval of the rate over the horizon; the word is the "
+        "**Scenario register.** " + _likelihood_method(result) + " The word is the "
         f"{esc(yardstick['name'])}'s term for the probability ({terms}; a value in a gap "
         "takes the nearer term). The pooled reference rates are shown beside it, not mixed "
         "in. A scenario without data carries no number (judgement, no base rate). Residual "
@@ -562,8 +610,8 @@ def section_figures(result: DiversionResult) -> list:
 
 
 def prepare(ctx: BriefContext) -> None:
-    """Compute the criterion matrices, reference rates and track record once for the build."""
-    assess(ctx.scope, ctx.tables)
+    """Compute the criterion matrices, reference rates, models and track record once."""
+    assess_with_selected_models(ctx.scope, ctx.tables)
     track_record(ctx.tables)
 
 
@@ -615,7 +663,7 @@ def diversion_section(ctx: BriefContext) -> Section:
         ``equipment``, ``trend_shift_years``, ``key_figures`` and ``track_record``
         (:func:`~osa_analysis.brief.track_record.track_record_values`).
     """
-    result = assess(ctx.scope, ctx.tables)
+    result = assess_with_selected_models(ctx.scope, ctx.tables)
     name = country_name(result.country)
     values = section_values(result)
     record_text, record_figure, values["track_record"] = track_record_parts(ctx, result.country)

@@ -76,14 +76,19 @@ def kind_sentence(kind: Mapping[str, Any], scores: Mapping[str, Any], months: in
     missed = missed_targets(h, scores["targets"]) if h["targets"].get("applies") else []
     if missed:
         text += f"; misses {', '.join(missed)}"
-    other = other_model(kind["selected_model"])
-    if h["better_model"] == other:
-        alt = h["models"][other]
-        who = "logistic challenger" if other == "logistic" else "base rate"
+    lead = h.get("at_lead")
+    if lead and lead["n"]:
+        at = lead["models"][kind["selected_model"]]
         text += (
-            f". The {who} scored better out of sample (skill {_signed(alt['bss_climatology'])}, "
-            f"AUC {_num(alt['auc'])})"
+            f"; with the data ending {lead['lead_years']} years before the window, as in this "
+            f"brief: skill {_signed(at['bss_climatology'])}, AUC {_num(at['auc'])}, slope "
+            f"{_num(at['calibration_slope'])}"
         )
+    other = other_model(kind["selected_model"])
+    alt = h["models"][other]
+    who = "logistic challenger" if other == "logistic" else "own base rate"
+    verb = "scored better" if h["better_model"] == other else "scored worse"
+    text += f". The {who} {verb} (skill {_signed(alt['bss_climatology'])}, AUC {_num(alt['auc'])})"
     return text + "."
 
 
@@ -143,10 +148,10 @@ def track_record_values(
 
     Per kind: the selected model; per horizon ``n``, ``events``, ``origins``, the selected
     model's ``bss_climatology`` (with interval), ``auc``, ``calibration_slope``,
-    ``better_model``, ``targets`` and the other model's ``bss_climatology`` and ``auc``
-    (``other``); the country's 12-month ``country_summary_12m`` (with the means in
-    percent) and ``country_record_12m`` (``year``, ``probability``, ``climatology``,
-    ``outcome``).
+    ``better_model``, ``targets``, the other model's ``bss_climatology`` and ``auc``
+    (``other``) and the selected model's scores at the brief's lead (``at_lead``); the
+    country's 12-month ``country_summary_12m`` (with the means in percent) and
+    ``country_record_12m`` (``year``, ``probability``, ``climatology``, ``outcome``).
     """
     kinds = {}
     for kind in scores["kinds"]:
@@ -169,6 +174,14 @@ def track_record_values(
                     "model": other,
                     "bss_climatology": alt["bss_climatology"],
                     "auc": alt["auc"],
+                },
+                "at_lead": {
+                    "lead_years": h["at_lead"]["lead_years"],
+                    "n": h["at_lead"]["n"],
+                    "bss_climatology": h["at_lead"]["models"][sel]["bss_climatology"],
+                    "auc": h["at_lead"]["models"][sel]["auc"],
+                    "calibration_slope": h["at_lead"]["models"][sel]["calibration_slope"],
+                    "better_model": h["at_lead"]["better_model"],
                 },
             }
         record = records.get(kind["id"])
@@ -207,7 +220,7 @@ def track_record_values(
 def reliability_figure(scores: Mapping[str, Any], months: int = 12) -> Figure:
     """Reliability diagram per kind: observed frequency against forecast, bins sized by count.
 
-    Both the brief's base rate and the logistic challenger are drawn; the diagonal is
+    Both the own base rate and the logistic model are drawn; the diagonal is
     perfect calibration. Axes are on a square-root scale so the low probabilities most
     forecasts take stay readable.
     """
@@ -225,7 +238,7 @@ def reliability_figure(scores: Mapping[str, Any], months: int = 12) -> Figure:
             y = np.array([b["observed"] for b in bins])
             n = np.array([b["n"] for b in bins])
             top = max(top, x.max(initial=0), y.max(initial=0))
-            label = "brief's base rate" if model == "base_rate" else "logistic challenger"
+            label = "own base rate" if model == "base_rate" else "logistic model"
             ax.plot(np.sqrt(x), np.sqrt(y), color=color, lw=1, alpha=0.8)
             ax.scatter(
                 np.sqrt(x),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
 import os
 import shutil
 import uuid
@@ -34,6 +35,8 @@ from osa_analysis.core.schemas import schema_problems
 
 if TYPE_CHECKING:
     from osa_analysis.analyse.tables import TableStore
+
+log = logging.getLogger(__name__)
 
 BACKTEST_DIR = "backtest"
 """Folder of the report under the reports root."""
@@ -54,6 +57,40 @@ def mapper(jobs: int, dask_scheduler: str | None = None) -> Iterator[Any]:
             yield pool.map
     else:
         yield map
+
+
+def warm_track_record(as_of: Any, *, jobs: int = 2, executor: Any = None) -> bool:
+    """Fill the derived-data cache with the backtest table the briefs of a build read.
+
+    Run by the build before its kernels start, over ``jobs`` processes (or the build's
+    executor), so no brief kernel (nor the warm kernel server) computes it alone. Never
+    fatal: without every input file in the cache or the mirror it does nothing, and any
+    failure is logged (the briefs then compute what they need).
+
+    Returns
+    -------
+    bool
+        Whether the table is in the cache.
+    """
+    from osa_analysis.analyse.backtest import BACKTEST_SOURCES, cached_backtest_forecasts
+    from osa_analysis.analyse.tables import TableStore
+    from osa_analysis.core import config
+    from osa_analysis.sources.fetch import cached_path
+
+    mirror = config.mirror_dir()
+    if not all(cached_path(sid).exists() for sid in BACKTEST_SOURCES) and mirror is None:
+        return False
+    try:
+        store = TableStore(as_of)
+        if executor is not None:
+            cached_backtest_forecasts(store, mapper=executor.map)
+        else:
+            with mapper(jobs) as mapping:
+                cached_backtest_forecasts(store, mapper=mapping)
+    except Exception as exc:  # an optimisation only
+        log.warning("track record not prepared (%s: %s)", type(exc).__name__, exc)
+        return False
+    return True
 
 
 def svg_text(fig) -> str:
@@ -125,7 +162,7 @@ def run_backtest(
         store = TableStore(as_timestamp(as_of) if as_of else _today())
     with ExitStack() as stack:
         mapping = stack.enter_context(mapper(jobs, dask_scheduler))
-        forecasts = cached_backtest_forecasts(store, end=end, mapper=mapping)
+        forecasts = cached_backtest_forecasts(store, mapper=mapping)
     scores = backtest_scores(
         forecasts,
         cfg,
@@ -202,7 +239,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
             console.print(
                 f"{kind['id']} {h['horizon_months']:>2}m  n={h['n']:>5} events={h['events']:>4}  "
                 f"BSS={h['bss_climatology']}  AUC={h['auc']}  slope={h['calibration_slope']}  "
-                f"better: {h['better_model']}"
+                f"better: {h['better_model']} (at a {h['at_lead']['lead_years']}-year lead: "
+                f"{h['at_lead']['better_model']})"
             )
     console.print(f"report: {dest / 'index.html'}")
     from osa_analysis.build.catalog import build_index

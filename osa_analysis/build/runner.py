@@ -69,6 +69,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from osa_analysis.build.backtest import warm_track_record
 from osa_analysis.build.execute import (
     KERNEL_NAME,
     THREAD_ENV_VARS,
@@ -631,6 +632,10 @@ def run_all(
         "extra_parameters": dict(extra_parameters or {}),
     }
     results, keys, todo = _check_up_to_date(params_list, kwargs, extra_parameters, progress)
+    if todo and Path(notebook).resolve() == NOTEBOOK.resolve():
+        # the briefs' track record: computed once here over the build's processes, not in
+        # the warm kernel server or every kernel (they read it from the derived-data cache)
+        warm_track_record(params_list[todo[0]].as_of, jobs=jobs, executor=executor)
     if todo:
         own = executor is None
         pool = default_executor(len(todo)) if own else executor

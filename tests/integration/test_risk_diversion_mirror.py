@@ -271,8 +271,14 @@ def test_section(mirror, iso3):
     if iso3 == "FJI":
         kf = next(k for k in v["key_figures"] if k["id"] == "coup_attempt_probability_36m")
         s2 = next(s for s in v["scenarios"] if s["id"] == "S2")
-        assert kf["value"] == pytest.approx(100 * s2["own_probability"]["36m"]["point"])
+        # one number per quantity: the key figure is the register's probability, which is
+        # the model the backtest selects (the own base rate stays beside it)
+        assert kf["value"] == pytest.approx(100 * s2["probability_36m"])
+        assert s2["model_36m"]["model"] == "logistic"
+        assert s2["probability_36m"] == pytest.approx(s2["model_36m"]["probability"])
+        assert kf["interval"] == pytest.approx([100 * v for v in s2["likelihood_36m"]])
         assert kf["interval"][0] < kf["value"] < kf["interval"][1]
+        assert "logistic model" in kf["sentence"] and "own base rate alone gives" in kf["sentence"]
 
 
 def test_section_deterministic(mirror):

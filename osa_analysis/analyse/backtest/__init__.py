@@ -11,6 +11,11 @@ score, skill, AUC, calibration), :mod:`.report` assembles ``scores.json`` and a 
 own record.
 """
 
+from osa_analysis.analyse.backtest.apply import (
+    assess_with_selected_models,
+    fitted_models,
+    selected_probabilities,
+)
 from osa_analysis.analyse.backtest.config import CONFIG_FILE, load_backtest_config
 from osa_analysis.analyse.backtest.report import (
     LOOK_AHEAD_NOTE,
@@ -33,11 +38,14 @@ __all__ = [
     "LOOK_AHEAD_NOTE",
     "MODELS",
     "SCORES_SCHEMA_VERSION",
+    "assess_with_selected_models",
     "backtest_forecasts",
     "backtest_scores",
     "cached_backtest_forecasts",
     "country_record",
+    "fitted_models",
     "load_backtest_config",
     "record_summary",
+    "selected_probabilities",
     "track_record",
 ]

@@ -17,11 +17,17 @@ from typing import Any
 
 import pandas as pd
 
-from osa_analysis.analyse.diversion.data import DiversionTables, diversion_tables
+from osa_analysis.analyse.diversion.data import (
+    DiversionTables,
+    coup_data_end,
+    diversion_tables,
+    ucdp_year,
+)
 from osa_analysis.analyse.diversion.indicators import grayzone_indicator
 from osa_analysis.analyse.diversion.reference import REFERENCE_COLUMNS
 from osa_analysis.analyse.diversion.scenarios import quantitative_likelihood, scenario_base_rates
 from osa_analysis.analyse.tables import TableStore
+from osa_analysis.core.dates import complete_year
 
 Config = Mapping[str, Any]
 
@@ -32,6 +38,33 @@ NO_REFERENCES = pd.DataFrame(columns=list(REFERENCE_COLUMNS))
 def origin_date(year: int) -> pd.Timestamp:
     """Return the origin of a year: its 31 December."""
     return pd.Timestamp(int(year), 12, 31)
+
+
+def judgement_origin(as_of: pd.Timestamp) -> int:
+    """Return the origin year nearest a judgement's date (its window: the year after it).
+
+    A brief issued from July on is taken as issued at the end of its year, one issued
+    before July at the end of the year before; the 12-month window ``as_of`` + 12 months
+    overlaps the calendar year after that origin by at least half.
+    """
+    return int(as_of.year if as_of.month >= 7 else as_of.year - 1)
+
+
+def data_years(tables: DiversionTables, as_of: pd.Timestamp, cfg_div: Config) -> dict[str, int]:
+    """Return each kind's last complete data year at ``as_of`` (S1, S3 UCDP; S2 coups)."""
+    coup_end = coup_data_end(as_of, cfg_div)
+    ucdp = ucdp_year(tables, as_of)
+    return {"S1": ucdp, "S2": complete_year(coup_end.year, coup_end), "S3": ucdp}
+
+
+def lead_years(tables: DiversionTables, as_of: pd.Timestamp, cfg_div: Config) -> dict[str, int]:
+    """Years from each kind's last complete data year to the judgement origin at ``as_of``.
+
+    The lead a brief issued at ``as_of`` forecasts over: at 2026-12-02 with UCDP to 2024 and
+    Powell & Thyne to 2023-09-08 (last whole year 2022), S1 and S3 have 2 years, S2 4.
+    """
+    origin = judgement_origin(as_of)
+    return {k: max(origin - y, 0) for k, y in data_years(tables, as_of, cfg_div).items()}
 
 
 def _by_country(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -16,6 +16,7 @@ import pandas as pd
 from osa_analysis.analyse.backtest.config import SELECTABLE, load_backtest_config
 from osa_analysis.analyse.backtest.run import (
     BACKTEST_SOURCES,
+    LEAD_MODELS,
     MODELS,
     cached_backtest_forecasts,
 )
@@ -53,10 +54,11 @@ def scored_rows(
     start: int,
     end: int,
     countries: Sequence[str] | None = None,
+    models: Sequence[str] = MODELS,
 ) -> pd.DataFrame:
     """Rows of one kind and horizon scored: origins ``start … end``, resolved, all forecast.
 
-    A row counts only when its outcome is known and every model of :data:`MODELS` has a
+    A row counts only when its outcome is known and every column of ``models`` has a
     forecast (so the models are compared on the same rows); ``countries`` limits the
     states.
     """
@@ -68,7 +70,7 @@ def scored_rows(
     ]
     if countries:
         f = f[f["country_iso3"].isin(list(countries))]
-    return f.dropna(subset=list(MODELS))
+    return f.dropna(subset=list(models))
 
 
 def _number(value: float | None, digits: int = 4) -> float | None:
@@ -77,7 +79,14 @@ def _number(value: float | None, digits: int = 4) -> float | None:
     return round(float(value), digits)
 
 
-def model_scores(rows: pd.DataFrame, model: str, cfg: Config) -> dict[str, Any]:
+def model_scores(
+    rows: pd.DataFrame,
+    model: str,
+    cfg: Config,
+    *,
+    climatology: str = "climatology",
+    intervals: bool | None = None,
+) -> dict[str, Any]:
     """Scores of one model's forecasts on ``rows`` (module docstring of :mod:`.scores`).
 
     Returns
@@ -91,7 +100,7 @@ def model_scores(rows: pd.DataFrame, model: str, cfg: Config) -> dict[str, Any]:
     sc = cfg["scores"]
     p = rows[model].to_numpy(dtype=float)
     y = rows["outcome"].to_numpy(dtype=float)
-    clim = rows["climatology"].to_numpy(dtype=float)
+    clim = rows[climatology].to_numpy(dtype=float)
     pers = rows["persistence"].to_numpy(dtype=float)
     floor = float(sc["log_floor"])
     slope, intercept = calibration_slope(p, y, floor)
@@ -105,7 +114,8 @@ def model_scores(rows: pd.DataFrame, model: str, cfg: Config) -> dict[str, Any]:
 
     boot = {"draws": int(sc["bootstrap_draws"]), "seed": int(sc["bootstrap_seed"])}
     level = float(sc["interval_level"])
-    intervals = model in SELECTABLE  # the references' intervals are not reported
+    if intervals is None:
+        intervals = model in SELECTABLE  # the references' intervals are not reported
 
     def interval(statistic) -> list[float] | None:
         if not intervals:
@@ -151,6 +161,43 @@ def targets_met(scores: Mapping[str, Any], kind: str, months: int, cfg: Config) 
     return out
 
 
+def lead_scores(
+    forecasts: pd.DataFrame,
+    kind: str,
+    months: int,
+    start: int,
+    end: int,
+    countries: Sequence[str] | None,
+    cfg: Config,
+) -> dict[str, Any]:
+    """Scores when the data end ``lead_years`` before the origin, as at a brief's date.
+
+    Returns
+    -------
+    dict
+        ``lead_years``, ``n``, ``events``, ``origins``, ``models`` (``base_rate``,
+        ``logistic``, ``climatology``: :func:`model_scores` against the climatology of the
+        data's last year) and ``better_model`` (of the first two, by Brier).
+    """
+    rows = scored_rows(forecasts, kind, months, start, end, countries, LEAD_MODELS)
+    sel = forecasts[forecasts["kind"].eq(kind)]
+    lead = int(sel["lead_years"].iloc[0]) if len(sel) else 0
+    models = {
+        name: model_scores(
+            rows, f"{name}_lead", cfg, climatology="climatology_lead", intervals=name in SELECTABLE
+        )
+        for name in ("base_rate", "logistic", "climatology")
+    }
+    return {
+        "lead_years": lead,
+        "n": len(rows),
+        "events": int(rows["outcome"].sum()),
+        "origins": [int(rows["year"].min()), int(rows["year"].max())] if len(rows) else None,
+        "models": models,
+        "better_model": min(("base_rate", "logistic"), key=lambda m: models[m]["brier"] or np.inf),
+    }
+
+
 def backtest_scores(
     forecasts: pd.DataFrame,
     cfg: Config,
@@ -185,7 +232,8 @@ def backtest_scores(
         ``horizon_months``, ``n``, ``events``, ``origins`` (first and last scored),
         ``states``, the selected model's ``brier``, ``brier_climatology``,
         ``bss_climatology``, ``auc``, ``log_score``, ``calibration``... (as
-        :func:`model_scores`), ``targets`` and ``models`` (each model's scores).
+        :func:`model_scores`), ``targets``, ``models`` (each model's scores) and
+        ``at_lead`` (:func:`lead_scores`: the same at a brief's lead).
     """
     start = int(cfg["origins"]["start"] if start is None else start)
     end = int(cfg["origins"]["end"] if end is None else end)
@@ -198,6 +246,7 @@ def backtest_scores(
             models = {m: model_scores(rows, m, cfg) for m in MODELS}
             best = min(("base_rate", "logistic"), key=lambda m: models[m]["brier"] or np.inf)
             chosen = models[selected]
+            lead = lead_scores(forecasts, kind["id"], int(months), start, end, countries, cfg)
             horizons.append(
                 {
                     "horizon_months": int(months),
@@ -213,6 +262,7 @@ def backtest_scores(
                     "better_model": best,
                     "targets": targets_met(chosen, kind["id"], int(months), cfg),
                     "models": models,
+                    "at_lead": lead,
                 }
             )
         kinds.append(

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from osa_analysis.analyse.backtest.config import load_backtest_config
-from osa_analysis.analyse.backtest.forecasts import base_rate_forecasts, origin_date
+from osa_analysis.analyse.backtest.forecasts import base_rate_forecasts, lead_years, origin_date
 from osa_analysis.analyse.backtest.model import rolling_logistic
 from osa_analysis.analyse.backtest.panel import (
     climatology,
@@ -45,6 +45,9 @@ Mapper = Callable[[Callable[[int], pd.DataFrame], Iterable[int]], Iterable[pd.Da
 
 MODELS = ("base_rate", "logistic", "climatology", "persistence")
 """Forecast columns of the table, in the order they are reported."""
+LEAD_MODELS = ("base_rate_lead", "logistic_lead", "climatology_lead")
+"""The same forecasts made when the data end ``lead_years`` before the origin, as a brief's
+do (the base rate and climatology of that year; the challenger fitted then)."""
 BACKTEST_SOURCES = (
     "ucdp_prio_acd",
     "ucdp_orgviolence_cy",
@@ -79,6 +82,14 @@ def states_in(tables: DiversionTables, year: int) -> list[str]:
     return sorted(u.loc[u["year"] == year, "country_iso3"])
 
 
+def _shifted(rows: pd.DataFrame, column: str, lead: int) -> pd.Series:
+    """``column`` of the same state, kind and horizon ``lead`` years earlier (NaN if none)."""
+    keys = ["country_iso3", "kind", "horizon_months", "year"]
+    earlier = rows[[*keys, column]].assign(year=rows["year"] + lead)
+    merged = rows[keys].merge(earlier, on=keys, how="left")
+    return pd.Series(merged[column].to_numpy(), index=rows.index)
+
+
 def backtest_forecasts(
     store: TableStore,
     *,
@@ -92,9 +103,11 @@ def backtest_forecasts(
     Parameters
     ----------
     store : TableStore
-        Its ``as_of`` sets what is known of the outcomes (the backtest's vintage).
+        Its ``as_of`` sets what is known of the outcomes (the backtest's vintage) and the
+        lead of a brief issued then (:func:`~.forecasts.lead_years`).
     end : int, optional
-        Last origin year (default: the method file's ``origins.end``).
+        Last origin year (default: the panel's last year, so a brief can apply the
+        challenger to the latest data; scores stop at the method file's ``origins.end``).
     cfg, cfg_div : Mapping, optional
         The backtest and diversion method files (default: those under ``data/risk/``).
     mapper : callable
@@ -105,17 +118,19 @@ def backtest_forecasts(
     -------
     pandas.DataFrame
         ``country_iso3``, ``year`` (origin), ``kind``, ``horizon_months``, ``outcome``
-        (1/0; NaN while the window is not covered), the forecasts of :data:`MODELS`,
+        (1/0; NaN while the window is not covered), the forecasts of :data:`MODELS`, at
+        the brief's lead those of :data:`LEAD_MODELS` and the ``lead_years``,
         ``climatology_windows``, ``base_events`` and ``base_years`` (the own record behind
-        ``base_rate``) and ``modifier``; sorted by kind, horizon, year and state.
+        ``base_rate``), ``modifier`` and the challenger's features; sorted by kind,
+        horizon, year and state.
     """
     cfg = load_backtest_config() if cfg is None else cfg
     cfg_div = load_config() if cfg_div is None else cfg_div
-    end = int(cfg["origins"]["end"] if end is None else end)
     first = int(cfg["models"]["logistic"]["first_training_year"])
     kinds = kind_ids(cfg)
     full = diversion_tables(store)
     panel_years = set(universe(full)["year"])
+    end = int(max(panel_years) if end is None else end)
     years = [y for y in range(first, end + 1) if y in panel_years]
     task = partial(origin_task, store=store, cfg_div=cfg_div, kinds=kinds)
     base = pd.concat(list(mapper(task, years)), ignore_index=True)
@@ -123,19 +138,29 @@ def backtest_forecasts(
     events = yearly_events(full, cfg_div)
     outcomes = window_outcomes(events, list(cfg["kinds"]), list(cfg["horizons_months"]))
     rows = base.merge(outcomes, on=["country_iso3", "year", "kind", "horizon_months"], how="left")
-    rows = rows.merge(
-        features(full, events, cfg_div).reset_index(), on=["country_iso3", "year"], how="left"
-    )
+    feats = features(full, events, cfg_div)
+    rows = rows.merge(feats.reset_index(), on=["country_iso3", "year"], how="left")
     clim = pd.concat(
         [climatology(outcomes, y, min(panel_years)).assign(year=y) for y in years],
         ignore_index=True,
     ).rename(columns={"windows": "climatology_windows"})
     rows = rows.merge(clim, on=["kind", "horizon_months", "year"], how="left")
-    rows["logistic"] = float("nan")
+    leads = lead_years(full, store.as_of, cfg_div)
+    rows["lead_years"] = rows["kind"].map(leads).astype(int)
+    for column in ("logistic", "logistic_lead", "base_rate_lead", "climatology_lead"):
+        rows[column] = float("nan")
     for (kind, months), idx in rows.groupby(["kind", "horizon_months"]).groups.items():
         part = rows.loc[idx]
         origins = sorted(int(y) for y in part["year"].unique())
+        lead = leads[kind]
         rows.loc[idx, "logistic"] = rolling_logistic(part, kind, int(months), origins, cfg)
+        rows.loc[idx, "logistic_lead"] = rolling_logistic(
+            part, kind, int(months), origins, cfg, lead=lead
+        )
+    for column in ("base_rate", "climatology"):
+        for kind, lead in leads.items():
+            sel = rows["kind"] == kind
+            rows.loc[sel, f"{column}_lead"] = _shifted(rows[sel], column, lead)
     columns = [
         "country_iso3",
         "year",
@@ -143,10 +168,13 @@ def backtest_forecasts(
         "horizon_months",
         "outcome",
         *MODELS,
+        "lead_years",
+        *LEAD_MODELS,
         "climatology_windows",
         "base_events",
         "base_years",
         "modifier",
+        *feats.columns,
     ]
     out = rows[columns].sort_values(["kind", "horizon_months", "year", "country_iso3"])
     return out.reset_index(drop=True)
@@ -164,25 +192,25 @@ def vintage(tables: DiversionTables) -> tuple[int, ...]:
     )
 
 
-def cached_backtest_forecasts(
-    store: TableStore, *, end: int | None = None, mapper: Mapper = map
-) -> pd.DataFrame:
+def cached_backtest_forecasts(store: TableStore, *, mapper: Mapper = map) -> pd.DataFrame:
     """:func:`backtest_forecasts` of the method files, kept in the derived-data cache.
 
     The key covers the inputs' sha256s, the package code that computes the table, both
-    method files' sha256s, the last origin and the :func:`vintage` of the store's tables
-    (what is known of the outcomes). Tables given by hand (tests) are never cached.
+    method files' sha256s, the :func:`vintage` of the store's tables (what is known of the
+    outcomes) and the leads of a brief at the store's date. Tables given by hand (tests)
+    are never cached.
     """
     cfg, cfg_div = load_backtest_config(), load_config()
-    end = int(cfg["origins"]["end"] if end is None else end)
 
     def build() -> pd.DataFrame:
-        return backtest_forecasts(store, end=end, cfg=cfg, cfg_div=cfg_div, mapper=mapper)
+        return backtest_forecasts(store, cfg=cfg, cfg_div=cfg_div, mapper=mapper)
 
     if not store.real_data:
         return build()
-    rows = "-".join(str(n) for n in vintage(diversion_tables(store)))
-    version = f"{cfg.sha256[:16]}-{cfg_div.sha256[:16]}-{end}-{rows}"
+    data = diversion_tables(store)
+    rows = "-".join(str(n) for n in vintage(data))
+    leads = "-".join(f"{k}{v}" for k, v in lead_years(data, store.as_of, cfg_div).items())
+    version = f"{cfg.sha256[:16]}-{cfg_div.sha256[:16]}-{rows}-{leads}"
     return store.shared(
         ("backtest_forecasts", version),
         lambda: cached_table("backtest_forecasts", BACKTEST_SOURCES, build, version=version),

@@ -136,6 +136,7 @@ def assess_country(
     references: pd.DataFrame | None = None,
     peers: dict[str, dict[str, str]] | None = None,
     sources: Iterable[str] = (),
+    models: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
 ) -> DiversionResult:
     """Run the whole misuse and diversion assessment for one state on given tables.
 
@@ -157,6 +158,8 @@ def assess_country(
         Peer ratings (default: the state's own).
     sources : iterable of str
         Registry ids of the tables, for :attr:`DiversionResult.sources`.
+    models : Mapping, optional
+        The selected models' probabilities by scenario (:func:`~.scenarios.scenario_register`).
 
     Returns
     -------
@@ -167,7 +170,7 @@ def assess_country(
         criteria = criterion_matrix(iso3, as_of, tables, config)
     indicators = _all_indicators(iso3, as_of, criteria, tables, config)
     scenarios = scenario_register(
-        iso3, as_of, projects, tables, config, indicators, references=references
+        iso3, as_of, projects, tables, config, indicators, references=references, models=models
     )
     return DiversionResult(
         country=iso3,
@@ -212,7 +215,12 @@ def peer_ratings(
     }
 
 
-def assess(scope: Scope, tables: TableStore, config: MethodFile | None = None) -> DiversionResult:
+def assess(
+    scope: Scope,
+    tables: TableStore,
+    config: MethodFile | None = None,
+    models: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
+) -> DiversionResult:
     """Run the misuse and diversion assessment of the scope's country, with its peers.
 
     Parameters
@@ -223,6 +231,9 @@ def assess(scope: Scope, tables: TableStore, config: MethodFile | None = None) -
         Every table is read through it (:data:`~.data.TABLE_NAMES`).
     config : MethodFile, optional
         Default :func:`~.config.load_config` (read again when the file changed).
+    models : Mapping, optional
+        The probabilities of the models the backtest selects, by scenario
+        (:func:`osa_analysis.analyse.backtest.assess_with_selected_models` passes them).
 
     Returns
     -------
@@ -242,4 +253,5 @@ def assess(scope: Scope, tables: TableStore, config: MethodFile | None = None) -
         references=reference_rates(tables, data, cfg),
         peers=peer_ratings(scope.countries, tables, data, cfg),
         sources=table_sources(tables),
+        models=models,
     )

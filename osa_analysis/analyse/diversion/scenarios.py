@@ -389,17 +389,27 @@ def quantitative_likelihood(
     indicators: dict[str, dict],
     as_of: pd.Timestamp,
     cfg: Config,
+    model: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[dict, list[dict], tuple[str, list[str]]]:
     """Likelihood of a base-rate scenario over each horizon, with its confidence.
+
+    Parameters
+    ----------
+    model : Mapping, optional
+        Per horizon, the probability of the model the backtest selects for this kind
+        (:func:`osa_analysis.analyse.backtest.apply.selected_probabilities`): its
+        ``probability`` and ``interval`` replace the own rate's; a horizon with a
+        ``missing_reason`` keeps the own rate. The own rate stays in ``own_probability``.
 
     Returns
     -------
     tuple
         ``(fields, modifiers, (confidence, reasons))``: per horizon ``probability_<h>``
-        (P(≥ 1 event) from the country's own rate, the gray-zone modifier applied),
-        ``likelihood_<h>`` (its exact 95% interval), ``yardstick_<h>`` (the term of the
-        probability) and ``base_rate_range_<h>`` (lowest to highest over the own and the
-        reference rates); ``likelihood_basis``, ``base_rate``,
+        (P(≥ 1 event): the selected model's, else the country's own rate with the
+        gray-zone modifier applied), ``likelihood_<h>`` (its 95% interval),
+        ``yardstick_<h>`` (the term of the probability), ``model_<h>`` (the model's
+        record, None for the own rate) and ``base_rate_range_<h>`` (lowest to highest
+        over the own and the reference rates); ``likelihood_basis``, ``base_rate``,
         ``base_rate_missing_reason``, ``references``, ``own_probability`` and
         ``data_lag_years``.
     """
@@ -417,16 +427,27 @@ def quantitative_likelihood(
         # exact interval, and its word from the yardstick; the spread over the reference
         # rates is reported apart (a range over base-rate choices, not an uncertainty)
         point = None if own_p is None else own_p[h]["point"]
+        interval = None if own_p is None else own_p[h]["interval"]
+        chosen = (model or {}).get(h)
+        if chosen is not None and chosen.get("probability") is not None:
+            point, interval = chosen["probability"], list(chosen["interval"])
+        fields[f"model_{h}"] = None if chosen is None else dict(chosen)
         fields[f"probability_{h}"] = point
-        fields[f"likelihood_{h}"] = None if own_p is None else own_p[h]["interval"]
+        fields[f"likelihood_{h}"] = interval
         fields[f"yardstick_{h}"] = (
             None if point is None else yardstick_term(point, cfg["yardstick"])
         )
         fields[f"base_rate_range_{h}"] = likelihood_range(own, refs, years, multiplier)
         fields[f"judgement_{h}"] = None
-    fields["likelihood_basis"] = (
-        "the country's own base rate" if own is not None else "no own base rate"
-    )
+    used = [m for m in (model or {}).values() if m.get("probability") is not None]
+    if used:
+        fields["likelihood_basis"] = (
+            f"the logistic model selected by the backtest ({used[0]['method_version']})"
+        )
+    else:
+        fields["likelihood_basis"] = (
+            "the country's own base rate" if own is not None else "no own base rate"
+        )
     add_reference_probabilities(refs, horizons)
     fields["base_rate"] = own
     fields["base_rate_missing_reason"] = rates["missing_reason"]
@@ -485,8 +506,9 @@ def scenario_entry(
     categories: list[str],
     as_of: pd.Timestamp,
     cfg: Config,
+    model: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict:
-    """One row of the register (:func:`scenario_register`)."""
+    """One row of the register (:func:`scenario_register`; ``model``: its selected model)."""
     sid = scenario["id"]
     entry: dict[str, Any] = {
         "id": sid,
@@ -500,7 +522,7 @@ def scenario_entry(
         confidence = confidence_level("qualitative", None, None, None, cfg["confidence"])
     else:
         fields, modifiers, confidence = quantitative_likelihood(
-            scenario, rates[sid], indicators, as_of, cfg
+            scenario, rates[sid], indicators, as_of, cfg, model
         )
     entry.update(fields)
     for h in cfg["horizons_years"]:
@@ -528,6 +550,7 @@ def scenario_register(
     config: Config,
     indicators: dict[str, dict] | None = None,
     references: pd.DataFrame | None = None,
+    models: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
 ) -> list[dict]:
     """Build the S1–S6 scenario register for one state and its OSA equipment.
 
@@ -544,6 +567,10 @@ def scenario_register(
         :func:`~.indicators.country_indicators` output (computed when omitted).
     references : pandas.DataFrame, optional
         :func:`~.reference.reference_rates` (built from ``tables`` when omitted).
+    models : Mapping, optional
+        Scenario id → the selected model's probabilities by horizon
+        (:func:`osa_analysis.analyse.backtest.apply.selected_probabilities`); scenarios
+        not in it use their own base rate.
 
     Returns
     -------
@@ -563,6 +590,8 @@ def scenario_register(
     categories = category_list(project_categories(projects, iso3, as_of))
     rates = scenario_base_rates(iso3, as_of, indicators, tables, config, references)
     return [
-        scenario_entry(sc, rates, indicators, categories, as_of, config)
+        scenario_entry(
+            sc, rates, indicators, categories, as_of, config, (models or {}).get(sc["id"])
+        )
         for sc in config["scenarios"]
     ]
