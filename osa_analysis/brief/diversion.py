@@ -443,15 +443,17 @@ def _likelihood_method(result: DiversionResult) -> str:
     if not modelled:
         return f"Each likelihood is {own_rate}."
     ids = ", ".join(s["id"] for s in modelled)
-    m = next(s.get("model_12m") or s.get("model_36m") for s in modelled)
+    leads = ", ".join(
+        f"{s['id']} {(s.get('model_12m') or s.get('model_36m'))['lead_years']}" for s in modelled
+    )
     return (
         f"{ids}: the probability is that of the model the backtest selected (it scored better "
         "out of sample than the own base rate; see the track record below): an L2-penalised "
         "logistic regression on the state's own record of the event (latest year, 5 and 10 "
         "years), coup attempts, UCDP conflicts and deaths, V-Dem regime type and polyarchy, "
         "population and the base rate's own probability, fitted on every country-year whose "
-        f"window had closed by the last complete data year and applied {m['lead_years']} "
-        "years or more ahead of that year, as this brief's window is; the 95% interval is the "
+        "window had closed by the last complete data year and applied as many years ahead "
+        f"of that year as this brief's window is (years: {leads}); the 95% interval is the "
         "fit's own (Laplace approximation). The own base rate is shown beside it as a "
         f"reference: {own_rate}."
     )

@@ -10,7 +10,11 @@ horizon) holding the outcome and the four forecasts scored side by side:
 * ``logistic``: the challenger refitted at every origin
   (:func:`~osa_analysis.analyse.backtest.model.rolling_logistic`);
 * ``climatology`` and ``persistence``: the reference forecasts
-  (:mod:`~osa_analysis.analyse.backtest.panel`).
+  (:mod:`~osa_analysis.analyse.backtest.panel`);
+* the same made when the data end as long before the origin as a brief's do
+  (:data:`LEAD_MODELS`, ``lead_years``), on which the method file selects a kind's model;
+* the challenger's features, so a brief can fit it at its own date
+  (:mod:`~osa_analysis.analyse.backtest.apply`).
 
 :func:`cached_backtest_forecasts` keeps the table in the derived-data cache, so the briefs
 of a build and ``osa-briefs backtest`` share one computation.
