@@ -102,3 +102,20 @@ def test_a_state_without_a_panel_row_keeps_its_base_rate():
     reg = next(s for s in result.scenarios if s["id"] == "S2")
     assert reg["likelihood_basis"] == "the country's own base rate"
     assert reg["probability_12m"] == pytest.approx(reg["own_probability"]["12m"]["point"])
+
+
+def test_a_36_month_probability_is_never_below_the_12_month_one():
+    from osa_analysis.analyse.backtest.apply import coherent
+
+    horizons = {
+        "12m": {"probability": 0.02, "interval": [0.01, 0.04]},
+        "36m": {"probability": 0.015, "interval": [0.005, 0.05]},
+    }
+    coherent(horizons)
+    assert horizons["36m"] == {"probability": 0.02, "interval": [0.01, 0.05], "raised_to_12m": True}
+    fine = {
+        "12m": {"probability": 0.01, "interval": [0, 0.02]},
+        "36m": {"probability": 0.03, "interval": [0.01, 0.05]},
+    }
+    coherent(fine)
+    assert "raised_to_12m" not in fine["36m"]

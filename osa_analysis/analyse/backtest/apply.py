@@ -122,7 +122,27 @@ def selected_probabilities(store: TableStore, iso3: str) -> dict[str, dict[str, 
             "interval": interval,
             "interval_kind": f"{round(100 * LEVEL)}% from the fit (Laplace approximation)",
         }
+    for horizons in out.values():
+        coherent(horizons)
     return out
+
+
+def coherent(horizons: dict[str, dict]) -> None:
+    """Raise a 36-month probability below the 12-month one to it (in place).
+
+    The two horizons are fitted apart, so for a state with almost no risk the 36-month
+    model can give less than the 12-month one; a 36-month window holds the 12-month one,
+    so it is raised (bounds too) and ``raised_to_12m`` says so.
+    """
+    short, long = horizons.get("12m"), horizons.get("36m")
+    if not short or not long or "probability" not in short or "probability" not in long:
+        return
+    if long["probability"] < short["probability"]:
+        long["probability"] = short["probability"]
+        long["interval"] = [
+            max(a, b) for a, b in zip(long["interval"], short["interval"], strict=True)
+        ]
+        long["raised_to_12m"] = True
 
 
 def assess_with_selected_models(scope: Scope, tables: TableStore) -> DiversionResult:
