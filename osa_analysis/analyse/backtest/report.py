@@ -30,6 +30,7 @@ from osa_analysis.analyse.backtest.scores import (
     sharpness,
     skill,
 )
+from osa_analysis.analyse.diversion.config import load_config
 from osa_analysis.analyse.tables import TableStore
 
 Config = Mapping[str, Any]
@@ -334,7 +335,7 @@ def track_record(store: TableStore) -> tuple[pd.DataFrame, dict[str, Any]]:
     forecasts = cached_backtest_forecasts(store)
     as_of = store.as_of.strftime("%Y-%m-%d")
     scores = store.shared(
-        ("backtest_scores", cfg.sha256),
+        ("backtest_scores", cfg.sha256, load_config().sha256),
         lambda: backtest_scores(forecasts, cfg, as_of=as_of),
     )
     return forecasts, scores
