@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import io
 import logging
-import os
 import shutil
 import uuid
 from collections.abc import Iterator, Sequence
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import markupsafe
 
 from osa_analysis.build.pages import STYLE_FILE, TEMPLATES_DIR
+from osa_analysis.build.publish import _make_readable, _replace_entry
 from osa_analysis.core.files import atomic_write_text, json_text
 from osa_analysis.core.schemas import schema_problems
 
@@ -187,7 +187,8 @@ def run_backtest(
         for months, svg in figures.items():
             atomic_write_text(staging / f"reliability_{months}m.svg", svg)
         atomic_write_text(staging / "index.html", render_page(scores, figures))
-        _swap(staging, dest)
+        _make_readable(staging)
+        _replace_entry(staging, dest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return dest
@@ -197,19 +198,6 @@ def _today():
     import pandas as pd
 
     return pd.Timestamp.today().normalize()
-
-
-def _swap(src: Path, dest: Path) -> None:
-    """Move the staging folder onto the published one (rename-swap)."""
-    for path in [src, *src.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    if dest.exists():
-        trash = dest.with_name(f".{dest.name}.old-{uuid.uuid4().hex[:8]}")
-        os.replace(dest, trash)
-        os.replace(src, dest)
-        shutil.rmtree(trash, ignore_errors=True)
-    else:
-        os.replace(src, dest)
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
