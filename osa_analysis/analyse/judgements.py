@@ -54,7 +54,11 @@ def _model(model: dict[str, Any] | None) -> dict[str, Any] | None:
     if not model or model.get("probability") is None:
         return None
     keys = ("model", "method_version", "lead_years", "data_year", "training_years")
-    return {k: model.get(k) for k in keys} | {"interval_kind": model.get("interval_kind")}
+    out = {k: model.get(k) for k in keys} | {"interval_kind": model.get("interval_kind")}
+    if model.get("coups_data_year") is not None:
+        out["coups_data_year"] = model["coups_data_year"]
+    out["raised_to_12m"] = bool(model.get("raised_to_12m"))
+    return out
 
 
 def scenario_judgements(

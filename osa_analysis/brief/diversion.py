@@ -18,6 +18,7 @@ from osa_analysis.analyse.backtest import (
     BACKTEST_SOURCES,
     assess_with_selected_models,
     country_record,
+    load_backtest_config,
     record_summary,
     track_record,
 )
@@ -58,6 +59,8 @@ def likelihood_text(s: dict, h: str) -> str:
         return s["likelihood_basis"] + (f" (judged {judgement})" if judgement else "")
     model = s.get(f"model_{h}") or {}
     by = "; logistic model" if model.get("probability") is not None else ""
+    if model.get("raised_to_12m"):
+        by += f"; {RAISED}"
     return (
         f"{s[f'yardstick_{h}']}: {100 * s[f'probability_{h}']:.1f}% "
         f"(95% interval {_pct_range(s[f'likelihood_{h}'])}{by})"
@@ -190,15 +193,24 @@ def overall_values(overall: dict) -> dict:
     }
 
 
+RAISED = "raised to the 12-month probability, which the 36-month model put above it"
+"""Said of a 36-month probability :func:`osa_analysis.analyse.backtest.coherent` raised."""
+
+
 def model_text(model: dict | None) -> str:
     """Describe the selected model behind a probability (empty for the own base rate)."""
     if not model or model.get("probability") is None:
         return ""
+    coups = model.get("coups_data_year")
+    coups_text = (
+        f" (coup attempts to {coups})" if coups is not None and coups < model["data_year"] else ""
+    )
     return (
-        f"logistic model ({model['method_version']}): data to {model['data_year']}, "
-        f"{model['lead_years']} years before the window; fitted on {model['training_rows']:,} "
-        f"country-years {model['training_years'][0]}–{model['training_years'][1]} "
-        f"({model['training_events']} events)"
+        f"logistic model ({model['method_version']}): data to {model['data_year']}"
+        f"{coups_text}, {model['lead_years']} years before the window; fitted on "
+        f"{model['training_rows']:,} country-years {model['training_years'][0]}–"
+        f"{model['training_years'][1]} ({model['training_events']} events)"
+        + (f"; {RAISED}" if model.get("raised_to_12m") else "")
     )
 
 
@@ -443,6 +455,8 @@ def _likelihood_method(result: DiversionResult) -> str:
     if not modelled:
         return f"Each likelihood is {own_rate}."
     ids = ", ".join(s["id"] for s in modelled)
+    origins = load_backtest_config()["origins"]
+    origins = (origins["start"], origins["end"])
     leads = ", ".join(
         f"{s['id']} {(s.get('model_12m') or s.get('model_36m'))['lead_years']}" for s in modelled
     )
@@ -454,8 +468,14 @@ def _likelihood_method(result: DiversionResult) -> str:
         "population and the base rate's own probability, fitted on every country-year whose "
         "window had closed by the last complete data year and applied as many years ahead "
         f"of that year as this brief's window is (years: {leads}); the 95% interval is the "
-        "fit's own (Laplace approximation). The own base rate is shown beside it as a "
-        f"reference: {own_rate}."
+        "fit's own (Laplace approximation). The coup record ends before the other data "
+        f"(Powell & Thyne to {esc(result.config['data']['coups_coverage_end'])}): for a later "
+        "data year the model reads the coup features of the last whole year covered. The "
+        "model was chosen on the same backtest it is scored on below (the origins "
+        f"{origins[0]}–{origins[1]}), so that score flatters the choice a little. A 36-month "
+        "probability "
+        "below the 12-month one (the horizons are fitted apart) is raised to it. The own "
+        f"base rate is shown beside it as a reference: {own_rate}."
     )
 
 
@@ -621,21 +641,31 @@ def track_record_parts(ctx: BriefContext, iso3: str) -> tuple[str, tuple, dict]:
     """Return the track-record paragraph, its reliability figure (captioned) and values."""
     forecasts, scores = track_record(ctx.tables)
     first, last = scores["origins"]
-    records = {
-        k["id"]: country_record(forecasts, iso3, k["id"], 12, k["selected_model"], first, last)
+    records = {  # the forecasts a brief would have made: its data ending as long before
+        k["id"]: country_record(
+            forecasts,
+            iso3,
+            k["id"],
+            12,
+            f"{k['selected_model']}_lead",
+            first,
+            last,
+            climatology="climatology_lead",
+        )
         for k in scores["kinds"]
     }
     summaries = {k: record_summary(r, 12) for k, r in records.items()}
     name = country_name(iso3)
     caption = (
-        "Track record: reliability of the 12-month judgements in the backtest (observed "
-        "frequency against forecast by bin, every state, origins "
+        "Track record: reliability of the 12-month judgements in the backtest, made as this "
+        "brief makes them (data ending as long before the window; observed frequency against "
+        "forecast by bin, every state, origins "
         f"{scores['origins'][0]}–{scores['origins'][1]}; dot size: forecasts in the bin; "
         "dashed: perfect calibration)."
     )
     return (
         track_record_markdown(name, scores, summaries),
-        (caption, reliability_figure(scores, 12)),
+        (caption, reliability_figure(scores, 12, at_lead=True)),
         track_record_values(scores, records, summaries),
     )
 

@@ -39,13 +39,20 @@ def horizon(kind: Mapping[str, Any], months: int) -> Mapping[str, Any] | None:
     return next((h for h in kind["horizons"] if h["horizon_months"] == months), None)
 
 
-def missed_targets(h: Mapping[str, Any], targets: Mapping[str, Any]) -> list[str]:
-    """Return the method file's targets a horizon's selected model misses, in words."""
+def missed_targets(
+    h: Mapping[str, Any], targets: Mapping[str, Any], scores: Mapping[str, Any]
+) -> list[str]:
+    """Return the method file's targets a horizon's selected model misses, in words.
+
+    ``scores`` are the model's (a value is given to three decimals where the sentence
+    rounds it to two, so a slope of 0.798 is not shown as a 0.80 that misses [0.8, 1.2]).
+    """
     t = h["targets"]
     lo, hi = targets["calibration_slope"]
+    slope = scores.get("calibration_slope")
     names = {
         "bss_climatology": "skill over climatology",
-        "calibration_slope": f"calibration slope in [{lo:g}, {hi:g}]",
+        "calibration_slope": f"calibration slope in [{lo:g}, {hi:g}] ({_num(slope, 3)})",
         "auc": "the AUC target",
     }
     return [names[k] for k in ("bss_climatology", "calibration_slope", "auc") if t.get(k) is False]
@@ -56,38 +63,64 @@ def other_model(selected: str) -> str:
     return "logistic" if selected == "base_rate" else "base_rate"
 
 
-def kind_sentence(kind: Mapping[str, Any], scores: Mapping[str, Any], months: int = 12) -> str:
-    """Return one sentence: how a kind's judgement (selected model) has scored at a horizon."""
-    h = horizon(kind, months)
-    if h is None or not h["n"]:
-        return (
-            f"{esc(kind['id'])} {esc(kind['short'].lower())}: not scored (no resolved forecasts)."
-        )
-    sel = h["models"][kind["selected_model"]]
-    lo, hi = h["origins"]
-    level = float(scores["interval_level"])
-    skill = _signed(sel["bss_climatology"]) + _interval(sel["bss_climatology_interval"], level)
-    text = (
-        f"{esc(kind['id'])} {esc(kind['short'].lower())}, {months} months: Brier skill over "
-        f"climatology {skill}, AUC {_num(sel['auc'])}, calibration slope "
-        f"{_num(sel['calibration_slope'])}, on {h['n']:,} forecasts from {lo}–{hi} "
-        f"({h['events']} events)"
+def _lead_phrase(years: int) -> str:
+    return f"data ending {years} year{'s' if years != 1 else ''} before the window"
+
+
+def _scores_text(m: Mapping[str, Any], level: float) -> str:
+    skill = _signed(m["bss_climatology"]) + _interval(m["bss_climatology_interval"], level)
+    return (
+        f"Brier skill over climatology {skill}, AUC {_num(m['auc'])}, calibration slope "
+        f"{_num(m['calibration_slope'])}"
     )
-    missed = missed_targets(h, scores["targets"]) if h["targets"].get("applies") else []
-    if missed:
-        text += f"; misses {', '.join(missed)}"
+
+
+def kind_sentence(kind: Mapping[str, Any], scores: Mapping[str, Any], months: int = 12) -> str:
+    """Return how a kind's judgement (selected model) has scored at a horizon.
+
+    The headline is the score of the forecasts made as this brief makes its own, with the
+    data ending as long before the window (``at_lead``), and the targets that one misses;
+    the score with the origin year's own data and the other model's follow.
+    """
+    h = horizon(kind, months)
+    label = f"{esc(kind['id'])} {esc(kind['short'].lower())}, {months} months"
+    if h is None or not h["n"]:
+        return f"{label}: not scored (no resolved forecasts)."
+    sel = kind["selected_model"]
+    other = other_model(sel)
+    who = "logistic challenger" if other == "logistic" else "own base rate"
+    level = float(scores["interval_level"])
     lead = h.get("at_lead")
     if lead and lead["n"]:
-        at = lead["models"][kind["selected_model"]]
-        text += (
-            f"; with the data ending {lead['lead_years']} years before the window, as in this "
-            f"brief: skill {_signed(at['bss_climatology'])}, AUC {_num(at['auc'])}, slope "
-            f"{_num(at['calibration_slope'])}"
+        lo, hi = lead["origins"]
+        text = (
+            f"{label}, made as this brief makes it ({_lead_phrase(lead['lead_years'])}): "
+            f"{_scores_text(lead['models'][sel], level)}, on {lead['n']:,} forecasts from "
+            f"{lo}–{hi} ({lead['events']} events)"
         )
-    other = other_model(kind["selected_model"])
-    alt = h["models"][other]
-    who = "logistic challenger" if other == "logistic" else "own base rate"
-    verb = "scored better" if h["better_model"] == other else "scored worse"
+        at = lead["models"][sel]
+        applies = lead["targets"].get("applies")
+        missed = missed_targets(lead, scores["targets"], at) if applies else []
+        if missed:
+            text += f"; misses {', '.join(missed)}"
+        now = h["models"][sel]
+        text += (
+            f"; with the origin year's own data: skill {_signed(now['bss_climatology'])}, AUC "
+            f"{_num(now['auc'])}, slope {_num(now['calibration_slope'])}"
+        )
+        alt, better = lead["models"][other], lead["better_model"]
+    else:
+        lo, hi = h["origins"]
+        text = (
+            f"{label}: {_scores_text(h['models'][sel], level)}, on {h['n']:,} forecasts from "
+            f"{lo}–{hi} ({h['events']} events)"
+        )
+        applies = h["targets"].get("applies")
+        missed = missed_targets(h, scores["targets"], h["models"][sel]) if applies else []
+        if missed:
+            text += f"; misses {', '.join(missed)}"
+        alt, better = h["models"][other], h["better_model"]
+    verb = "scored better" if better == other else "scored worse"
     text += f". The {who} {verb} (skill {_signed(alt['bss_climatology'])}, AUC {_num(alt['auc'])})"
     return text + "."
 
@@ -95,7 +128,8 @@ def kind_sentence(kind: Mapping[str, Any], scores: Mapping[str, Any], months: in
 def country_sentence(name: str, kind: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
     """Return a sentence: the country's own 12-month forecasts of a kind against what happened.
 
-    ``summary`` is :func:`osa_analysis.analyse.backtest.record_summary` of its record.
+    ``summary`` is :func:`osa_analysis.analyse.backtest.record_summary` of its record (the
+    forecasts made at the brief's lead).
     """
     if not summary["n"]:
         return f"{esc(kind['id'])}: no resolved forecasts for {esc(name)}."
@@ -107,7 +141,7 @@ def country_sentence(name: str, kind: Mapping[str, Any], summary: Mapping[str, A
     )
     return (
         f"{esc(kind['id'])}: {summary['n']} yearly forecasts for {esc(name)} "
-        f"({summary['first']}–{summary['last']}) averaged "
+        f"({summary['first']}–{summary['last']}, each made at this brief's lead) averaged "
         f"{100 * summary['mean_probability']:.1f}% against a climatology of "
         f"{100 * summary['mean_climatology']:.1f}%; {happened}."
     )
@@ -149,9 +183,10 @@ def track_record_values(
     Per kind: the selected model; per horizon ``n``, ``events``, ``origins``, the selected
     model's ``bss_climatology`` (with interval), ``auc``, ``calibration_slope``,
     ``better_model``, ``targets``, the other model's ``bss_climatology`` and ``auc``
-    (``other``) and the selected model's scores at the brief's lead (``at_lead``); the
-    country's 12-month ``country_summary_12m`` (with the means in percent) and
-    ``country_record_12m`` (``year``, ``probability``, ``climatology``, ``outcome``).
+    (``other``) and the same at the brief's lead (``at_lead``, the paragraph's headline);
+    the country's 12-month ``country_summary_12m`` (with the means in percent) and
+    ``country_record_12m`` (``year``, ``probability``, ``climatology``, ``outcome``; the
+    forecasts made at the brief's lead).
     """
     kinds = {}
     for kind in scores["kinds"]:
@@ -159,7 +194,7 @@ def track_record_values(
         other = other_model(sel)
         horizons = {}
         for h in kind["horizons"]:
-            m, alt = h["models"][sel], h["models"][other]
+            m, alt, lead = h["models"][sel], h["models"][other], h["at_lead"]
             horizons[f"{h['horizon_months']}m"] = {
                 "n": h["n"],
                 "events": h["events"],
@@ -176,12 +211,21 @@ def track_record_values(
                     "auc": alt["auc"],
                 },
                 "at_lead": {
-                    "lead_years": h["at_lead"]["lead_years"],
-                    "n": h["at_lead"]["n"],
-                    "bss_climatology": h["at_lead"]["models"][sel]["bss_climatology"],
-                    "auc": h["at_lead"]["models"][sel]["auc"],
-                    "calibration_slope": h["at_lead"]["models"][sel]["calibration_slope"],
-                    "better_model": h["at_lead"]["better_model"],
+                    "lead_years": lead["lead_years"],
+                    "n": lead["n"],
+                    "events": lead["events"],
+                    "origins": lead["origins"],
+                    "bss_climatology": lead["models"][sel]["bss_climatology"],
+                    "bss_climatology_interval": lead["models"][sel]["bss_climatology_interval"],
+                    "auc": lead["models"][sel]["auc"],
+                    "calibration_slope": lead["models"][sel]["calibration_slope"],
+                    "better_model": lead["better_model"],
+                    "targets": lead["targets"],
+                    "other": {
+                        "model": other,
+                        "bss_climatology": lead["models"][other]["bss_climatology"],
+                        "auc": lead["models"][other]["auc"],
+                    },
                 },
             }
         record = records.get(kind["id"])
@@ -217,10 +261,13 @@ def track_record_values(
     }
 
 
-def reliability_figure(scores: Mapping[str, Any], months: int = 12) -> Figure:
+def reliability_figure(
+    scores: Mapping[str, Any], months: int = 12, *, at_lead: bool = False
+) -> Figure:
     """Reliability diagram per kind: observed frequency against forecast, bins sized by count.
 
-    Both the own base rate and the logistic model are drawn; the diagonal is
+    Both the own base rate and the logistic model are drawn (``at_lead``: their forecasts
+    made when the data end as long before the window as a brief's); the diagonal is
     perfect calibration. Axes are on a square-root scale so the low probabilities most
     forecasts take stay readable.
     """
@@ -233,7 +280,8 @@ def reliability_figure(scores: Mapping[str, Any], months: int = 12) -> Figure:
         for model, color in MODEL_COLORS.items():
             if h is None:
                 continue
-            bins = [b for b in h["models"][model]["calibration"] if b["n"]]
+            source = h["at_lead"]["models"] if at_lead else h["models"]
+            bins = [b for b in source[model]["calibration"] if b["n"]]
             x = np.array([b["mean_forecast"] for b in bins])
             y = np.array([b["observed"] for b in bins])
             n = np.array([b["n"] for b in bins])

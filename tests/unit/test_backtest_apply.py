@@ -36,7 +36,7 @@ def test_lead_forecasts_see_nothing_after_their_data_end():
     after = backtest_forecasts(
         make_store(coups=pd.concat([base.coups, extra], ignore_index=True)), end=2020
     )
-    cols = ["base_rate_lead", "logistic_lead", "climatology_lead"]
+    cols = ["base_rate_lead", "logistic_lead", "climatology_lead", "persistence_lead"]
     # S2's lead is 4 years: origins to 2015 have data to 2011 at most
     keep = before["year"] <= 2015
     pd.testing.assert_frame_equal(
@@ -119,3 +119,62 @@ def test_a_36_month_probability_is_never_below_the_12_month_one():
     }
     coherent(fine)
     assert "raised_to_12m" not in fine["36m"]
+
+
+def test_an_origin_never_passes_the_store_date():
+    from osa_analysis.analyse.backtest.forecasts import base_rate_forecasts
+
+    # FJI's synthetic attempts: 1987, 2000 and 2006-12-05; a store dated 2006-07-01 must
+    # not see the December attempt at the origin of 2006
+    early = base_rate_forecasts(
+        make_store(pd.Timestamp("2006-07-01")), 2006, ["FJI"], load_config(), ["S2"]
+    )
+    late = base_rate_forecasts(make_store(), 2006, ["FJI"], load_config(), ["S2"])
+    assert set(early["base_events"]) == {2} and set(late["base_events"]) == {3}
+
+
+def test_a_country_year_without_an_own_base_rate_is_neither_fitted_nor_forecast():
+    from osa_analysis.analyse.backtest.model import lead_pairs, rolling_logistic, training_rows
+
+    cfg = load_backtest_config()
+    table = backtest_forecasts(make_store(), end=2020)
+    rows = table[table["kind"].eq("S3") & table["horizon_months"].eq(12)].copy()
+    gap = rows["country_iso3"].eq("FJI") & rows["year"].between(2010, 2018)
+    rows.loc[gap, "base_rate"] = np.nan
+    train = training_rows(lead_pairs(rows, 0), 12, 0, 2020, 1990)
+    assert not (train["country_iso3"].eq("FJI") & train["year"].between(2010, 2018)).any()
+    assert train["base_rate"].notna().all()
+    p = rolling_logistic(rows, "S3", 12, [2018, 2020], cfg)
+    fji, phl = rows["country_iso3"].eq("FJI"), rows["country_iso3"].eq("PHL")
+    assert p[fji & rows["year"].eq(2018)].isna().all()  # no invented base_logit
+    assert p[phl & rows["year"].eq(2018)].notna().all()
+    assert p[fji & rows["year"].eq(2020)].notna().all()
+
+
+def test_a_raised_36_month_probability_says_so_in_text_and_judgements():
+    from osa_analysis.analyse.judgements import _model
+    from osa_analysis.brief.diversion import RAISED, likelihood_text, model_text
+
+    model = {
+        "probability": 0.02,
+        "model": "logistic",
+        "method_version": "backtest-v2",
+        "lead_years": 2,
+        "data_year": 2024,
+        "coups_data_year": 2022,
+        "training_years": [1990, 2021],
+        "training_rows": 5000,
+        "training_events": 200,
+        "interval_kind": "95% from the fit (Laplace approximation)",
+        "raised_to_12m": True,
+    }
+    s = {
+        "probability_36m": 0.02,
+        "likelihood_36m": [0.01, 0.05],
+        "yardstick_36m": "remote",
+        "model_36m": model,
+    }
+    assert RAISED in likelihood_text(s, "36m")
+    assert RAISED in model_text(model) and "(coup attempts to 2022)" in model_text(model)
+    assert _model(model)["raised_to_12m"] is True and _model(model)["coups_data_year"] == 2022
+    assert RAISED not in model_text({**model, "raised_to_12m": False})

@@ -79,3 +79,40 @@ def test_yearly_events_by_hand():
     assert ev.loc[("PHL", 2024), "S1"] == 1  # interstate conflict 3 begins in 2024
     assert ev.loc[("PHL", 2022), "S3"] == 1 and ev.loc[("PHL", 2021), "S3"] == 0
     assert sorted(ev.index.get_level_values("country_iso3").unique()) == ["CHN", "FJI", "PHL"]
+
+
+def test_climatology_counts_a_state_only_from_the_year_it_is_listed():
+    ev = events([0, 1, 0, 0, 2, 0, 0, 0, 1, 0])
+    out = P.window_outcomes(ev, KINDS, [12])
+    states = pd.DataFrame({"country_iso3": "AAA", "year": range(1998, 2005)})
+    c = P.climatology(P.listed(out, states), origin=2000, first_year=1995).iloc[0]
+    # closed by 2000 and listed: origins 1998 and 1999, outcomes 1 (1999) and 0 (2000)
+    assert c["windows"] == 2 and c["climatology"] == pytest.approx(0.5)
+
+
+def test_no_coup_data_is_not_read_as_no_coups():
+    cfg = load_config()
+    covered = P.coups_covered_to(cfg)
+    assert covered == 2022  # Powell & Thyne to 2023-09-08: the last whole year is 2022
+    tables = make_tables()
+    ev = P.yearly_events(tables, cfg)
+    assert ev.loc[("PHL", covered), "S2"] == 0
+    assert np.isnan(ev.loc[("PHL", covered + 1), "S2"])
+    assert ev.loc[("PHL", covered + 1), "S1"] == 0  # the other kinds are covered
+    out = P.window_outcomes(ev, [{"id": "S2", "resolved_to_year": covered}], [12])
+    out = out.set_index(["country_iso3", "year"])
+    assert out.loc[("PHL", covered), "persistence"] == 0
+    assert np.isnan(out.loc[("PHL", covered + 1), "persistence"])  # its window is uncovered
+    # a synthetic FJI attempt in 2016 (covered) and one in 2023 (after the coverage end)
+    extra = tables.coups[tables.coups["country_iso3"].eq("FJI")].iloc[[0, 0]].copy()
+    extra["date"] = pd.to_datetime(["2016-03-01", "2023-10-01"])
+    more = make_tables(coups=pd.concat([tables.coups, extra], ignore_index=True))
+    ev = P.yearly_events(more, cfg)
+    f = P.features(more, ev, cfg)
+    for column in ("coups_10y", "S2_events_1y", "S2_events_5y", "S2_events_10y"):
+        assert f.loc[("FJI", 2024), column] == f.loc[("FJI", covered), column]
+    # 2024 reads the 10 years to 2022 (the 2016 attempt), not 2015-2024 with 2023-2024 as 0
+    assert f.loc[("FJI", 2024), "coups_10y"] == pytest.approx(np.log1p(1))
+    assert f.loc[("FJI", 2024), "S2_events_5y"] == pytest.approx(0.0)  # 2018-2022
+    assert f.loc[("FJI", 2024), "coups_data_year"] == covered
+    assert f.loc[("FJI", 2020), "coups_data_year"] == 2020

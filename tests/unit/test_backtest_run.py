@@ -130,6 +130,23 @@ def test_scores_meet_their_schema_and_count_by_hand(forecasts):
     assert h12["events"] == int(rows["outcome"].sum())
     brier = float(np.mean((rows["base_rate"] - rows["outcome"]) ** 2))
     assert h12["models"]["base_rate"]["brier"] == pytest.approx(brier, abs=1e-5)
+    # at the lead, persistence is the window ending when the data end (lead years earlier)
+    lead = h12["at_lead"]
+    at = rows.dropna(subset=["base_rate_lead", "logistic_lead", "climatology_lead"])
+    at = at.dropna(subset=["persistence_lead"])
+    assert lead["n"] == len(at)
+    k = int(at["lead_years"].iloc[0])
+    earlier = rows.set_index(["country_iso3", "year"])["persistence"]
+    for r in at.itertuples():
+        if (r.country_iso3, r.year - k) in earlier.index:
+            assert r.persistence_lead == earlier[(r.country_iso3, r.year - k)]
+
+    def sq(col):
+        return float(np.mean((at[col] - at["outcome"]) ** 2))
+
+    skill = 1 - sq("base_rate_lead") / sq("persistence_lead")
+    got = lead["models"]["base_rate"]["bss_persistence"]
+    assert got == pytest.approx(skill, abs=1e-4)
 
 
 def test_track_record_text_figure_and_values(forecasts):
@@ -144,9 +161,17 @@ def test_track_record_text_figure_and_values(forecasts):
     assert summaries["S2"]["n"] == 21  # origins 2000-2020, all resolved
     text = track_record_markdown("Fiji", scores, summaries)
     assert text.startswith("**Track record.**")
-    assert "S2: 21 yearly forecasts for Fiji (2000–2020)" in text
+    assert "S2: 21 yearly forecasts for Fiji (2000–2020, each made at this brief's lead)" in text
     assert "events followed in 2006" in text
+    # the headline is the score at the brief's lead, with the targets that one misses
+    s2 = next(k for k in scores["kinds"] if k["id"] == "S2")["horizons"][0]
+    lead = s2["at_lead"]
+    assert lead["n"] and set(lead["targets"]) >= {"bss_climatology", "calibration_slope", "auc"}
+    years = lead["lead_years"]
+    assert f"S2 coup attempt, 12 months, made as this brief makes it (data ending {years} " in text
+    assert "with the origin year's own data: skill" in text
     values = track_record_values(scores, records, summaries)
+    assert values["kinds"]["S2"]["horizons"]["12m"]["at_lead"]["targets"] == lead["targets"]
     assert numbers_not_in_values(text, values) == []
     assert values["kinds"]["S2"]["country_record_12m"][5] == {
         "year": 2005,

@@ -22,6 +22,7 @@ from osa_analysis.analyse.backtest.model import (
     laplace_interval,
     lead_pairs,
     training_rows,
+    usable,
 )
 from osa_analysis.analyse.backtest.run import cached_backtest_forecasts
 from osa_analysis.analyse.diversion.assess import DiversionResult, assess
@@ -44,8 +45,9 @@ def fitted_models(store: TableStore) -> dict[tuple[str, int], dict[str, Any]]:
     -------
     dict
         ``(kind, months)`` → ``model`` (fitted pipeline), ``train`` (its rows), ``now`` (the
-        feature rows of the data year, by state), ``lead_years``, ``data_year`` and
-        ``training_years``.
+        feature rows of the data year, by state), ``lead_years``, ``data_year``,
+        ``coups_data_year`` (the last whole year of the coup features, earlier than
+        ``data_year`` when the coup data end first) and ``training_years``.
     """
     cfg, cfg_div = load_backtest_config(), load_config()
 
@@ -74,6 +76,7 @@ def fitted_models(store: TableStore) -> dict[tuple[str, int], dict[str, Any]]:
                     "now": now,
                     "lead_years": leads[kind],
                     "data_year": ends[kind],
+                    "coups_data_year": int(now["coups_data_year"].max()) if len(now) else None,
                     "training_years": [int(train["year"].min()), int(train["year"].max())],
                 }
         return out
@@ -89,8 +92,9 @@ def selected_probabilities(store: TableStore, iso3: str) -> dict[str, dict[str, 
     dict
         Scenario id → horizon (``12m``, ``36m``) → ``probability``, ``interval`` (95%,
         Laplace), ``model`` (``logistic``), ``method_version``, ``lead_years``,
-        ``data_year``, ``training_years``, ``training_rows``, ``training_events``,
-        ``interval_kind``; or, for a state without a row in the panel, ``missing_reason``
+        ``data_year``, ``coups_data_year``, ``training_years``, ``training_rows``,
+        ``training_events``, ``interval_kind``, ``raised_to_12m`` (36 months, when
+        :func:`coherent` raised it); or, for a state without a row in the panel, ``missing_reason``
         (the brief then keeps the base rate). Kinds that select the base rate are absent.
     """
     cfg = load_backtest_config()
@@ -103,6 +107,7 @@ def selected_probabilities(store: TableStore, iso3: str) -> dict[str, dict[str, 
             "method_version": cfg["method_version"],
             "lead_years": fit["lead_years"],
             "data_year": fit["data_year"],
+            "coups_data_year": fit["coups_data_year"],
             "training_years": fit["training_years"],
             "training_rows": len(fit["train"]),
             "training_events": int(fit["train"]["target"].sum()),
@@ -114,6 +119,12 @@ def selected_probabilities(store: TableStore, iso3: str) -> dict[str, dict[str, 
             }
             continue
         row = fit["now"].loc[[iso3]]
+        if not usable(row).all():
+            out.setdefault(kind, {})[h] = {
+                **common,
+                "missing_reason": f"no own base rate for {iso3} in {fit['data_year']}",
+            }
+            continue
         x = design(row, kind, names)[0]
         p, interval = laplace_interval(fit["model"], fit["train"], x, kind, cfg, LEVEL)
         out.setdefault(kind, {})[h] = {

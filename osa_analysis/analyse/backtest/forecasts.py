@@ -146,9 +146,11 @@ def base_rate_forecasts(
     Parameters
     ----------
     store : TableStore
-        Any store over the real (or given) tables; its date is not used.
+        Any store over the real (or given) tables; its date caps the origin (a brief's
+        date in the origin year sees nothing after it).
     year : int
-        The origin is 31 December of it (:func:`origin_date`).
+        The origin is 31 December of it (:func:`origin_date`), or the store's date if
+        earlier.
     countries : list of str
     cfg_div : Mapping
         The diversion method file.
@@ -160,7 +162,7 @@ def base_rate_forecasts(
     pandas.DataFrame
         :func:`country_forecasts` rows with ``year``.
     """
-    as_of = origin_date(year)
+    as_of = min(origin_date(year), store.as_of)
     data = diversion_tables(store.at(as_of))
     rows = []
     for iso3, tables in country_tables(data, countries).items():

@@ -47,7 +47,7 @@ def design(rows: pd.DataFrame, kind: str, names: list[str]) -> np.ndarray:
     cols = []
     for name in names:
         if name == "base_logit":
-            cols.append(logit(rows["base_rate"].fillna(0.0)))
+            cols.append(logit(rows["base_rate"]))
         elif name.startswith("events_"):
             cols.append(rows[f"{kind}_{name}"].to_numpy(dtype=float))
         else:
@@ -87,10 +87,19 @@ def lead_pairs(rows: pd.DataFrame, lead: int) -> pd.DataFrame:
 
 
 def training_rows(pairs: pd.DataFrame, months: int, lead: int, data_end: int, first: int):
-    """Pairs whose window had closed by ``data_end`` (the last year of data), from ``first``."""
+    """Pairs whose window had closed by ``data_end`` (the last year of data), from ``first``.
+
+    A country-year without an own base rate (no record of the state yet: Tonga 1990–1998)
+    is left out rather than given an invented ``base_logit`` (:func:`usable`).
+    """
     k = months // 12
     closed = pairs["year"] + lead + k <= data_end
-    return pairs[(pairs["year"] >= first) & closed & pairs["target"].notna()]
+    return pairs[(pairs["year"] >= first) & closed & pairs["target"].notna() & usable(pairs)]
+
+
+def usable(rows: pd.DataFrame) -> pd.Series:
+    """Rows the model can read: the brief's own base rate (``base_logit``) is known."""
+    return rows["base_rate"].notna()
 
 
 def rolling_logistic(
@@ -124,7 +133,8 @@ def rolling_logistic(
     -------
     pandas.Series
         Indexed like ``rows``; NaN where the training set had no event (or no non-event)
-        yet, or the state has no row ``lead`` years before the origin.
+        yet, or the state has no row (or no own base rate) ``lead`` years before the
+        origin.
     """
     first = int(cfg["models"]["logistic"]["first_training_year"])
     names = list(cfg["models"]["logistic"]["features"])
@@ -133,7 +143,7 @@ def rolling_logistic(
     by_key = pd.Series(rows.index, index=pd.MultiIndex.from_frame(rows[["country_iso3", "year"]]))
     for t in origins:
         train = training_rows(pairs, months, lead, t - lead, first)
-        now = pairs[pairs["year"] == t - lead]
+        now = pairs[(pairs["year"] == t - lead) & usable(pairs)]
         if now.empty or train.empty or train["target"].nunique() < 2:
             continue
         keys = pd.MultiIndex.from_arrays([now["country_iso3"], np.full(len(now), t)])

@@ -20,6 +20,7 @@ import pandas as pd
 from osa_analysis.analyse.diversion.data import DiversionTables
 from osa_analysis.analyse.diversion.reference import interstate_onsets
 from osa_analysis.analyse.diversion.vocabulary import INTRASTATE, PRIMARY_ROLES
+from osa_analysis.core.dates import complete_year
 
 Config = Mapping[str, Any]
 
@@ -51,8 +52,10 @@ def yearly_events(tables: DiversionTables, cfg_div: Config) -> pd.DataFrame:
         year from the first of any table to the latest, so trailing windows see coups and
         onsets before 1989 and windows beyond a state's last row count as no event);
         columns ``S1`` (interstate onsets, :func:`~osa_analysis.analyse.diversion.reference.
-        interstate_onsets`), ``S2`` (Powell & Thyne attempts), ``S3`` (1 when the government's
-        one-sided violence reached the scenario's threshold).
+        interstate_onsets`), ``S2`` (Powell & Thyne attempts; NaN after the last whole year
+        the coup data cover, :func:`coups_covered_to`, so an uncovered year is not read as
+        a year without coups), ``S3`` (1 when the government's one-sided violence reached
+        the scenario's threshold).
     """
     states = universe(tables)
     coups = tables.coups.assign(year=tables.coups["date"].dt.year)
@@ -69,7 +72,25 @@ def yearly_events(tables: DiversionTables, cfg_div: Config) -> pd.DataFrame:
     out["S1"] = _count(interstate_onsets(tables.conflict_years), "S1")
     out["S2"] = _count(coups, "S2")
     out["S3"] = _count(osv, "S3")
-    return out.fillna(0).astype(int)
+    out = out.fillna(0).astype(int)
+    covered = out.index.get_level_values("year") <= coups_covered_to(cfg_div)
+    out["S2"] = out["S2"].astype(float).where(covered)
+    return out
+
+
+def coups_covered_to(cfg_div: Config) -> int:
+    """Return the last whole calendar year the coup data cover (``data.coups_coverage_end``).
+
+    Powell & Thyne V2023.09.08 ends on 2023-09-08: the last whole year is 2022.
+    """
+    end = pd.Timestamp(cfg_div["data"]["coups_coverage_end"])
+    return complete_year(end.year, end)
+
+
+def _held(values: pd.Series, last: int) -> pd.Series:
+    """``values`` of the years after ``last`` replaced by the country's value in ``last``."""
+    years = values.index.get_level_values("year")
+    return values.where(years <= last).groupby(level="country_iso3").ffill()
 
 
 def _trailing(events: pd.Series, years: int) -> pd.Series:
@@ -106,7 +127,7 @@ def window_outcomes(
         Long: ``country_iso3``, ``year`` (the origin), ``kind``, ``horizon_months``,
         ``outcome`` (1 when an event falls in years ``year+1 … year+k``; NaN when the
         window passes the kind's ``resolved_to_year``), ``persistence`` (1 when an event
-        fell in ``year−k+1 … year``).
+        fell in ``year−k+1 … year``; NaN when a year of it is not covered).
     """
     frames = []
     for kind in kinds:
@@ -115,6 +136,7 @@ def window_outcomes(
             k = months // 12
             ahead = _leading(series, k)
             behind = _trailing(series, k)
+            gaps = _trailing(series.isna().astype(float), k) > 0
             years = events.index.get_level_values("year")
             outcome = (ahead > 0).astype(float).where(ahead.notna())
             outcome[years + k > int(kind["resolved_to_year"])] = np.nan
@@ -124,12 +146,21 @@ def window_outcomes(
                         "kind": kind["id"],
                         "horizon_months": months,
                         "outcome": outcome.to_numpy(),
-                        "persistence": (behind > 0).astype(float).to_numpy(),
+                        "persistence": (behind > 0).astype(float).where(~gaps).to_numpy(),
                     },
                     index=events.index,
                 ).reset_index()
             )
     return pd.concat(frames, ignore_index=True)
+
+
+def listed(outcomes: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
+    """Outcome rows of the country-years in ``states`` (:func:`universe`) only.
+
+    The event grid runs over every year for every state UCDP ever lists; a window of a year
+    before the state existed is not a window anyone could have counted then.
+    """
+    return outcomes.merge(states[KEY], on=KEY)
 
 
 def climatology(outcomes: pd.DataFrame, origin: int, first_year: int) -> pd.DataFrame:
@@ -160,7 +191,9 @@ def features(tables: DiversionTables, events: pd.DataFrame, cfg_div: Config) -> 
     -------
     pandas.DataFrame
         Indexed like ``events``: per kind ``{kind}_events_1y``, ``_5y``, ``_10y`` (log 1 + n
-        except ``_1y``, an indicator); ``coups_10y``; ``conflicts_primary`` and
+        except ``_1y``, an indicator); ``coups_10y``; the coup features (``S2_events_*``,
+        ``coups_10y``) of a year after the coup data end are those of their last whole
+        year, two or more years old (``coups_data_year`` says which year); ``conflicts_primary`` and
         ``intrastate_primary`` (UCDP conflicts with the state as a primary party in the
         year); ``battle_deaths`` and ``gov_osv_deaths`` (log 1 + UCDP best estimates);
         V-Dem ``regime_0`` … ``regime_2``, ``regime_missing``, ``polyarchy`` (0 when
@@ -174,6 +207,12 @@ def features(tables: DiversionTables, events: pd.DataFrame, cfg_div: Config) -> 
         out[f"{kind}_events_5y"] = np.log1p(_trailing(e, 5))
         out[f"{kind}_events_10y"] = np.log1p(_trailing(e, 10))
     out["coups_10y"] = np.log1p(_trailing(events["S2"], 10))
+    years = events.index.get_level_values("year")
+    known = events["S2"].notna()
+    last = int(years[known].max()) if known.any() else int(years.min())
+    for column in ("S2_events_1y", "S2_events_5y", "S2_events_10y", "coups_10y"):
+        out[column] = _held(out[column], last)
+    out["coups_data_year"] = np.minimum(years, last)
     cy = tables.conflict_years
     prim = cy[cy["role"].isin(PRIMARY_ROLES)].drop_duplicates(
         ["country_iso3", "conflict_id", "year"]

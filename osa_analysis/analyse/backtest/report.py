@@ -86,9 +86,13 @@ def model_scores(
     cfg: Config,
     *,
     climatology: str = "climatology",
+    persistence: str = "persistence",
     intervals: bool | None = None,
 ) -> dict[str, Any]:
     """Scores of one model's forecasts on ``rows`` (module docstring of :mod:`.scores`).
+
+    ``climatology`` and ``persistence`` name the reference columns (at a brief's lead:
+    those made when the data end ``lead_years`` before the origin).
 
     Returns
     -------
@@ -102,7 +106,7 @@ def model_scores(
     p = rows[model].to_numpy(dtype=float)
     y = rows["outcome"].to_numpy(dtype=float)
     clim = rows[climatology].to_numpy(dtype=float)
-    pers = rows["persistence"].to_numpy(dtype=float)
+    pers = rows[persistence].to_numpy(dtype=float)
     floor = float(sc["log_floor"])
     slope, intercept = calibration_slope(p, y, floor)
     groups = rows["country_iso3"].to_numpy()
@@ -170,6 +174,7 @@ def lead_scores(
     end: int,
     countries: Sequence[str] | None,
     cfg: Config,
+    selected: str,
 ) -> dict[str, Any]:
     """Scores when the data end ``lead_years`` before the origin, as at a brief's date.
 
@@ -177,15 +182,21 @@ def lead_scores(
     -------
     dict
         ``lead_years``, ``n``, ``events``, ``origins``, ``models`` (``base_rate``,
-        ``logistic``, ``climatology``: :func:`model_scores` against the climatology of the
-        data's last year) and ``better_model`` (of the first two, by Brier).
+        ``logistic``, ``climatology``: :func:`model_scores` against the climatology and
+        persistence of the data's last year), ``better_model`` (of the first two, by
+        Brier) and ``targets`` (:func:`targets_met` of the ``selected`` model).
     """
     rows = scored_rows(forecasts, kind, months, start, end, countries, LEAD_MODELS)
     sel = forecasts[forecasts["kind"].eq(kind)]
     lead = int(sel["lead_years"].iloc[0]) if len(sel) else 0
     models = {
         name: model_scores(
-            rows, f"{name}_lead", cfg, climatology="climatology_lead", intervals=name in SELECTABLE
+            rows,
+            f"{name}_lead",
+            cfg,
+            climatology="climatology_lead",
+            persistence="persistence_lead",
+            intervals=name in SELECTABLE,
         )
         for name in ("base_rate", "logistic", "climatology")
     }
@@ -196,6 +207,7 @@ def lead_scores(
         "origins": [int(rows["year"].min()), int(rows["year"].max())] if len(rows) else None,
         "models": models,
         "better_model": min(("base_rate", "logistic"), key=lambda m: models[m]["brier"] or np.inf),
+        "targets": targets_met(models[selected], kind, months, cfg),
     }
 
 
@@ -247,7 +259,9 @@ def backtest_scores(
             models = {m: model_scores(rows, m, cfg) for m in MODELS}
             best = min(("base_rate", "logistic"), key=lambda m: models[m]["brier"] or np.inf)
             chosen = models[selected]
-            lead = lead_scores(forecasts, kind["id"], int(months), start, end, countries, cfg)
+            lead = lead_scores(
+                forecasts, kind["id"], int(months), start, end, countries, cfg, selected
+            )
             horizons.append(
                 {
                     "horizon_months": int(months),
@@ -303,10 +317,13 @@ def country_record(
     model: str,
     start: int | None = None,
     end: int | None = None,
+    climatology: str = "climatology",
 ) -> pd.DataFrame:
     """One state's past forecasts of a kind and horizon with what happened.
 
-    ``start`` and ``end`` limit the origin years (default: every year of the table).
+    ``start`` and ``end`` limit the origin years (default: every year of the table);
+    ``model`` and ``climatology`` name the columns (``*_lead``: the forecasts a brief
+    would have made then, its data ending ``lead_years`` before the window).
 
     Returns
     -------
@@ -320,7 +337,9 @@ def country_record(
         & forecasts["horizon_months"].eq(months)
         & forecasts["year"].between(start or -9999, end or 9999)
     ]
-    out = f[["year", model, "climatology", "outcome"]].rename(columns={model: "probability"})
+    out = f[["year", model, climatology, "outcome"]].rename(
+        columns={model: "probability", climatology: "climatology"}
+    )
     return out.dropna(subset=["probability"]).sort_values("year").reset_index(drop=True)
 
 

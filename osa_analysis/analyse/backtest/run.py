@@ -34,6 +34,7 @@ from osa_analysis.analyse.backtest.model import rolling_logistic
 from osa_analysis.analyse.backtest.panel import (
     climatology,
     features,
+    listed,
     universe,
     window_outcomes,
     yearly_events,
@@ -49,9 +50,9 @@ Mapper = Callable[[Callable[[int], pd.DataFrame], Iterable[int]], Iterable[pd.Da
 
 MODELS = ("base_rate", "logistic", "climatology", "persistence")
 """Forecast columns of the table, in the order they are reported."""
-LEAD_MODELS = ("base_rate_lead", "logistic_lead", "climatology_lead")
+LEAD_MODELS = ("base_rate_lead", "logistic_lead", "climatology_lead", "persistence_lead")
 """The same forecasts made when the data end ``lead_years`` before the origin, as a brief's
-do (the base rate and climatology of that year; the challenger fitted then)."""
+do (the base rate, climatology and persistence of that year; the challenger fitted then)."""
 BACKTEST_SOURCES = (
     "ucdp_prio_acd",
     "ucdp_orgviolence_cy",
@@ -75,7 +76,7 @@ def origin_task(year: int, *, store: TableStore, cfg_div: Config, kinds: list[st
     A module-level function of picklable arguments: a task for a process pool or a Dask
     worker (which loads the tables from the shared derived-data cache).
     """
-    known = diversion_tables(store.at(origin_date(year)))
+    known = diversion_tables(store.at(min(origin_date(year), store.as_of)))
     countries = states_in(known, year)
     return base_rate_forecasts(store, year, countries, cfg_div, kinds)
 
@@ -144,14 +145,15 @@ def backtest_forecasts(
     rows = base.merge(outcomes, on=["country_iso3", "year", "kind", "horizon_months"], how="left")
     feats = features(full, events, cfg_div)
     rows = rows.merge(feats.reset_index(), on=["country_iso3", "year"], how="left")
+    known = listed(outcomes, universe(full))
     clim = pd.concat(
-        [climatology(outcomes, y, min(panel_years)).assign(year=y) for y in years],
+        [climatology(known, y, min(panel_years)).assign(year=y) for y in years],
         ignore_index=True,
     ).rename(columns={"windows": "climatology_windows"})
     rows = rows.merge(clim, on=["kind", "horizon_months", "year"], how="left")
     leads = lead_years(full, store.as_of, cfg_div)
     rows["lead_years"] = rows["kind"].map(leads).astype(int)
-    for column in ("logistic", "logistic_lead", "base_rate_lead", "climatology_lead"):
+    for column in ("logistic", *LEAD_MODELS):
         rows[column] = float("nan")
     for (kind, months), idx in rows.groupby(["kind", "horizon_months"]).groups.items():
         part = rows.loc[idx]
@@ -161,7 +163,7 @@ def backtest_forecasts(
         rows.loc[idx, "logistic_lead"] = rolling_logistic(
             part, kind, int(months), origins, cfg, lead=lead
         )
-    for column in ("base_rate", "climatology"):
+    for column in ("base_rate", "climatology", "persistence"):
         for kind, lead in leads.items():
             sel = rows["kind"] == kind
             rows.loc[sel, f"{column}_lead"] = _shifted(rows[sel], column, lead)
