@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import markupsafe
 
-from osa_analysis.build.pages import STYLE_FILE, TEMPLATES_DIR
+from osa_analysis.build.pages import STYLE_FILE, page_environment
 from osa_analysis.build.publish import _make_readable, _replace_entry
 from osa_analysis.core.files import atomic_write_text, json_text
 from osa_analysis.core.schemas import schema_problems
@@ -107,19 +107,14 @@ def svg_text(fig) -> str:
 
 def render_page(scores: dict, figures: dict[int, str]) -> str:
     """Render the report page (autoescaped Jinja; the SVGs are the package's own output)."""
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env.get_template(PAGE_TEMPLATE).render(
-        scores=scores,
-        figures={k: markupsafe.Markup(v) for k, v in figures.items()},
-        css=markupsafe.Markup(STYLE_FILE.read_text(encoding="utf-8")),
+    return (
+        page_environment()
+        .get_template(PAGE_TEMPLATE)
+        .render(
+            scores=scores,
+            figures={k: markupsafe.Markup(v) for k, v in figures.items()},
+            css=markupsafe.Markup(STYLE_FILE.read_text(encoding="utf-8")),
+        )
     )
 
 

@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from osa_analysis.build.pages import STYLE_FILE, TEMPLATES_DIR, vintage_rows
+from osa_analysis.build.pages import STYLE_FILE, TEMPLATES_DIR, page_environment, vintage_rows
 from osa_analysis.core.files import atomic_write_text, read_json_object
 from osa_analysis.core.provenance import __version__
 
@@ -370,17 +370,9 @@ def render_index_html(catalog: Mapping[str, Any], source_digest: str | None = No
     str
         The page; all data text is HTML-escaped (Jinja autoescape).
     """
-    import jinja2
     import markupsafe
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = page_environment()
     env.filters["human_time"] = lambda value: _human(parse_utc(value))
     env.filters["vintage_rows"] = vintage_rows
     template = env.get_template(INDEX_TEMPLATE)

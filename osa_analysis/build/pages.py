@@ -20,6 +20,24 @@ _RECORD_NAME_KEYS = ("source", "id", "source_id", "name")
 _RECORD_VINTAGE_KEYS = ("vintage", "last observation", "last_observation", "version")
 
 
+def page_environment() -> Any:
+    """Return the Jinja environment of the site's own pages (index, backtest report).
+
+    Autoescaped (every data text is HTML-escaped), strict about undefined names, templates
+    from :data:`TEMPLATES_DIR`.
+    """
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
 def format_value(value: Any) -> str:
     """Return a provenance value as display text (``—`` for none, lists comma-joined)."""
     if value is None:
