@@ -46,18 +46,27 @@ def _stamp_path(path: Path) -> Path:
     return path.with_name(path.name + ".sha256.json")
 
 
-def verified_sha256(path: Path) -> str:
-    """Return a cached file's sha256, reusing a stamp while size and mtime are unchanged.
+def verified_sha256(path: Path, *, rehash: bool = False) -> str:
+    """Return a cached file's sha256, reusing a stamp while the file is provably unchanged.
 
     The stamp (``<file>.sha256.json`` beside the file) spares re-hashing large files on
-    every load; any change of size or modification time forces a fresh hash.
+    every load. It is reused only while the file's device, inode, size, modification time
+    and status-change time (``ctime``) are those stamped: an edit that keeps the size and
+    restores the mtime with ``utime`` still moves the ctime, which no user call can set
+    back. ``rehash`` (``osa-briefs data status --verify``) hashes the bytes regardless.
     """
     stat = path.stat()
     stamp = _stamp_path(path)
-    key = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    key = {
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "ctime_ns": stat.st_ctime_ns,
+        "inode": stat.st_ino,
+        "device": stat.st_dev,
+    }
     try:
         saved = json.loads(stamp.read_text())
-        if {k: saved.get(k) for k in key} == key:
+        if not rehash and {k: saved.get(k) for k in key} == key:
             return saved["sha256"]
     except (OSError, ValueError, KeyError):
         pass

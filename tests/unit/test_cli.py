@@ -63,6 +63,17 @@ def test_fetch_status_and_check_on_real_files(empty_cache, mirror, capsys):
     rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["wgi"]["sha256_ok"] and rows["imb_country_codes"]["sha256_ok"]
     assert not rows["ucdp_prio_acd"]["cached"]
+    # a forged hash stamp passes the quick status, not --verify
+    path = cli.cached_path("imb_country_codes")
+    stamp = path.with_name(path.name + ".sha256.json")
+    stamp.write_text(json.dumps({**json.loads(stamp.read_text()), "sha256": "0" * 64}))
+    assert cli.main(["data", "status", "--json"]) == 0
+    assert not {r["id"]: r for r in json.loads(capsys.readouterr().out)}["imb_country_codes"][
+        "sha256_ok"
+    ]
+    assert cli.main(["data", "status", "--json", "--verify"]) == 0
+    rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["imb_country_codes"]["sha256_ok"] and rows["wgi"]["sha256_ok"]
 
 
 @pytest.mark.mirror

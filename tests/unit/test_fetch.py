@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+import os
 import tarfile
+import time
 from pathlib import Path
 
 import pytest
@@ -157,3 +160,27 @@ def test_verified_sha256_rehashes_after_change(tmp_path):
     assert verified_sha256(f) == SHA
     f.write_bytes(b"changed content, different size")
     assert verified_sha256(f) == hashlib.sha256(b"changed content, different size").hexdigest()
+
+
+def test_an_edit_that_keeps_size_and_restores_mtime_is_still_caught(tmp_path):
+    f = tmp_path / "f.csv"
+    f.write_bytes(CONTENT)
+    assert verified_sha256(f) == SHA
+    before = f.stat()
+    time.sleep(0.05)  # past the coarse clock tick of file times, so the ctime moves
+    edited = bytes([CONTENT[0] ^ 1]) + CONTENT[1:]  # same size, one bit flipped
+    f.write_bytes(edited)
+    os.utime(f, ns=(before.st_atime_ns, before.st_mtime_ns))  # mtime put back
+    assert f.stat().st_size == before.st_size and f.stat().st_mtime_ns == before.st_mtime_ns
+    assert verified_sha256(f) == hashlib.sha256(edited).hexdigest()
+
+
+def test_verify_rehashes_even_a_matching_stamp(tmp_path):
+    f = tmp_path / "f.csv"
+    f.write_bytes(CONTENT)
+    verified_sha256(f)
+    stamp = tmp_path / "f.csv.sha256.json"
+    forged = {**json.loads(stamp.read_text()), "sha256": "0" * 64}
+    stamp.write_text(json.dumps(forged))
+    assert verified_sha256(f) == "0" * 64  # the stamp is trusted while the file is unchanged
+    assert verified_sha256(f, rehash=True) == SHA
