@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import markupsafe
 
+from osa_analysis.build.argtypes import positive_int
 from osa_analysis.build.pages import STYLE_FILE, page_environment
 from osa_analysis.build.publish import _make_readable, _replace_entry
 from osa_analysis.core.files import atomic_write_text, json_text
@@ -250,7 +251,9 @@ def add_backtest_parser(sub: argparse._SubParsersAction) -> None:
         metavar="ISO3",
         help="states scored: all (default) or ISO3 codes; the models always use every state",
     )
-    p.add_argument("--jobs", type=int, default=2, metavar="N", help="processes (2)")
+    p.add_argument(
+        "--jobs", type=positive_int, default=2, metavar="N", help="processes, 1 or more (2)"
+    )
     p.add_argument(
         "--dask-scheduler",
         metavar="ADDRESS",

@@ -27,6 +27,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from osa_analysis.build.argtypes import positive_int, positive_seconds
 from osa_analysis.build.backtest import add_backtest_parser
 from osa_analysis.build.methods_command import add_methods_parser
 from osa_analysis.core import config
@@ -309,7 +310,9 @@ def _add_build_parser(sub: argparse._SubParsersAction) -> None:
         "--as-of", metavar="YYYY-MM-DD", help="last date of data used (default: last incident date)"
     )
     p_build.add_argument("--lookback-years", type=int, metavar="N", help="years of history (5)")
-    p_build.add_argument("--jobs", type=int, default=2, metavar="N", help="parallel briefs (2)")
+    p_build.add_argument(
+        "--jobs", type=positive_int, default=2, metavar="N", help="parallel briefs, 1 or more (2)"
+    )
     p_build.add_argument("--force", action="store_true", help="rebuild up-to-date briefs too")
     p_build.add_argument("--no-pdf", action="store_true", help="skip the PDF (Chromium)")
     p_build.add_argument(
@@ -335,10 +338,18 @@ def _add_build_parser(sub: argparse._SubParsersAction) -> None:
         help="brief notebook (default notebooks/country_brief.py; for template development)",
     )
     p_build.add_argument(
-        "--cell-timeout", type=float, default=600, metavar="S", help="limit per cell (600 s)"
+        "--cell-timeout",
+        type=positive_seconds,
+        default=600,
+        metavar="S",
+        help="limit per cell, above 0 (600 s)",
     )
     p_build.add_argument(
-        "--run-timeout", type=float, default=1800, metavar="S", help="limit per brief (1800 s)"
+        "--run-timeout",
+        type=positive_seconds,
+        default=1800,
+        metavar="S",
+        help="limit per brief, above 0 (1800 s)",
     )
     p_build.set_defaults(func=cmd_build)
 

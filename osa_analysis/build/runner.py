@@ -620,6 +620,13 @@ def run_all(
     list of RunResult
         In the order of ``params_list``.
     """
+    if jobs < 1:
+        raise ValueError(f"jobs={jobs}: give 1 or more")
+    if not (cell_timeout_s > 0 and run_timeout_s > 0):
+        raise ValueError(
+            f"cell_timeout_s={cell_timeout_s}, run_timeout_s={run_timeout_s}: limits are "
+            "seconds above 0"
+        )
     params_list = list(params_list)
     kwargs = {
         "notebook": Path(notebook).resolve(),

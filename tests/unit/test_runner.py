@@ -883,3 +883,31 @@ def test_cli_build_refuses_bad_parameters(tmp_path, no_index):
         cli.main(["build"])  # neither --country nor --all
     assert info.value.code == 2
     assert not os.listdir(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--jobs", "0", "0 is not allowed: give 1 or more"),
+        ("--jobs", "-1", "-1 is not allowed: give 1 or more"),
+        ("--jobs", "two", "'two' is not a whole number"),
+        ("--cell-timeout", "-1", "-1 is not allowed: give a limit above 0 seconds"),
+        ("--run-timeout", "0", "0 is not allowed: give a limit above 0 seconds"),
+        ("--run-timeout", "inf", "inf is not allowed"),
+    ],
+)
+def test_cli_refuses_jobs_below_one_and_limits_not_above_zero(
+    tmp_path, no_index, capsys, option, value, message
+):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["build", "--country", "PHL", "--reports-dir", str(tmp_path), option, value])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}: {message}" in err
+    assert not os.listdir(tmp_path)
+    if option == "--jobs":
+        with pytest.raises(SystemExit) as info:
+            cli.main(["backtest", "--jobs", value, "--reports-dir", str(tmp_path)])
+        assert info.value.code == 2
+    with pytest.raises(ValueError, match=r"give 1 or more|seconds above 0"):
+        runner.run_all([], jobs=0 if option == "--jobs" else 1, run_timeout_s=-1)
