@@ -255,29 +255,44 @@ def cmd_build(args: argparse.Namespace) -> int:
                 executor = stack.enter_context(runner.dask_executor(args.dask_scheduler))
             except runner.RunnerError as exc:
                 raise SystemExit(f"osa-briefs build: {exc}") from None
-        with runner.BuildProgress(len(params), console) as progress:
-            results = runner.run_all(
-                params,
-                executor=executor,
-                jobs=args.jobs,
-                progress=progress,
-                notebook=notebook,
-                reports_dir=reports_dir,
-                force=args.force,
-                render=not args.no_render,
-                pdf=not args.no_pdf,
-                cell_timeout_s=args.cell_timeout,
-                run_timeout_s=args.run_timeout,
-                index=False,
-                warm_kernels=not args.cold_kernels,
-            )
+        interrupted = None
+        try:
+            with runner.BuildProgress(len(params), console) as progress:
+                results = runner.run_all(
+                    params,
+                    executor=executor,
+                    jobs=args.jobs,
+                    progress=progress,
+                    notebook=notebook,
+                    reports_dir=reports_dir,
+                    force=args.force,
+                    render=not args.no_render,
+                    pdf=not args.no_pdf,
+                    cell_timeout_s=args.cell_timeout,
+                    run_timeout_s=args.run_timeout,
+                    index=False,
+                    warm_kernels=not args.cold_kernels,
+                )
+        except runner.BuildInterrupted as stop:
+            interrupted, results = stop, stop.results
     index_ok = True
     try:
         index_html, _ = runner.rebuild_index(reports_dir)
-        console.print(f"index: {index_html}")
+        if interrupted is None:
+            console.print(f"index: {index_html}")
     except Exception as exc:
         index_ok = False
         console.print(f"[red]index not rebuilt[/]: {type(exc).__name__}: {exc}")
+    if interrupted is not None:
+        built = sum(r.status == "ok" for r in results)
+        stopped = len(params) - len(results) + sum(r.status == "interrupted" for r in results)
+        console.print(
+            f"osa-briefs build: interrupted by {interrupted.signal_name}: {built} brief(s) "
+            f"published before it, {stopped} stopped unpublished; every other published brief "
+            "is as it was.",
+            soft_wrap=True,
+        )
+        return interrupted.exit_code
     console.print(runner.summary_table(results))
     failed = [r.country_iso3 for r in results if r.status == "failed"]
     if failed:
@@ -388,9 +403,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``osa-briefs``."""
+    """Entry point of ``osa-briefs``.
+
+    Ctrl-C outside a build's brief phase (where the build handles it) ends the command with
+    one line and exit status 130.
+    """
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print(f"osa-briefs {args.command}: interrupted (SIGINT)", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

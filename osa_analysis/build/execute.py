@@ -10,6 +10,7 @@ the executed notebook.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -23,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from osa_analysis.build.interrupt import StopSwitch
 from osa_analysis.build.params import BriefParams
 from osa_analysis.build.records import LOG_FILE, SUMMARY_FILE, RunnerError, _error
 from osa_analysis.core.config import PROJECT_ROOT
@@ -308,11 +310,21 @@ def _kill_group(proc: subprocess.Popen) -> None:
             continue
 
 
-def _execute(request: dict, work: Path, env: dict[str, str], run_timeout_s: float) -> dict:
-    """Run the child process for ``request``; return its result (or a timeout error)."""
+def _execute(
+    request: dict,
+    work: Path,
+    env: dict[str, str],
+    run_timeout_s: float,
+    stop: StopSwitch | None = None,
+) -> dict:
+    """Run the child process for ``request``; return its result (or a timeout error).
+
+    ``stop``: the build's :class:`~osa_analysis.build.interrupt.StopSwitch`, which ends the
+    child (and so its kernel) when the build is interrupted.
+    """
     request_path = work / "request.json"
     write_json(request_path, request)
-    with open(work / LOG_FILE, "ab") as log_fh:
+    with open(work / LOG_FILE, "ab") as log_fh, contextlib.ExitStack() as watch:
         proc = subprocess.Popen(
             [sys.executable, "-m", "osa_analysis.build.execute", str(request_path)],
             cwd=PROJECT_ROOT,
@@ -322,6 +334,8 @@ def _execute(request: dict, work: Path, env: dict[str, str], run_timeout_s: floa
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        if stop is not None:
+            watch.enter_context(stop.watching(proc))
         try:
             proc.wait(timeout=run_timeout_s)
         except subprocess.TimeoutExpired:

@@ -76,6 +76,7 @@ from osa_analysis.build.execute import (
     _child_env,
     _child_main,
     _execute,
+    _kill_group,
     _read_notebook,
     check_complete,
     declared_parameters,
@@ -85,6 +86,7 @@ from osa_analysis.build.execute import (
     skip_slow_imports,
     threads_per_job,
 )
+from osa_analysis.build.interrupt import BuildInterrupted, StopSwitch, stop_on_signals
 from osa_analysis.build.keys import (
     CURATED_INPUT_DIRS,
     _up_to_date,
@@ -168,7 +170,9 @@ class RunResult:
     Attributes
     ----------
     country_iso3, as_of : str
-    status : {"ok", "failed", "skipped"}
+    status : {"ok", "failed", "skipped", "interrupted"}
+        ``interrupted``: stopped by a signal before it was published (nothing of it was
+        published or kept).
     run_key : str or None
         The run key (hex sha256), ``None`` when it could not be computed.
     duration_s : float
@@ -216,6 +220,16 @@ def _skipped(params: BriefParams, key: str, country_dir: Path, record: dict, sta
     )
 
 
+def _interrupted(params: BriefParams, key: str | None, start: float) -> RunResult:
+    return RunResult(
+        country_iso3=params.country_iso3,
+        status="interrupted",
+        as_of=params.as_of.isoformat(),
+        run_key=key,
+        duration_s=round(time.perf_counter() - start, 3),
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # One brief
 
@@ -235,6 +249,7 @@ def run_brief(
     threads: int | None = None,
     slot: threading.Semaphore | None = None,
     kernel_server: str | None = None,
+    stop: StopSwitch | None = None,
 ) -> RunResult:
     """Build one country brief (see the module docstring for the steps).
 
@@ -272,12 +287,16 @@ def run_brief(
     kernel_server : str, optional
         Address of the build's :class:`osa_analysis.build.warmkernel.KernelServer`: the kernel is
         forked from it (already holding the brief's imports) instead of started afresh.
+    stop : StopSwitch, optional
+        The build's stop switch (:mod:`osa_analysis.build.interrupt`): once pulled, the brief
+        does not start, its notebook child is ended, and it is neither rendered nor
+        published (``interrupted``).
 
     Returns
     -------
     RunResult
-        ``skipped``, ``ok`` or ``failed``. Notebook failures, timeouts, incomplete runs and
-        rendering errors are returned as ``failed``, never raised.
+        ``skipped``, ``ok``, ``failed`` or ``interrupted``. Notebook failures, timeouts,
+        incomplete runs and rendering errors are returned as ``failed``, never raised.
     """
     start = time.perf_counter()
     started = _utc_now()
@@ -299,6 +318,10 @@ def run_brief(
         holding.callback(slot.release)
         start, started = time.perf_counter(), _utc_now()  # the brief's time, not its wait
         record["started_utc"] = _iso(started)
+    if stop is not None and stop.stopped:  # stopped while waiting for the slot
+        holding.close()
+        shutil.rmtree(work, ignore_errors=True)
+        return _interrupted(params, key, start)
     try:
         # The kernel's IPC sockets: a short path of this brief's own (Unix sockets allow
         # about 100 characters), removed at the end.
@@ -313,15 +336,21 @@ def run_brief(
             socket_dir=sockets,
             kernel_server=kernel_server,
         )
-        outcome = _execute(request, work, _child_env(run_params, threads), run_timeout_s)
+        outcome = _execute(request, work, _child_env(run_params, threads), run_timeout_s, stop)
         holding.close()  # checking, rendering and publishing overlap the next brief's run
         record["kernel"] = outcome.get("kernel")
+        if stop is not None and stop.stopped:
+            shutil.rmtree(work, ignore_errors=True)
+            return _interrupted(params, key, start)
         error = _check(outcome.get("error"), staging, render=render, pdf=pdf)
     except Exception as exc:  # a runner bug or an I/O error: still keep what there is
         error = _error(type(exc).__name__, str(exc), None, traceback.format_exc())
     finally:
         holding.close()
     try:
+        if stop is not None and stop.stopped:  # stopped while it rendered: not published
+            shutil.rmtree(work, ignore_errors=True)
+            return _interrupted(params, key, start)
         return _finish(params, key, record, work, error, reports_dir, start, started, render=render)
     finally:
         if sockets:
@@ -619,6 +648,13 @@ def run_all(
     -------
     list of RunResult
         In the order of ``params_list``.
+
+    Raises
+    ------
+    BuildInterrupted
+        After the first SIGINT or SIGTERM while briefs run (in the main thread): no brief
+        starts after it, running notebooks are ended, nothing unfinished is published; the
+        index is rebuilt first (when ``index``) and the exception holds the results.
     """
     if jobs < 1:
         raise ValueError(f"jobs={jobs}: give 1 or more")
@@ -643,6 +679,7 @@ def run_all(
         # the briefs' track record: computed once here over the build's processes, not in
         # the warm kernel server or every kernel (they read it from the derived-data cache)
         warm_track_record(params_list[todo[0]].as_of, jobs=jobs, executor=executor)
+    switch = StopSwitch(_kill_group)
     if todo:
         own = executor is None
         pool = default_executor(len(todo)) if own else executor
@@ -650,12 +687,14 @@ def run_all(
         if own:  # ``jobs`` notebooks at once, sharing this machine's CPUs
             kwargs["threads"] = threads_per_job(jobs)
             kwargs["slot"] = threading.Semaphore(max(1, jobs))
+            kwargs["stop"] = switch  # threads of this process: the switch is shared
             if warm_kernels and warm_kernels_supported():
                 address = _start_kernel_server(server, params_list[todo[0]], kwargs["threads"])
                 if address is not None:
                     kwargs["kernel_server"] = address
         try:
-            _run_todo(pool, params_list, kwargs, keys, todo, results, progress)
+            with stop_on_signals(switch):
+                _run_todo(pool, params_list, kwargs, keys, todo, results, progress, switch)
         finally:
             if own:
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -665,7 +704,10 @@ def run_all(
             rebuild_index(kwargs["reports_dir"])
         except Exception as exc:
             log.error("could not rebuild the reports index: %s: %s", type(exc).__name__, exc)
-    return [r for r in results if r is not None]
+    done = [r for r in results if r is not None]
+    if switch.signum is not None:
+        raise BuildInterrupted(switch.signum, done)
+    return done
 
 
 def _check_up_to_date(
@@ -731,27 +773,44 @@ def _run_todo(
     todo: list[int],
     results: list[RunResult | None],
     progress: Callable[[RunResult], None] | None,
+    switch: StopSwitch,
 ) -> None:
-    """Submit the briefs ``todo`` to ``pool``; store each result (and report it) as it comes."""
+    """Submit the briefs ``todo`` to ``pool``; store each result (and report it) as it comes.
+
+    Once ``switch`` is pulled, the briefs a caller's executor has not started are cancelled
+    (the default executor's briefs see the switch themselves).
+    """
     futures = {pool.submit(_run_brief_safely, params_list[i], kwargs, keys[i]): i for i in todo}
-    for future in cf.as_completed(futures):
-        i = futures[future]
-        try:
-            result = future.result()
-        except Exception as exc:  # the worker itself died (e.g. BrokenProcessPool)
-            p = params_list[i]
-            result = RunResult(
-                p.country_iso3,
-                "failed",
-                p.as_of.isoformat(),
-                None,
-                0.0,
-                None,
-                _error(type(exc).__name__, str(exc), None, traceback.format_exc()),
-            )
-        results[i] = result
-        if progress:
-            progress(result)
+    pending, cancelled = set(futures), False
+    while pending:
+        done, pending = cf.wait(pending, timeout=0.25, return_when=cf.FIRST_COMPLETED)
+        if switch.stopped and not cancelled:
+            cancelled = True
+            for other in pending:
+                other.cancel()
+        for future in sorted(done, key=futures.__getitem__):
+            i = futures[future]
+            results[i] = result = _collect(future, params_list[i], keys[i])
+            if progress:
+                progress(result)
+
+
+def _collect(future: cf.Future, params: BriefParams, key: str | None) -> RunResult:
+    """Return a finished future's result; a cancelled one is ``interrupted``."""
+    try:
+        return future.result()
+    except cf.CancelledError:
+        return _interrupted(params, key, time.perf_counter())
+    except Exception as exc:  # the worker itself died (e.g. BrokenProcessPool)
+        return RunResult(
+            params.country_iso3,
+            "failed",
+            params.as_of.isoformat(),
+            None,
+            0.0,
+            None,
+            _error(type(exc).__name__, str(exc), None, traceback.format_exc()),
+        )
 
 
 if __name__ == "__main__":  # the child's former entry point: python -m osa_analysis.build.execute

@@ -546,7 +546,7 @@ def test_force_runs_an_up_to_date_brief_again(reports_copy, monkeypatch):
     assert again.status == "skipped"
     executed = []
 
-    def fake_execute(request, work, env, run_timeout_s):
+    def fake_execute(request, work, env, run_timeout_s, stop=None):
         executed.append(request["parameters"]["country_iso3"])
         return {"ok": False, "error": runner._error("FakeError", "not run")}
 
@@ -663,7 +663,7 @@ def test_default_executor_runs_jobs_notebooks_at_once_with_a_share_of_the_cpus(
         monkeypatch.delenv(name, raising=False)
     changed, running, peak, envs = threading.Condition(), [0], [0], []
 
-    def fake_execute(request, work, env, run_timeout_s):
+    def fake_execute(request, work, env, run_timeout_s, stop=None):
         with changed:
             running[0] += 1
             peak[0] = max(peak[0], running[0])
