@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import logging
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import markupsafe
 
 from osa_analysis.build.argtypes import positive_int
+from osa_analysis.build.lock import build_lock
 from osa_analysis.build.pages import STYLE_FILE, page_environment
 from osa_analysis.build.publish import _make_readable, _replace_entry
 from osa_analysis.core.files import atomic_write_text, json_text
@@ -134,7 +137,8 @@ def run_backtest(
 
     ``store`` replaces the real tables (tests); ``as_of`` (default today) is the vintage of
     the outcomes. Nothing is published unless every file was written and ``scores.json``
-    meets its schema.
+    meets its schema. The reports folder's build lock is held throughout
+    (:func:`~osa_analysis.build.lock.build_lock`: a build writing there stops it at once).
 
     Returns
     -------
@@ -151,43 +155,44 @@ def run_backtest(
     from osa_analysis.build.runner import REPORTS_DIR
     from osa_analysis.core.dates import as_timestamp
 
-    cfg = load_backtest_config()
-    start = int(cfg["origins"]["start"] if start is None else start)
-    end = int(cfg["origins"]["end"] if end is None else end)
-    if store is None:
-        store = TableStore(as_timestamp(as_of) if as_of else _today())
-    with ExitStack() as stack:
-        mapping = stack.enter_context(mapper(jobs, dask_scheduler))
-        forecasts = cached_backtest_forecasts(store, mapper=mapping)
-    scores = backtest_scores(
-        forecasts,
-        cfg,
-        start=start,
-        end=end,
-        countries=countries,
-        as_of=store.as_of.strftime("%Y-%m-%d"),
-    )
-    problems = schema_problems(scores, "backtest_scores")
-    if problems:
-        raise ValueError("scores.json breaks its schema: " + "; ".join(problems[:5]))
-    figures = {
-        months: svg_text(reliability_figure(scores, int(months)))
-        for months in cfg["horizons_months"]
-    }
     root = Path(reports_dir or REPORTS_DIR)
-    dest = root / BACKTEST_DIR
-    staging = root / f".{BACKTEST_DIR}.tmp-{uuid.uuid4().hex[:8]}"
-    staging.mkdir(parents=True)
-    try:
-        atomic_write_text(staging / SCORES_FILE, json_text(scores))
-        for months, svg in figures.items():
-            atomic_write_text(staging / f"reliability_{months}m.svg", svg)
-        atomic_write_text(staging / "index.html", render_page(scores, figures))
-        _make_readable(staging)
-        _replace_entry(staging, dest)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return dest
+    with build_lock(root):  # one writer of the reports folder at a time
+        cfg = load_backtest_config()
+        start = int(cfg["origins"]["start"] if start is None else start)
+        end = int(cfg["origins"]["end"] if end is None else end)
+        if store is None:
+            store = TableStore(as_timestamp(as_of) if as_of else _today())
+        with ExitStack() as stack:
+            mapping = stack.enter_context(mapper(jobs, dask_scheduler))
+            forecasts = cached_backtest_forecasts(store, mapper=mapping)
+        scores = backtest_scores(
+            forecasts,
+            cfg,
+            start=start,
+            end=end,
+            countries=countries,
+            as_of=store.as_of.strftime("%Y-%m-%d"),
+        )
+        problems = schema_problems(scores, "backtest_scores")
+        if problems:
+            raise ValueError("scores.json breaks its schema: " + "; ".join(problems[:5]))
+        figures = {
+            months: svg_text(reliability_figure(scores, int(months)))
+            for months in cfg["horizons_months"]
+        }
+        dest = root / BACKTEST_DIR
+        staging = root / f".{BACKTEST_DIR}.tmp-{uuid.uuid4().hex[:8]}"
+        staging.mkdir(parents=True)
+        try:
+            atomic_write_text(staging / SCORES_FILE, json_text(scores))
+            for months, svg in figures.items():
+                atomic_write_text(staging / f"reliability_{months}m.svg", svg)
+            atomic_write_text(staging / "index.html", render_page(scores, figures))
+            _make_readable(staging)
+            _replace_entry(staging, dest)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return dest
 
 
 def _today():
@@ -206,32 +211,56 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     console.print(
         f"Backtest of origins {args.start or 'default'}–{args.end or 'default'} on {where}"
     )
-    dest = run_backtest(
-        start=args.start,
-        end=args.end,
-        countries=countries,
-        jobs=args.jobs,
-        dask_scheduler=args.dask_scheduler,
-        reports_dir=Path(args.reports_dir) if args.reports_dir else None,
-        as_of=args.as_of,
-    )
-    import json
+    from rich.table import Table
 
+    from osa_analysis.build.catalog import build_index
+    from osa_analysis.build.lock import BuildLocked
+    from osa_analysis.build.runner import REPORTS_DIR
+
+    root = Path(args.reports_dir) if args.reports_dir else REPORTS_DIR
+    try:
+        with build_lock(root):
+            dest = run_backtest(
+                start=args.start,
+                end=args.end,
+                countries=countries,
+                jobs=args.jobs,
+                dask_scheduler=args.dask_scheduler,
+                reports_dir=root,
+                as_of=args.as_of,
+            )
+            index_html, _ = build_index(dest.parent)
+    except BuildLocked as exc:
+        print(f"osa-briefs backtest: {exc}", file=sys.stderr)
+        return 2
     scores = json.loads((dest / SCORES_FILE).read_text(encoding="utf-8"))
+    table = Table(title=f"Track record {scores['method_version']} (the briefs' model)")
+    for col in ("kind", "horizon", "n", "events", "BSS", "AUC", "slope", "better", "at lead"):
+        table.add_column(col, justify="left" if col in ("kind", "better", "at lead") else "right")
     for kind in scores["kinds"]:
         for h in kind["horizons"]:
-            console.print(
-                f"{kind['id']} {h['horizon_months']:>2}m  n={h['n']:>5} events={h['events']:>4}  "
-                f"BSS={h['bss_climatology']}  AUC={h['auc']}  slope={h['calibration_slope']}  "
-                f"better: {h['better_model']} (at a {h['at_lead']['lead_years']}-year lead: "
-                f"{h['at_lead']['better_model']})"
+            lead = h["at_lead"]
+            at = lead["models"][kind["selected_model"]]
+            table.add_row(
+                kind["id"],
+                f"{h['horizon_months']} m",
+                f"{h['n']:,}",
+                str(h["events"]),
+                _fmt(h["bss_climatology"]),
+                _fmt(h["auc"], 3),
+                _fmt(h["calibration_slope"], 3),
+                h["better_model"],
+                f"{lead['lead_years']} y: BSS {_fmt(at['bss_climatology'])}, AUC "
+                f"{_fmt(at['auc'], 3)}, better {lead['better_model']}",
             )
+    console.print(table)
     console.print(f"report: {dest / 'index.html'}")
-    from osa_analysis.build.catalog import build_index
-
-    index_html, _ = build_index(dest.parent)
     console.print(f"index: {index_html}")
     return 0
+
+
+def _fmt(value: float | None, digits: int = 4) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
 
 
 def add_backtest_parser(sub: argparse._SubParsersAction) -> None:

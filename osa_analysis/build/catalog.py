@@ -182,7 +182,9 @@ def _history(reports_dir: Path, country_dir: Path) -> list[dict[str, Any]]:
     if not history_dir.is_dir():
         return []
     items = []
-    for folder in sorted(p for p in history_dir.iterdir() if p.is_dir()):
+    # a dot folder is a version still being copied (or left by a dead build): never listed
+    versions = (p for p in history_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for folder in sorted(versions):
         run = read_json_object(folder / "run.json")
         links = _links(reports_dir, folder, run, _BRIEF_FILES)
         if not links["html"]:

@@ -243,6 +243,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not notebook.is_file():
         raise SystemExit(f"osa-briefs build: no notebook at {notebook}")
     reports_dir = Path(args.reports_dir).resolve()
+    from osa_analysis.build.lock import BuildLocked, build_lock
+
+    try:
+        with build_lock(reports_dir):
+            return _build(args, params, notebook, reports_dir)
+    except BuildLocked as exc:
+        print(f"osa-briefs build: {exc}", file=sys.stderr)
+        return 2
+
+
+def _build(args: argparse.Namespace, params: list, notebook: Path, reports_dir: Path) -> int:
+    """Run the build of :func:`cmd_build`, holding the reports folder's build lock."""
+    from osa_analysis.build import runner
+
     where = f"Dask cluster {args.dask_scheduler}" if args.dask_scheduler else f"{args.jobs} job(s)"
     console.print(
         f"Building {len(params)} brief(s) ({', '.join(p.country_iso3 for p in params)}) "

@@ -59,7 +59,6 @@ import logging
 import os
 import shutil
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -96,6 +95,7 @@ from osa_analysis.build.keys import (
     read_run_record,
     run_key,
 )
+from osa_analysis.build.lock import build_lock, kernel_socket_dir
 from osa_analysis.build.params import BriefParams
 from osa_analysis.build.progress import BuildProgress, format_result_line, summary_table
 from osa_analysis.build.publish import _keep_failure, _publish, rebuild_index
@@ -325,7 +325,7 @@ def run_brief(
     try:
         # The kernel's IPC sockets: a short path of this brief's own (Unix sockets allow
         # about 100 characters), removed at the end.
-        sockets = tempfile.mkdtemp(prefix="osa-kernel-")
+        sockets = kernel_socket_dir()
         request = _request(
             notebook,
             work,
@@ -674,6 +674,24 @@ def run_all(
         "run_timeout_s": run_timeout_s,
         "extra_parameters": dict(extra_parameters or {}),
     }
+    with build_lock(kwargs["reports_dir"]):
+        return _run_locked(
+            params_list, kwargs, executor, jobs, progress, extra_parameters, index, warm_kernels
+        )
+
+
+def _run_locked(
+    params_list: list[BriefParams],
+    kwargs: dict[str, Any],
+    executor: cf.Executor | None,
+    jobs: int,
+    progress: Callable[[RunResult], None] | None,
+    extra_parameters: Mapping[str, Any] | None,
+    index: bool,
+    warm_kernels: bool,
+) -> list[RunResult]:
+    """:func:`run_all` once it holds the reports folder's build lock."""
+    notebook = kwargs["notebook"]
     results, keys, todo = _check_up_to_date(params_list, kwargs, extra_parameters, progress)
     if todo and Path(notebook).resolve() == NOTEBOOK.resolve():
         # the briefs' track record: computed once here over the build's processes, not in

@@ -201,7 +201,7 @@ def test_published_report_and_a_failed_run_keeps_it(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk"):
         run_backtest(store=make_store(), end=END, start=2001, jobs=1, reports_dir=tmp_path)
     assert (dest / "scores.json").read_bytes() == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".build.lock"]
 
 
 def test_command_line_options():
