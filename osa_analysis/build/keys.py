@@ -150,8 +150,17 @@ def read_run_record(country_dir: Path) -> dict | None:
     return read_json_object(Path(country_dir) / RUN_FILE)
 
 
+def file_hashes(folder: Path, names: list[str]) -> dict[str, str]:
+    """Return the sha256 of each file ``names`` of ``folder`` (``run.json``'s ``sha256``)."""
+    return {name: _sha256_bytes((folder / name).read_bytes()) for name in sorted(names)}
+
+
 def _up_to_date(country_dir: Path, key: str, *, render: bool) -> dict | None:
-    """Return the published record when it is ``ok`` with ``key`` and its files exist."""
+    """Return the published record when it is ``ok`` with ``key`` and its files are its own.
+
+    Every file the record lists must exist with the sha256 it recorded, so a brief whose
+    files were changed or half-replaced by hand is built again, not skipped.
+    """
     record = read_run_record(country_dir)
     if not record or record.get("status") != "ok" or record.get("run_key") != key:
         return None
@@ -159,5 +168,13 @@ def _up_to_date(country_dir: Path, key: str, *, render: bool) -> dict | None:
     if render and "html" not in files:
         return None
     if not all((country_dir / name).is_file() for name in files.values()):
+        return None
+    recorded = record.get("sha256")
+    if not isinstance(recorded, dict) or set(recorded) != set(files.values()):
+        return None
+    try:
+        if file_hashes(country_dir, list(files.values())) != recorded:
+            return None
+    except OSError:
         return None
     return record

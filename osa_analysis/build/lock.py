@@ -8,7 +8,8 @@ when its holder ends, however it ends, so a killed build never leaves a stale lo
 
 Holding the lock, :func:`remove_leftovers` deletes what only a build that died can have left:
 work folders under ``.staging/``, half-copied history versions (``history/.<name>.tmp-*``),
-folders a swap set aside (``.<name>.old-*``), a staged backtest report
+a brief's next state assembled but never switched in (``.<ISO3>.new-*``), folders a swap
+set aside (``.<name>.old-*``), a staged backtest report
 (``.backtest.tmp-*``) and the kernels' socket folders of processes that no longer run.
 """
 
@@ -36,7 +37,7 @@ KERNEL_SOCKETS_PREFIX = "osa-kernel-"
 
 _held: dict[Path, int] = {}
 _guard = threading.Lock()
-_LEFTOVER = re.compile(r"^\..+\.(tmp|old)-[0-9a-f]{8}$")
+_LEFTOVER = re.compile(r"^\..+\.(tmp|old|new)-[0-9a-f]{8}$")
 
 
 class BuildLocked(RunnerError):

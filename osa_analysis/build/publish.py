@@ -1,21 +1,31 @@
-"""Publish a brief atomically, keep a failed one for debugging, and rebuild the reports index.
+"""Publish a brief whole or not at all, keep a failed one for debugging, rebuild the index.
 
-A complete staging folder is copied to ``reports/<ISO3>/history/<as_of>--<key12>/`` and its
-files are then moved onto ``reports/<ISO3>/`` one by one with :func:`os.replace`, ``run.json``
-last, so a reader sees either the old or the new version of each file. A failed run goes to
-``reports/_failed/<ISO3>/<UTC timestamp>/`` instead, leaving the published brief untouched.
+A brief's files become visible together. :func:`_publish` assembles the next state of
+``reports/<ISO3>/`` beside it, in ``reports/.<ISO3>.new-<random>/``: the new files, the
+existing ``history/`` (hard links, no copies) and the new version
+``history/<as_of>--<key12>/``; then one atomic exchange of the two folders
+(:func:`swap_in`: Linux ``renameat2(RENAME_EXCHANGE)``) makes it the published brief, and the
+old state is deleted. Where the exchange is not supported, two renames do it, with an instant
+in which ``reports/<ISO3>/`` is absent, never one in which it mixes two versions. A build that
+dies before the exchange leaves the published brief as it was; whatever it left beside it is
+removed by the next build (:func:`osa_analysis.build.lock.remove_leftovers`).
+
+A failed run goes to ``reports/_failed/<ISO3>/<UTC timestamp>/`` instead, leaving the
+published brief untouched.
 """
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import errno
 import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
-from osa_analysis.build.keys import read_run_record
 from osa_analysis.build.records import (
     BRIEF_FILES,
     DEBUG_HTML,
@@ -28,14 +38,60 @@ from osa_analysis.build.records import (
 )
 from osa_analysis.core.files import write_json
 
+FAULT_HOOK: Callable[[str], None] | None = None
+"""Called with the name of each step of :func:`_publish` (tests inject a fault there)."""
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _step(name: str) -> None:
+    if FAULT_HOOK is not None:
+        FAULT_HOOK(name)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Exchange two paths atomically (Linux ``renameat2``); ``False`` where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def swap_in(new: Path, dest: Path) -> None:
+    """Make the folder ``new`` the folder ``dest`` in one step; delete what ``dest`` held.
+
+    ``new`` must sit beside ``dest`` (the same file system).
+    """
+    if not dest.exists():
+        os.rename(new, dest)
+        return
+    if _exchange(new, dest):
+        shutil.rmtree(new, ignore_errors=True)  # now the old ``dest``
+        return
+    trash = dest.with_name(f".{dest.name}.old-{uuid.uuid4().hex[:8]}")
+    os.replace(dest, trash)
+    os.replace(new, dest)
+    shutil.rmtree(trash, ignore_errors=True)
+
 
 def _replace_entry(src: Path, dest: Path) -> None:
-    """Move ``src`` onto ``dest`` atomically (files: os.replace; folders: rename-swap)."""
-    if src.is_dir() and dest.exists():
-        trash = dest.with_name(f".{dest.name}.old-{uuid.uuid4().hex[:8]}")
-        os.replace(dest, trash)
-        os.replace(src, dest)
-        shutil.rmtree(trash, ignore_errors=True)
+    """Move ``src`` onto ``dest`` atomically (files: os.replace; folders: :func:`swap_in`)."""
+    if src.is_dir():
+        swap_in(src, dest)
     else:
         os.replace(src, dest)
 
@@ -47,22 +103,52 @@ def _make_readable(folder: Path) -> None:
         path.chmod(0o755 if path.is_dir() else 0o644)
 
 
-def _publish(staging: Path, country_dir: Path, history_name: str, files: dict) -> None:
-    """Publish a complete staging folder: history copy first, then the latest files."""
-    previous = read_run_record(country_dir) or {}
+def _link_tree(src: Path, dest: Path) -> None:
+    """Recreate ``src`` at ``dest`` with hard links to its files (dot entries left out)."""
+    shutil.copytree(src, dest, copy_function=os.link, ignore=shutil.ignore_patterns(".*"))
+
+
+def _link_entry(src: Path, dest: Path) -> None:
+    """Hard-link a file, or :func:`_link_tree` a folder, from ``src`` to ``dest``."""
+    if src.is_dir():
+        _link_tree(src, dest)
+    else:
+        os.link(src, dest)
+
+
+BRIEF_ENTRIES = frozenset({*BRIEF_FILES.values(), RUN_FILE, HISTORY_DIR})
+"""Entries of ``reports/<ISO3>/`` a publication replaces (others are carried over)."""
+
+
+def _publish(staging: Path, country_dir: Path, history_name: str) -> None:
+    """Publish a complete staging folder as ``country_dir`` in one atomic step.
+
+    ``staging`` holds the brief's files and its ``run.json``. A file of the previous version
+    the new one lacks is no longer published (it stays in that version's history folder).
+    """
     _make_readable(staging)
-    history = country_dir / HISTORY_DIR
-    history.mkdir(parents=True, exist_ok=True)
-    tmp = history / f".{history_name}.tmp-{uuid.uuid4().hex[:8]}"
-    shutil.copytree(staging, tmp)
-    _replace_entry(tmp, history / history_name)
-    names = sorted(p.name for p in staging.iterdir() if p.name != RUN_FILE)
-    for name in [*names, RUN_FILE]:  # run.json last: it marks the brief as published
-        _replace_entry(staging / name, country_dir / name)
-    stale = set((previous.get("files") or {}).values()) - set(files.values())
-    for name in stale:
-        if name and "/" not in name and name not in (RUN_FILE, HISTORY_DIR):
-            (country_dir / name).unlink(missing_ok=True)
+    new = country_dir.with_name(f".{country_dir.name}.new-{uuid.uuid4().hex[:8]}")
+    new.mkdir()
+    new.chmod(0o755)
+    _step("prepare")
+    history = new / HISTORY_DIR
+    if (country_dir / HISTORY_DIR).is_dir():
+        _link_tree(country_dir / HISTORY_DIR, history)
+    history.mkdir(exist_ok=True)
+    version = history / history_name
+    if version.exists():  # the same as-of and run key, built again (--force)
+        shutil.rmtree(version)
+    _link_tree(staging, version)
+    _step("history")
+    for entry in staging.iterdir():
+        _link_entry(entry, new / entry.name)
+    if country_dir.is_dir():  # anything else someone keeps there
+        for entry in country_dir.iterdir():
+            if entry.name not in BRIEF_ENTRIES and not entry.name.startswith("."):
+                _link_entry(entry, new / entry.name)
+    _step("switch")
+    swap_in(new, country_dir)
+    _step("done")
 
 
 def _failure_dir(reports_dir: Path, iso3: str, started: dt.datetime) -> Path:

@@ -89,6 +89,7 @@ from osa_analysis.build.interrupt import BuildInterrupted, StopSwitch, stop_on_s
 from osa_analysis.build.keys import (
     CURATED_INPUT_DIRS,
     _up_to_date,
+    file_hashes,
     input_digests,
     notebook_digest,
     package_digest,
@@ -398,6 +399,7 @@ def _new_record(
         "kernel": None,
         "error": None,
         "files": {},
+        "sha256": None,  # of each published file, set when it is published
     }
 
 
@@ -505,9 +507,10 @@ def _finish(
     try:
         if error is None:
             record["files"] = files
+            record["sha256"] = file_hashes(staging, list(files.values()))
             write_json(staging / RUN_FILE, record)
             history_name = f"{params.as_of.isoformat()}--{key[:12]}"
-            _publish(staging, country_dir, history_name, files)
+            _publish(staging, country_dir, history_name)
             return RunResult(
                 iso3, "ok", record["as_of"], key, record["duration_s"], country_dir, None, files
             )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -52,6 +53,7 @@ RUN_JSON_KEYS = {
     "kernel",
     "error",
     "files",
+    "sha256",
 }
 WORK_CELL = 4  # source index of the fixture's work cell (title, parameters, setup, heading, work)
 
@@ -536,6 +538,25 @@ def test_rendering_is_required_to_skip_and_the_rerun_renders(builds):
     history = sorted((country / "history").iterdir())
     assert [h.name for h in history] == [f"{AS_OF}--{first['run_key'][:12]}"]
     assert (history[0] / "brief.html").is_file()
+
+
+def test_a_published_file_changed_by_hand_is_not_up_to_date(reports_copy):
+    record = json.loads((reports_copy / "PHL" / "run.json").read_text())
+    assert record["sha256"] == {
+        name: hashlib.sha256((reports_copy / "PHL" / name).read_bytes()).hexdigest()
+        for name in record["files"].values()
+    }
+    key = record["run_key"]
+    assert keys._up_to_date(reports_copy / "PHL", key, render=False) == record
+    summary = reports_copy / "PHL" / "summary.json"
+    text = summary.read_text()
+    summary.write_text(text.replace('"score": 1140', '"score": 1141'))  # same size
+    assert len(summary.read_text()) == len(text)
+    assert keys._up_to_date(reports_copy / "PHL", key, render=False) is None
+    del record["sha256"]  # a record without hashes proves nothing either
+    summary.write_text(text)
+    (reports_copy / "PHL" / "run.json").write_text(json.dumps(record))
+    assert keys._up_to_date(reports_copy / "PHL", key, render=False) is None
 
 
 def test_force_runs_an_up_to_date_brief_again(reports_copy, monkeypatch):
