@@ -216,7 +216,12 @@ def _check_severity(reports) -> list[str]:
 
 def _build_params(args: argparse.Namespace) -> list:
     """Validate the build options into one BriefParams per country (SystemExit on error)."""
-    from osa_analysis.build.params import BriefParams, ParamsError, recipient_code_lists
+    from osa_analysis.build.params import (
+        BriefParams,
+        ParamsError,
+        default_as_of,
+        recipient_code_lists,
+    )
 
     # the cached code lists: no pandas import when every brief is up to date
     countries = recipient_code_lists()["all"] if args.all else list(dict.fromkeys(args.country))
@@ -230,6 +235,14 @@ def _build_params(args: argparse.Namespace) -> list:
             problems.append(str(exc))
     if problems:
         raise SystemExit("osa-briefs build: " + "\n".join(dict.fromkeys(problems)))
+    last = default_as_of()
+    if params and params[0].as_of > last:
+        print(
+            f"osa-briefs build: warning: as_of {params[0].as_of.isoformat()} is after the last "
+            f"incident data ({last.isoformat()}): the briefs show no incident after that date, "
+            "and every source's own last date is stated in them",
+            file=sys.stderr,
+        )
     return params
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from osa_analysis.build.params import BriefParams
-from osa_analysis.build.records import NOTEBOOK, RUN_FILE
+from osa_analysis.build.records import HISTORY_DIR, NOTEBOOK, RUN_FILE
 from osa_analysis.core.config import CURATED_DIR, PACKAGE_DIR, SOURCES_FILE
 from osa_analysis.core.files import read_json_object
 from osa_analysis.core.provenance import __version__
@@ -159,8 +159,25 @@ def _up_to_date(country_dir: Path, key: str, *, render: bool) -> dict | None:
     """Return the published record when it is ``ok`` with ``key`` and its files are its own.
 
     Every file the record lists must exist with the sha256 it recorded, so a brief whose
-    files were changed or half-replaced by hand is built again, not skipped.
+    files were changed or half-replaced by hand is built again, not skipped. A brief dated
+    before the published one lives in ``history/<as_of>--<key12>/`` only; it is up to date
+    when that version is.
     """
+    record = _record_if_current(country_dir, key, render=render)
+    if record is not None:
+        return record
+    published = read_run_record(country_dir) or {}
+    if published.get("run_key") in (None, key):  # this brief is the published one, damaged
+        return None
+    history = country_dir / HISTORY_DIR
+    for folder in sorted(history.glob(f"*--{key[:12]}")) if history.is_dir() else ():
+        if (found := _record_if_current(folder, key, render=render)) is not None:
+            return found | {"_folder": str(folder)}
+    return None
+
+
+def _record_if_current(country_dir: Path, key: str, *, render: bool) -> dict | None:
+    """Return the ``run.json`` of ``country_dir`` if ``ok``, of ``key``, with its files."""
     record = read_run_record(country_dir)
     if not record or record.get("status") != "ok" or record.get("run_key") != key:
         return None

@@ -72,22 +72,45 @@ def recipient_code_lists() -> dict[str, tuple[str, ...]]:
     dict
         ``{"all": (...), "peers": (...)}``, alphabetical ISO3 codes.
     """
-    lists = cached(
+    lists = _recipient_facts()
+    return {name: tuple(lists[name]) for name in ("all", "peers")}
+
+
+@cache
+def _recipient_facts() -> dict[str, Any]:
+    """Return the recipient code lists and each first OSA fiscal year (cached JSON)."""
+    return cached(
         "recipient_codes",
         (),
         _code_lists_from_tables,
         kind="json",
         files=RECIPIENT_TABLES,
-        code_modules=("osa_analysis.sources.recipients",),
+        code_modules=("osa_analysis.sources.recipients", "osa_analysis.build.params"),
     )
-    return {name: tuple(lists[name]) for name in ("all", "peers")}
 
 
-def _code_lists_from_tables() -> dict[str, list[str]]:
+def first_osa_fiscal_year(iso3: str) -> int:
+    """Return the first Japanese fiscal year with an OSA project for ``iso3`` (e.g. 2023)."""
+    return int(_recipient_facts()["first_fiscal_year"][iso3])
+
+
+def fiscal_year_start(year: int) -> dt.date:
+    """Return the first day of a Japanese fiscal year (1 April)."""
+    return dt.date(int(year), 4, 1)
+
+
+def _code_lists_from_tables() -> dict[str, Any]:
     # pandas and pandera only on a cache miss: parameter checks stay light
-    from osa_analysis.sources.recipients import recipients
+    from osa_analysis.sources.recipients import load_recipient_countries, recipients
 
-    return {"all": recipients(), "peers": recipients(fiscal_year=PEER_FISCAL_YEAR)}
+    countries = load_recipient_countries()
+    return {
+        "all": recipients(),
+        "peers": recipients(fiscal_year=PEER_FISCAL_YEAR),
+        "first_fiscal_year": {
+            str(r.country_iso3): int(r.first_osa_fiscal_year) for r in countries.itertuples()
+        },
+    }
 
 
 def _recipient_codes() -> tuple[str, ...]:
@@ -191,6 +214,15 @@ class BriefParams:
             values["country_iso3"] = iso3.strip().upper()
 
         values["as_of"] = _check_as_of(self.as_of, today, problems)
+        if values["as_of"] is not None and "country_iso3" in values:
+            first = first_osa_fiscal_year(values["country_iso3"])
+            if values["as_of"] < fiscal_year_start(first):
+                problems.append(
+                    f"as_of={values['as_of'].isoformat()} is before "
+                    f"{values['country_iso3']}'s first OSA fiscal year FY{first} (from "
+                    f"{fiscal_year_start(first).isoformat()}): a brief assesses a recipient, "
+                    "so its date must be on or after that"
+                )
         values["lookback_years"] = _check_int(
             "lookback_years", self.lookback_years, LOOKBACK_YEARS_RANGE, problems
         )

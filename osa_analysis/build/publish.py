@@ -120,11 +120,15 @@ BRIEF_ENTRIES = frozenset({*BRIEF_FILES.values(), RUN_FILE, HISTORY_DIR})
 """Entries of ``reports/<ISO3>/`` a publication replaces (others are carried over)."""
 
 
-def _publish(staging: Path, country_dir: Path, history_name: str) -> None:
+def _publish(
+    staging: Path, country_dir: Path, history_name: str, *, as_latest: bool = True
+) -> None:
     """Publish a complete staging folder as ``country_dir`` in one atomic step.
 
     ``staging`` holds the brief's files and its ``run.json``. A file of the previous version
     the new one lacks is no longer published (it stays in that version's history folder).
+    ``as_latest=False`` (a brief dated before the published one) adds the version to the
+    history only; the published brief stays as it is.
     """
     _make_readable(staging)
     new = country_dir.with_name(f".{country_dir.name}.new-{uuid.uuid4().hex[:8]}")
@@ -140,11 +144,13 @@ def _publish(staging: Path, country_dir: Path, history_name: str) -> None:
         shutil.rmtree(version)
     _link_tree(staging, version)
     _step("history")
-    for entry in staging.iterdir():
-        _link_entry(entry, new / entry.name)
-    if country_dir.is_dir():  # anything else someone keeps there
+    if as_latest:
+        for entry in staging.iterdir():
+            _link_entry(entry, new / entry.name)
+    if country_dir.is_dir():  # the published brief (when kept) and anything else kept there
         for entry in country_dir.iterdir():
-            if entry.name not in BRIEF_ENTRIES and not entry.name.startswith("."):
+            kept = as_latest and entry.name in BRIEF_ENTRIES
+            if not kept and entry.name != HISTORY_DIR and not entry.name.startswith("."):
                 _link_entry(entry, new / entry.name)
     _step("switch")
     swap_in(new, country_dir)

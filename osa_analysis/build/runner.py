@@ -216,7 +216,7 @@ def _skipped(params: BriefParams, key: str, country_dir: Path, record: dict, sta
         as_of=params.as_of.isoformat(),
         run_key=key,
         duration_s=round(time.perf_counter() - start, 3),
-        path=country_dir,
+        path=Path(record["_folder"]) if record.get("_folder") else country_dir,
         files=dict(record.get("files") or {}),
     )
 
@@ -510,9 +510,16 @@ def _finish(
             record["sha256"] = file_hashes(staging, list(files.values()))
             write_json(staging / RUN_FILE, record)
             history_name = f"{params.as_of.isoformat()}--{key[:12]}"
-            _publish(staging, country_dir, history_name)
+            # a brief dated before the published one goes to history only: it never
+            # replaces a newer brief
+            published = read_run_record(country_dir) or {}
+            newer = published.get("status") == "ok" and str(published.get("as_of")) > str(
+                record["as_of"]
+            )
+            _publish(staging, country_dir, history_name, as_latest=not newer)
+            where = country_dir / HISTORY_DIR / history_name if newer else country_dir
             return RunResult(
-                iso3, "ok", record["as_of"], key, record["duration_s"], country_dir, None, files
+                iso3, "ok", record["as_of"], key, record["duration_s"], where, None, files
             )
         failed_dir = _keep_failure(work, staging, record, reports_dir, started, render=render)
         return RunResult(

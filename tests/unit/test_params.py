@@ -236,16 +236,24 @@ def test_recipient_codes_are_kept_in_the_derived_cache(monkeypatch, tmp_path):
     from osa_analysis.sources.recipients import recipients
 
     monkeypatch.setenv("OSA_CACHE_DIR", str(tmp_path))
-    params.recipient_code_lists.cache_clear()
+
+    def clear():
+        params.recipient_code_lists.cache_clear()
+        params._recipient_facts.cache_clear()
+
+    clear()
     try:
         lists = params.recipient_code_lists()
         assert lists == {"all": tuple(recipients()), "peers": ("BGD", "FJI", "MYS", "PHL")}
         assert ", ".join(lists["all"]) == ALL_RECIPIENTS
         (cached,) = (tmp_path / "json").glob("recipient_codes-*.json")
-        assert json.loads(cached.read_text()) == {k: list(v) for k, v in lists.items()}
+        facts = json.loads(cached.read_text())
+        assert {k: facts[k] for k in lists} == {k: list(v) for k, v in lists.items()}
+        assert facts["first_fiscal_year"]["PHL"] == 2023
+        assert facts["first_fiscal_year"]["TLS"] == 2025
 
         cached.write_text("{", encoding="utf-8")  # unreadable: rebuilt from the tables
-        params.recipient_code_lists.cache_clear()
+        clear()
         assert params.recipient_code_lists() == lists
         assert json.loads(cached.read_text())["peers"] == ["BGD", "FJI", "MYS", "PHL"]
         assert [p.name for p in cached.parent.iterdir()] == [cached.name]  # no temporary file
@@ -260,4 +268,17 @@ def test_recipient_codes_are_kept_in_the_derived_cache(monkeypatch, tmp_path):
         )
         assert out.stdout.strip() == "False"
     finally:
-        params.recipient_code_lists.cache_clear()
+        clear()
+
+
+def test_an_as_of_before_the_first_osa_fiscal_year_is_refused():
+    # PHL's first OSA fiscal year is FY2023 (from 1 April 2023); TLS's is FY2025
+    assert make(as_of="2023-04-01").as_of == dt.date(2023, 4, 1)
+    for value, message in (
+        ("2023-03-31", "as_of=2023-03-31 is before PHL's first OSA fiscal year FY2023"),
+        ("1990-01-01", "as_of=1990-01-01 is before PHL's first OSA fiscal year FY2023"),
+    ):
+        with pytest.raises(ParamsError, match=message):
+            make(as_of=value)
+    with pytest.raises(ParamsError, match="before TLS's first OSA fiscal year FY2025"):
+        make(country_iso3="TLS", as_of="2025-01-01")

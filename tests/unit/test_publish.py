@@ -122,3 +122,14 @@ def test_the_exchange_swaps_two_folders(tmp_path):
     if not publish._exchange(a, b):
         pytest.skip("renameat2(RENAME_EXCHANGE) is not supported here (the fallback is tested)")
     assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"
+
+
+def test_a_brief_dated_before_the_published_one_goes_to_history_only(published, tmp_path):
+    before = contents(published)
+    old = {"brief.html": "v0 html", "summary.json": '{"v": 0}'}
+    publish._publish(
+        staged(tmp_path, "2025-06-01", old), published, "2025-06-01--v0", as_latest=False
+    )
+    after = contents(published)
+    assert after["history/2025-06-01--v0/brief.html"] == "v0 html"
+    assert {k: v for k, v in after.items() if not k.startswith("history/2025")} == before

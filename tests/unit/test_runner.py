@@ -559,6 +559,20 @@ def test_a_published_file_changed_by_hand_is_not_up_to_date(reports_copy):
     assert keys._up_to_date(reports_copy / "PHL", key, render=False) is None
 
 
+def test_an_older_brief_never_replaces_a_newer_published_one(reports_copy):
+    country = reports_copy / "PHL"
+    before = {n: b for n, b in snapshot(country).items() if not n.startswith("history/")}
+    older = params_for("PHL", as_of="2026-01-31")
+    result = runner.run_brief(older, notebook=FIXTURE_NB, reports_dir=reports_copy, render=False)
+    assert result.status == "ok", result.error
+    assert result.path == country / "history" / f"2026-01-31--{result.run_key[:12]}"
+    assert json.loads((result.path / "summary.json").read_text())["as_of"] == "2026-01-31"
+    now = {n: b for n, b in snapshot(country).items() if not n.startswith("history/")}
+    assert now == before  # the published brief is still the one of 2026-08-09
+    again = runner.run_brief(older, notebook=FIXTURE_NB, reports_dir=reports_copy, render=False)
+    assert (again.status, again.path) == ("skipped", result.path)
+
+
 def test_force_runs_an_up_to_date_brief_again(reports_copy, monkeypatch):
     before = snapshot(reports_copy / "PHL")
     again = runner.run_brief(
@@ -888,6 +902,29 @@ def test_cli_build_exit_status(builds):
     assert code == 0
     assert cli_runs["failing_record"]["kernel"] == "warm"  # by default
     assert cli_runs["forced_record"]["kernel"] == "fresh"
+
+
+def test_cli_build_warns_of_an_as_of_after_the_last_data(tmp_path, no_index, capsys):
+    options = ["--reports-dir", str(tmp_path), "--no-render", "--cold-kernels"]
+    code = cli.main(
+        [
+            "build",
+            "--country",
+            "PHL",
+            "--as-of",
+            "2026-08-20",
+            "--notebook",
+            str(FIXTURE_NB),
+            *options,
+        ]
+    )
+    assert code == 0
+    assert (
+        "warning: as_of 2026-08-20 is after the last incident data (2026-08-09)"
+        in capsys.readouterr().err
+    )
+    with pytest.raises(SystemExit, match="before PHL's first OSA fiscal year FY2023"):
+        cli.main(["build", "--country", "PHL", "--as-of", "1990-01-01"])
 
 
 def test_cli_build_refuses_bad_parameters(tmp_path, no_index):
