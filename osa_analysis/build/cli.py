@@ -400,6 +400,11 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``osa-briefs``."""
     parser = argparse.ArgumentParser(prog="osa-briefs", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"osa_analysis {__version__}")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the traceback of an error (default: one line naming the file or parameter)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     data = sub.add_parser("data", help="obtain, inspect and validate the source files")
     data_sub = data.add_subparsers(dest="data_command", required=True)
@@ -432,8 +437,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``osa-briefs``.
 
-    Ctrl-C outside a build's brief phase (where the build handles it) ends the command with
-    one line and exit status 130.
+    An error reaches the user as one line naming the file or parameter (the package's
+    messages do) and the exit status says what kind it was: 2 for bad input (every
+    ``ValueError``: a malformed or invalid file, a bad parameter), 1 for anything else (a
+    network, disk or program error). ``--debug`` shows the traceback instead. Ctrl-C outside
+    a build's brief phase (where the build handles it) ends the command with one line and
+    exit status 130.
     """
     args = build_parser().parse_args(argv)
     try:
@@ -441,6 +450,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"osa-briefs {args.command}: interrupted (SIGINT)", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"osa-briefs {args.command}: {type(exc).__name__}: {exc}\n"
+            "(osa-briefs --debug ... shows the traceback)",
+            file=sys.stderr,
+        )
+        return 2 if isinstance(exc, ValueError) else 1
 
 
 if __name__ == "__main__":

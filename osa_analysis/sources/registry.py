@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
 
+import yaml
+
 from osa_analysis.core.config import SOURCES_FILE
 from osa_analysis.core.yamlio import safe_load
 
@@ -191,7 +193,10 @@ def read_registry(path: Path = SOURCES_FILE) -> dict[str, Source]:
     RegistryError
         Listing every incomplete entry at once.
     """
-    raw = safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    try:
+        raw = safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise RegistryError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise RegistryError(f"{path}: expected a mapping of source ids to entries")
     problems = [p for sid, entry in raw.items() for p in entry_problems(sid, entry or {})]

@@ -88,3 +88,35 @@ def test_check_reports_a_broken_file_and_carries_on(empty_cache, mirror, monkeyp
     out = capsys.readouterr().out
     assert "DataFormatError" in out and "region" in out
     assert "1 problem(s): ['imb_country_codes']" in out
+
+
+def test_an_error_is_one_line_naming_the_file_and_debug_shows_the_traceback(
+    tmp_path, monkeypatch, capsys
+):
+    from osa_analysis.sources import registry as registry_module
+
+    broken = tmp_path / "sources.yaml"
+    broken.write_text("wgi:\n  title: [unclosed\n", encoding="utf-8")
+    monkeypatch.setattr(registry_module, "SOURCES_FILE", broken)
+    registry_module.registry.cache_clear()
+    try:
+        assert cli.main(["data", "status"]) == 2  # bad input
+        err = capsys.readouterr().err
+        assert err.startswith(f"osa-briefs data: RegistryError: {broken}: not valid YAML")
+        assert "line 2" in err and "Traceback" not in err
+        assert len(err.strip().splitlines()) <= 6  # the YAML mark, not a 57-line traceback
+        with pytest.raises(registry_module.RegistryError):
+            cli.main(["--debug", "data", "status"])
+    finally:
+        registry_module.registry.cache_clear()
+
+
+def test_a_disk_error_is_one_line_with_its_path_and_exits_1(monkeypatch, capsys):
+    def full(**_):
+        raise OSError(28, "No space left on device", "/reports/PHL/brief.html")
+
+    monkeypatch.setattr(cli, "source_status", full)
+    assert cli.main(["data", "status"]) == 1
+    err = capsys.readouterr().err
+    assert "OSError: [Errno 28] No space left on device: '/reports/PHL/brief.html'" in err
+    assert "Traceback" not in err
