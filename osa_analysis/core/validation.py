@@ -18,6 +18,18 @@ MAX_LISTED = 25
 """Problems listed in full in an error message; the rest are counted."""
 
 
+def not_after_today() -> pa.Check:
+    """Return a check that a date column holds no date after today (NA passes).
+
+    For facts that cannot lie in the future (a signed agreement, a coup attempt); the date
+    is taken when the file is validated.
+    """
+    return pa.Check(
+        lambda s: s.isna() | (s <= pd.Timestamp.today().normalize()),
+        name="not_after_today",
+    )
+
+
 class DataFormatError(ValueError):
     """A source file does not have the expected layout (missing column, unreadable...)."""
 

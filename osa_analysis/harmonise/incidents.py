@@ -39,7 +39,7 @@ from osa_analysis.harmonise.eez import METHOD_VERSION as EEZ_METHOD_VERSION
 from osa_analysis.harmonise.eez import attribute_coastal_state
 from osa_analysis.sources.cache import cached
 from osa_analysis.sources.loaders.asam import load_asam
-from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS
+from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS, duplicate_records
 from osa_analysis.sources.loaders.imb import load_imb_attacks
 from osa_analysis.sources.loaders.recaap import load_recaap_imb_live, load_recaap_openmap
 from osa_analysis.sources.loaders.scsdi import load_scsdi_geocoded, load_scsdi_published
@@ -171,9 +171,12 @@ def add_quality_flags(df: pd.DataFrame) -> pd.DataFrame:
     """Flag, never drop, records with questionable dates or positions.
 
     Adds boolean columns ``flag_missing_date``, ``flag_missing_position``,
-    ``flag_unparseable_position``, ``flag_impossible_position`` and ``quality_flags`` (the
-    names of the raised flags, ``;``-joined; empty when clean). Impossible coordinates are
-    kept in ``latitude_raw``/``longitude_raw`` and set to NA in ``latitude``/``longitude``.
+    ``flag_unparseable_position``, ``flag_impossible_position`` (also a loader's
+    ``impossible`` position status, whose coordinates the loader already removed),
+    ``flag_future_date`` (dated after today), ``flag_duplicate_record`` (repeats an earlier
+    record of the same source on every shared column but the id) and ``quality_flags``
+    (the names of the raised flags, ``;``-joined; empty when clean). Impossible coordinates
+    are kept in ``latitude_raw``/``longitude_raw`` and set to NA in ``latitude``/``longitude``.
     """
     out = df.copy()
     lat, lon = out["latitude"], out["longitude"]
@@ -181,6 +184,7 @@ def add_quality_flags(df: pd.DataFrame) -> pd.DataFrame:
         ~lat.between(-90, 90) & lat.notna()
         | ~lon.between(-180, 180) & lon.notna()
         | ((lat == 0) & (lon == 0))
+        | out["position_status"].eq("impossible")
     )
     out["latitude_raw"], out["longitude_raw"] = lat, lon
     out.loc[impossible, ["latitude", "longitude"]] = np.nan
@@ -188,6 +192,12 @@ def add_quality_flags(df: pd.DataFrame) -> pd.DataFrame:
     out["flag_missing_position"] = out["position_status"].eq("missing")
     out["flag_unparseable_position"] = out["position_status"].eq("unparseable")
     out["flag_impossible_position"] = impossible.fillna(False).astype(bool)
+    out["flag_future_date"] = (out["date"] > pd.Timestamp.today().normalize()).fillna(False)
+    shared = list(INCIDENT_COLUMNS)
+    repeats = [duplicate_records(part, shared) for _, part in out.groupby("source", sort=False)]
+    out["flag_duplicate_record"] = (
+        pd.concat(repeats).reindex(out.index, fill_value=False).astype(bool) if repeats else False
+    )
     return out
 
 

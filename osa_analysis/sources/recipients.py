@@ -48,6 +48,7 @@ from osa_analysis.core.countries import country_name, iso3_codes
 from osa_analysis.core.validation import (
     DataFormatError,
     DataValidationError,
+    not_after_today,
     require_columns,
     validate,
 )
@@ -246,7 +247,7 @@ PROJECTS_SCHEMA = pa.DataFrameSchema(
         ),
         "signed_date": pa.Column(
             "datetime64[ns]",
-            pa.Check(_on_or_after(OSA_START), name=f"on_or_after_{OSA_START}"),
+            [pa.Check(_on_or_after(OSA_START), name=f"on_or_after_{OSA_START}"), not_after_today()],
             coerce=True,
             nullable=True,
         ),

@@ -16,7 +16,7 @@ from osa_analysis.core.validation import DataFormatError, DataValidationError
 from osa_analysis.sources.loaders import asam
 from osa_analysis.sources.loaders.asam_fields import ASAM_COLUMNS
 from osa_analysis.sources.loaders.asam_subregions import load_asam_subregions
-from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS
+from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS, SourceDataWarning
 
 EXPECTED_COLUMNS = [*INCIDENT_COLUMNS, *ASAM_COLUMNS]
 
@@ -388,12 +388,14 @@ def test_dms_part_above_sixty_is_an_error(folder, tmp_path):
         asam.load_asam_msi(bad)
 
 
-def test_impossible_latitude_is_kept_for_the_incident_table_to_flag(folder, tmp_path):
+def test_impossible_latitude_is_flagged_at_the_source(folder, tmp_path):
     data = json.loads((folder / "msi_api.json").read_text(encoding="utf-8"))
     data["asam"][0]["latitude"] = 95.0
     bad = tmp_path / "api.json"
     bad.write_text(json.dumps(data), encoding="utf-8")
-    assert asam.load_asam_msi(bad).loc[0, "latitude"] == 95.0
+    with pytest.warns(SourceDataWarning, match=r"api.json: 1 record\(s\) with an impossible"):
+        df = asam.load_asam_msi(bad)
+    assert df.loc[0, "position_status"] == "impossible" and pd.isna(df.loc[0, "latitude"])
 
 
 def test_bad_lephare_id_is_an_error(folder, tmp_path):

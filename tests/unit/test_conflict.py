@@ -324,3 +324,11 @@ def test_coup_events_keeps_both_sources_side_by_side(conflict_dir):
     assert events.loc[
         events["source"] == "coups_powell_thyne", "source_record"
     ].sort_values().tolist() == [0, 1, 2, 3]
+
+
+def test_a_coup_dated_in_the_future_is_refused(conflict_dir, tmp_path):
+    text = (conflict_dir / "pt_coups_mini.tsv").read_text()
+    bad = tmp_path / "pt_future.tsv"
+    bad.write_text(text.replace("\t2001\t2\t3\t", "\t2030\t2\t3\t"))
+    with pytest.raises(DataValidationError, match=r"record 0, column 'date'.*not_after_today"):
+        load_coups_powell_thyne(bad)

@@ -376,3 +376,13 @@ def test_countries_bad_values(fx):
         (1, "gw_code"),
         (1, "region"),
     }
+
+
+def test_a_project_signed_in_the_future_is_refused(fx, tmp_path):
+    text = (fx / "projects_valid.csv").read_text(encoding="utf-8")
+    bad = tmp_path / "projects_future.csv"
+    bad.write_text(text.replace(",2023-11-01,", ",2099-11-01,", 1), encoding="utf-8")
+    with pytest.raises(DataValidationError, match="not_after_today") as err:
+        rc.load_osa_projects(bad)
+    assert str(bad) in str(err.value)
+    assert _failures(err) == {(0, "signed_date")}

@@ -38,9 +38,20 @@ def resolve_loader(spec: str) -> Callable:
 def loader_for(source_id: str) -> Callable:
     """Return the loader function of a registry id (keyword arguments bound).
 
+    The function also warns when the table it loads spans less than the registry's
+    ``coverage`` (:func:`osa_analysis.sources.coverage.warn_if_short`).
+
     Raises
     ------
     osa_analysis.sources.registry.RegistryError
         When the id is not in the registry.
     """
-    return resolve_loader(get_source(source_id).loader)
+    return partial(_load_checked, resolve_loader(get_source(source_id).loader), source_id)
+
+
+def _load_checked(loader: Callable, source_id: str, *args, **kwargs):
+    from osa_analysis.sources.coverage import warn_if_short
+
+    table = loader(*args, **kwargs)
+    warn_if_short(table, source_id, args[0] if args else kwargs.get("path"))
+    return table

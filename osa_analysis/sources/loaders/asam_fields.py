@@ -18,7 +18,7 @@ import pandera.pandas as pa
 from osa_analysis.core.validation import blank_to_na as _text  # shared loader helpers
 from osa_analysis.core.validation import failure_rows as _failures
 from osa_analysis.core.validation import validate_collected as _validate
-from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS
+from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS, checked_incidents
 
 SOURCE_FORMATS = ("msi_csv", "msi_api_json", "arcgis_csv", "arcgis_geojson", "lephare_json")
 """Values of ``source_format``: which file layout a row was read from."""
@@ -302,7 +302,7 @@ def finish(
         },
         index=parsed.index,
     )
-    return _validate(df, ASAM_SCHEMA, path, failures)
+    return _validate(checked_incidents(df, path), ASAM_SCHEMA, path, failures)
 
 
 def empty_text(index: pd.Index) -> pd.Series:

@@ -33,7 +33,7 @@ from osa_analysis.core.validation import parse_numbers as _number
 from osa_analysis.core.validation import require_columns
 from osa_analysis.core.validation import validate_collected as _validate
 from osa_analysis.sources.fetch import fetch
-from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS
+from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS, checked_incidents
 
 log = logging.getLogger(__name__)
 
@@ -305,7 +305,7 @@ def load_imb_attacks(path: Path | None = None) -> pd.DataFrame:
         failures.append(
             _failures(raw[raw_col].notna() & df[col].isna(), raw_col, "ISO3 code", raw[raw_col])
         )
-    return _validate(df, ATTACKS_SCHEMA, path, failures)
+    return _validate(checked_incidents(df, path), ATTACKS_SCHEMA, path, failures)
 
 
 # --- country indicators ------------------------------------------------------------------

@@ -38,7 +38,7 @@ from osa_analysis.core.validation import failure_rows as _failures
 from osa_analysis.core.validation import parse_numbers as _number
 from osa_analysis.core.validation import validate_collected as _validate
 from osa_analysis.sources.fetch import fetch
-from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS
+from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS, checked_incidents
 
 OPENMAP_SOURCE = "recaap_openmap"
 LIVE_SOURCE = "recaap_imb_live"
@@ -410,7 +410,7 @@ def load_recaap_openmap(path: Path | None = None) -> pd.DataFrame:
     raw = _records(data, OPENMAP_KEYS, path, "OpenMap incident")
     failures: list[pd.DataFrame] = []
     df = _parse_openmap(raw, path, failures)
-    return _validate(df, OPENMAP_SCHEMA, path, failures)
+    return _validate(checked_incidents(df, path), OPENMAP_SCHEMA, path, failures)
 
 
 # --- the live feed -----------------------------------------------------------------------
@@ -624,7 +624,7 @@ def load_recaap_imb_live(path: Path | None = None) -> pd.DataFrame:
             f"{path}: expected le-phare's {{'fetched', 'since', 'events': [...]}} object "
             "or an OpenMap JSON array"
         )
-    df = _validate(df, LIVE_SCHEMA, path, failures)
+    df = _validate(checked_incidents(df, path), LIVE_SCHEMA, path, failures)
     df.attrs["fetched"] = fetched
     df.attrs["since"] = since
     return df

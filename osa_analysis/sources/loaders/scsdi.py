@@ -46,7 +46,7 @@ from osa_analysis.core.validation import parse_numbers as _number
 from osa_analysis.core.validation import validate_collected as _validate
 from osa_analysis.sources.cache import disk_cached
 from osa_analysis.sources.fetch import fetch
-from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS
+from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS, checked_incidents
 
 GEOCODED_SOURCE = "scsdi_geocoded"
 PUBLISHED_SOURCE = "scsdi_published"
@@ -537,7 +537,7 @@ def load_scsdi_geocoded(path: Path | None = None) -> pd.DataFrame:
         _failures(loc["event_id"].map(years) > 1, "year", "one year per event_id", loc["year"])
     )
     df = _events_from_locations(loc, GEOCODED_SOURCE, path)
-    return _validate(df, GEOCODED_EVENTS_SCHEMA, path, failures)
+    return _validate(checked_incidents(df, path), GEOCODED_EVENTS_SCHEMA, path, failures)
 
 
 # --- published events --------------------------------------------------------------------
@@ -673,7 +673,7 @@ def load_scsdi_published(path: Path | None = None) -> pd.DataFrame:
         },
         index=idx,
     )
-    return _validate(df, PUBLISHED_SCHEMA, path, failures)
+    return _validate(checked_incidents(df, path), PUBLISHED_SCHEMA, path, failures)
 
 
 @cache

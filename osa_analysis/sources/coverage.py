@@ -1,0 +1,71 @@
+"""Check that a loaded table covers what its registry entry says (a truncated file loads).
+
+A file cut short at a line boundary parses and validates: the WGI file truncated in the
+middle loads as 16,118 rows ending in 2011. :func:`coverage_shortfall` compares the span of a
+loaded table's ``date`` (or ``year``) column with the registry's ``coverage`` at the
+coverage's own resolution (whole years for ``1996/2023``, days for ISO dates), and
+:func:`warn_if_short` turns a shortfall into a warning naming the file and both spans.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from osa_analysis.core.dates import parse_coverage
+from osa_analysis.sources.registry import get_source
+
+_YEAR = re.compile(r"^\d{4}$")
+
+
+class CoverageWarning(UserWarning):
+    """A loaded table spans less than its registry entry says."""
+
+
+def table_span(table: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """Return the first and last date (or year) of a table; None without such a column."""
+    if "date" in table and pd.api.types.is_datetime64_any_dtype(table["date"]):
+        dates = table["date"].dropna()
+        return (dates.min(), dates.max()) if len(dates) else None
+    if "year" in table:
+        years = pd.to_numeric(table["year"], errors="coerce").dropna()
+        if len(years):
+            return pd.Timestamp(int(years.min()), 1, 1), pd.Timestamp(int(years.max()), 12, 31)
+    return None
+
+
+def coverage_shortfall(table: pd.DataFrame, coverage: str) -> str | None:
+    """Describe how a table falls short of a registry ``coverage`` (None when it does not)."""
+    expected = parse_coverage(coverage)
+    span = table_span(table)
+    if expected is None or span is None:
+        return None
+    start_text, _, end_text = str(coverage).partition("/")
+    by_year = bool(_YEAR.match(start_text.strip())) and bool(_YEAR.match(end_text.strip()))
+
+    def at(t: pd.Timestamp) -> int | pd.Timestamp:
+        return t.year if by_year else t.normalize()
+
+    if at(span[1]) < at(expected[1]) or at(span[0]) > at(expected[0]):
+        shown = (
+            f"{span[0].year}/{span[1].year}"
+            if by_year
+            else f"{span[0].date().isoformat()}/{span[1].date().isoformat()}"
+        )
+        return f"covers {shown}, but its registry entry says {coverage}"
+    return None
+
+
+def warn_if_short(table: pd.DataFrame, source_id: str, path: str | Path | None = None) -> None:
+    """Warn when ``table`` spans less than the registry's coverage of ``source_id``."""
+    problem = coverage_shortfall(table, get_source(source_id).coverage)
+    if problem:
+        warnings.warn(
+            f"{path or source_id} ({source_id}) {problem}: the file may be truncated or an "
+            "older release",
+            CoverageWarning,
+            stacklevel=2,
+        )
