@@ -222,12 +222,24 @@ def sniff_delimiter(path: Path, candidates: tuple[str, ...]) -> str:
     return best
 
 
+def read_csv_named(path: Path, **options) -> pd.DataFrame:
+    """:func:`pandas.read_csv` whose parse, decode and empty-file errors name the file.
+
+    Raises
+    ------
+    DataFormatError
+        ``<path>: cannot be parsed as a delimited file: ...`` (a tokenizer error, bytes
+        that are not the expected encoding, or no columns at all).
+    """
+    try:
+        return pd.read_csv(path, **options)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataFormatError(f"{path}: cannot be parsed as a delimited file: {exc}") from exc
+
+
 def read_text_table(path: Path, sep: str = ",") -> pd.DataFrame:
     """Read a delimited file with every cell as text (no type or NA guessing)."""
-    try:
-        return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataFormatError(f"{path}: cannot be parsed as a delimited file: {exc}") from exc
+    return read_csv_named(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
 def convert_text_columns(

@@ -49,6 +49,7 @@ from osa_analysis.core.validation import (
     DataFormatError,
     DataValidationError,
     not_after_today,
+    read_csv_named,
     require_columns,
     validate,
 )
@@ -320,7 +321,7 @@ def load_osa_projects(path: Path | None = None) -> pd.DataFrame:
     path = Path(path) if path else PROJECTS_FILE
     # Only an empty field is missing; everything is read as text so that the schema, not the
     # reader, judges amounts, years and dates (a bad value is then reported with its record).
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    raw = read_csv_named(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
     require_columns(raw, PROJECT_COLUMNS, path)
     return _validate_with(raw, PROJECTS_SCHEMA, path, _project_problems(raw))
 

@@ -95,3 +95,22 @@ def test_a_clean_frame_passes_untouched():
         out = checked_incidents(df, "synthetic.csv", today=dt.date(2026, 12, 4))
     assert out is df
     assert np.isfinite(out["latitude"]).all()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'date,time,longitude\n2020-01-01,"unclosed,1\n',  # a tokenizer error
+        b"\xff\xfe\x00d\x00a\x00t\x00e",  # not UTF-8
+        b"",  # empty
+    ],
+)
+def test_an_unreadable_file_names_itself(tmp_path, content):
+    from osa_analysis.core.validation import DataFormatError
+    from osa_analysis.sources.recipients import load_osa_projects
+
+    bad = tmp_path / "broken.csv"
+    bad.write_bytes(content)
+    for load in (load_imb_attacks, load_osa_projects):
+        with pytest.raises(DataFormatError, match=f"{bad}: "):
+            load(bad)

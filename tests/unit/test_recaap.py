@@ -213,7 +213,7 @@ def test_live_bad_values_name_record_and_column(recaap, tmp_path):
         load_recaap_imb_live(bad)
     pairs = set(zip(err.value.failures["record"], err.value.failures["column"], strict=True))
     assert (1, "id") in pairs
-    assert (3, "latitude") not in pairs  # impossible positions are flagged downstream
+    assert (3, "latitude") not in pairs  # an impossible position is flagged, not refused
 
 
 def test_live_rejects_other_json(tmp_path):

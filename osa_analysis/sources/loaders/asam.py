@@ -35,6 +35,7 @@ import pandas as pd
 
 from osa_analysis.core.validation import (
     DataFormatError,
+    read_csv_named,
     require_columns,
 )
 from osa_analysis.core.validation import blank_to_na as _text  # shared loader helpers
@@ -91,7 +92,7 @@ def _looks_like_json(path: Path) -> bool:
 
 def _read_csv(path: Path) -> pd.DataFrame:
     # every field as text; empty stays "" until _text() makes it NA
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return read_csv_named(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
 def _from_msi_records(raw: pd.DataFrame, path: str | Path, source_format: str) -> pd.DataFrame:

@@ -30,7 +30,7 @@ from osa_analysis.core.countries import to_iso3
 from osa_analysis.core.validation import blank_to_na as _text  # shared loader helpers
 from osa_analysis.core.validation import failure_rows as _failures
 from osa_analysis.core.validation import parse_numbers as _number
-from osa_analysis.core.validation import require_columns
+from osa_analysis.core.validation import read_csv_named, require_columns
 from osa_analysis.core.validation import validate_collected as _validate
 from osa_analysis.sources.fetch import fetch
 from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS, checked_incidents
@@ -177,7 +177,7 @@ CODES_SCHEMA = pa.DataFrameSchema(
 
 def _read(path: Path) -> pd.DataFrame:
     """Read a Crime-at-Sea CSV as text: ``NA`` (quoted or not) is missing, "" stays ""."""
-    return pd.read_csv(
+    return read_csv_named(
         path, dtype=str, keep_default_na=False, na_values=["NA"], encoding="utf-8-sig"
     )
 

@@ -199,6 +199,8 @@ def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
     except UnicodeDecodeError as exc:
         raise DataFormatError(f"{path}: not {encoding} text ({exc})") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataFormatError(f"{path}: cannot be parsed as a delimited file: {exc}") from exc
 
 
 def _is_geocoded(path: Path) -> bool:
