@@ -133,6 +133,19 @@ def _publish(
     _make_readable(staging)
     new = country_dir.with_name(f".{country_dir.name}.new-{uuid.uuid4().hex[:8]}")
     new.mkdir()
+    try:
+        _assemble(staging, country_dir, new, history_name, as_latest=as_latest)
+    except Exception:  # e.g. a full disk: the published brief was not touched
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    swap_in(new, country_dir)
+    _step("done")
+
+
+def _assemble(
+    staging: Path, country_dir: Path, new: Path, history_name: str, *, as_latest: bool
+) -> None:
+    """Fill ``new`` with the next state of ``country_dir`` (:func:`_publish`)."""
     new.chmod(0o755)
     _step("prepare")
     history = new / HISTORY_DIR
@@ -153,8 +166,6 @@ def _publish(
             if not kept and entry.name != HISTORY_DIR and not entry.name.startswith("."):
                 _link_entry(entry, new / entry.name)
     _step("switch")
-    swap_in(new, country_dir)
-    _step("done")
 
 
 def _failure_dir(reports_dir: Path, iso3: str, started: dt.datetime) -> Path:

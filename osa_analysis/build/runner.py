@@ -506,27 +506,48 @@ def _finish(
     )
     try:
         if error is None:
-            record["files"] = files
-            record["sha256"] = file_hashes(staging, list(files.values()))
-            write_json(staging / RUN_FILE, record)
-            history_name = f"{params.as_of.isoformat()}--{key[:12]}"
-            # a brief dated before the published one goes to history only: it never
-            # replaces a newer brief
-            published = read_run_record(country_dir) or {}
-            newer = published.get("status") == "ok" and str(published.get("as_of")) > str(
-                record["as_of"]
-            )
-            _publish(staging, country_dir, history_name, as_latest=not newer)
-            where = country_dir / HISTORY_DIR / history_name if newer else country_dir
-            return RunResult(
-                iso3, "ok", record["as_of"], key, record["duration_s"], where, None, files
-            )
+            try:
+                where = _publish_record(params, key, record, staging, country_dir, files)
+                return RunResult(
+                    iso3, "ok", record["as_of"], key, record["duration_s"], where, None, files
+                )
+            except OSError as exc:  # a full disk, a permission: the published brief stays
+                error = _error(
+                    type(exc).__name__,
+                    f"publishing failed: {exc}",
+                    None,
+                    traceback.format_exc(),
+                )
+                record.update(status="failed", error=error, sha256=None)
         failed_dir = _keep_failure(work, staging, record, reports_dir, started, render=render)
         return RunResult(
             iso3, "failed", record["as_of"], key, record["duration_s"], failed_dir, error, {}
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _publish_record(
+    params: BriefParams,
+    key: str,
+    record: dict[str, Any],
+    staging: Path,
+    country_dir: Path,
+    files: dict[str, str],
+) -> Path:
+    """Write the ``run.json`` and publish the brief; return where it went.
+
+    A brief dated before the published one goes to history only: it never replaces a newer
+    brief.
+    """
+    record["files"] = files
+    record["sha256"] = file_hashes(staging, list(files.values()))
+    write_json(staging / RUN_FILE, record)
+    history_name = f"{params.as_of.isoformat()}--{key[:12]}"
+    published = read_run_record(country_dir) or {}
+    newer = published.get("status") == "ok" and str(published.get("as_of")) > str(record["as_of"])
+    _publish(staging, country_dir, history_name, as_latest=not newer)
+    return country_dir / HISTORY_DIR / history_name if newer else country_dir
 
 
 # ---------------------------------------------------------------------------------------------

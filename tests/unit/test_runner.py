@@ -31,7 +31,7 @@ import nbformat
 import pytest
 from brief_builds import Builds, ModuleBuilds, Registry
 
-from osa_analysis.build import cli, execute, keys, runner
+from osa_analysis.build import catalog, cli, execute, keys, runner
 from osa_analysis.build.params import BriefParams
 from osa_analysis.core.config import PROJECT_ROOT
 from osa_analysis.sources.registry import registry
@@ -571,6 +571,33 @@ def test_an_older_brief_never_replaces_a_newer_published_one(reports_copy):
     assert now == before  # the published brief is still the one of 2026-08-09
     again = runner.run_brief(older, notebook=FIXTURE_NB, reports_dir=reports_copy, render=False)
     assert (again.status, again.path) == ("skipped", result.path)
+
+
+def test_a_full_disk_while_publishing_keeps_the_brief_and_records_the_failure(
+    reports_copy, monkeypatch
+):
+    from osa_analysis.build import publish
+
+    before = snapshot(reports_copy / "PHL")
+
+    def full(step):
+        if step == "history":
+            raise OSError(28, "No space left on device", str(reports_copy / "PHL"))
+
+    monkeypatch.setattr(publish, "FAULT_HOOK", full)
+    result = runner.run_brief(
+        params_for("PHL", lookback_years=3), notebook=FIXTURE_NB, reports_dir=reports_copy,
+        render=False,
+    )  # fmt: skip
+    assert result.status == "failed"
+    assert result.error["ename"] == "OSError"
+    assert result.error["evalue"].startswith("publishing failed: [Errno 28] No space left")
+    assert result.path.parent == reports_copy / "_failed" / "PHL"
+    assert json.loads((result.path / "run.json").read_text())["error"] == result.error
+    assert snapshot(reports_copy / "PHL") == before
+    assert sorted(p.name for p in reports_copy.iterdir() if p.name.startswith(".P")) == []
+    failures = catalog.collect_catalog(reports_copy)["countries"][0]["last_failure"]
+    assert failures["ename"] == "OSError"  # the index shows it
 
 
 def test_force_runs_an_up_to_date_brief_again(reports_copy, monkeypatch):
