@@ -26,14 +26,23 @@ class CoverageWarning(UserWarning):
 
 
 def table_span(table: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """Return the first and last date (or year) of a table; None without such a column."""
-    if "date" in table and pd.api.types.is_datetime64_any_dtype(table["date"]):
-        dates = table["date"].dropna()
-        return (dates.min(), dates.max()) if len(dates) else None
-    if "year" in table:
-        years = pd.to_numeric(table["year"], errors="coerce").dropna()
-        if len(years):
-            return pd.Timestamp(int(years.min()), 1, 1), pd.Timestamp(int(years.max()), 12, 31)
+    """Return the first and last date of a table; None without a date column.
+
+    The date is ``date`` or ``time_utc`` (a storm fix); else ``year`` or ``season``, as whole
+    years.
+    """
+    for column in ("date", "time_utc"):
+        if column in table and pd.api.types.is_datetime64_any_dtype(table[column]):
+            dates = table[column].dropna()
+            if len(dates):
+                return dates.min().normalize(), dates.max().normalize()
+            return None
+    for column in ("year", "season"):
+        if column in table:
+            years = pd.to_numeric(table[column], errors="coerce").dropna()
+            if len(years):
+                first, last = int(years.min()), int(years.max())
+                return pd.Timestamp(first, 1, 1), pd.Timestamp(last, 12, 31)
     return None
 
 
