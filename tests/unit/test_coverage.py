@@ -44,7 +44,10 @@ def test_the_registry_loader_warns_naming_file_and_both_spans(monkeypatch, tmp_p
 
 def test_storm_tracks_are_spanned_by_their_fixes():
     tracks = pd.DataFrame(
-        {"season": [1945, 2021], "time_utc": pd.to_datetime(["1945-04-19 06:00", "2011-12-17"])}
+        {
+            "season": [1945, 2021],
+            "time_utc": pd.to_datetime(["1945-04-19 06:00", "2011-12-17 18:00"]),
+        }
     )
     assert coverage.coverage_shortfall(tracks, "1945-04-19/2021-12-17") == (
         "covers 1945-04-19/2011-12-17, but its registry entry says 1945-04-19/2021-12-17"
