@@ -340,16 +340,18 @@ def run_brief(
         outcome = _execute(request, work, _child_env(run_params, threads), run_timeout_s, stop)
         holding.close()  # checking, rendering and publishing overlap the next brief's run
         record["kernel"] = outcome.get("kernel")
-        if stop is not None and stop.stopped:
-            shutil.rmtree(work, ignore_errors=True)
-            return _interrupted(params, key, start)
-        error = _check(outcome.get("error"), staging, render=render, pdf=pdf)
+        # stopped while the notebook ran: not checked or rendered (the work goes below)
+        error = (
+            None
+            if stop is not None and stop.stopped
+            else _check(outcome.get("error"), staging, render=render, pdf=pdf)
+        )
     except Exception as exc:  # a runner bug or an I/O error: still keep what there is
         error = _error(type(exc).__name__, str(exc), None, traceback.format_exc())
     finally:
         holding.close()
     try:
-        if stop is not None and stop.stopped:  # stopped while it rendered: not published
+        if stop is not None and stop.stopped:  # stopped while it ran or rendered: unpublished
             shutil.rmtree(work, ignore_errors=True)
             return _interrupted(params, key, start)
         return _finish(params, key, record, work, error, reports_dir, start, started, render=render)

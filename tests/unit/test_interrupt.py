@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -92,6 +93,8 @@ def test_a_signal_stops_a_real_build(tmp_path, sig, code):
     assert not (reports / "_failed").exists()  # an interruption is not a failed brief
     staging = reports / ".staging"
     assert not staging.exists() or not os.listdir(staging)
+    sockets = Path(tempfile.gettempdir()).glob(f"osa-kernel-{build.pid}-*")
+    assert not list(sockets)  # the kernels' socket folders went with them
     assert (reports / "index.html").is_file()
 
 
