@@ -193,7 +193,10 @@ def overall_values(overall: dict) -> dict:
     }
 
 
-RAISED = "raised to the 12-month probability, which the 36-month model put above it"
+RAISED = (
+    "raised to the 12-month probability (the 36-month model gave less; a 36-month window "
+    "holds the 12-month one)"
+)
 """Said of a 36-month probability :func:`osa_analysis.analyse.backtest.coherent` raised."""
 
 
@@ -473,8 +476,8 @@ def _likelihood_method(result: DiversionResult) -> str:
         "data year the model reads the coup features of the last whole year covered. The "
         "model was chosen on the same backtest it is scored on below (the origins "
         f"{origins[0]}–{origins[1]}), so that score flatters the choice a little. A 36-month "
-        "probability "
-        "below the 12-month one (the horizons are fitted apart) is raised to it. The own "
+        "probability below the 12-month one (the horizons are fitted apart) is raised to it. "
+        "The own "
         f"base rate is shown beside it as a reference: {own_rate}."
     )
 
