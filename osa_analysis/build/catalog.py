@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from osa_analysis.build.feed import change_items, write_feed
 from osa_analysis.build.pages import STYLE_FILE, TEMPLATES_DIR, page_environment, vintage_rows
 from osa_analysis.core.files import atomic_write_text, read_json_object
 from osa_analysis.core.provenance import __version__
@@ -259,19 +260,10 @@ def _country(reports_dir: Path, iso3: str) -> dict[str, Any] | None:
 
 def _changes(summary: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """Reduce the brief's "what changed since the last brief" to labels for the index."""
-    changes = (summary or {}).get("what_changed")
-    if not changes:
+    if not (summary or {}).get("what_changed"):
         return None
-    items = (
-        [f"{m['label']}: {m['before']} → {m['after']}" for m in changes.get("indicators_moved", [])]
-        + [f"{t['label']}: {t['before']} → {t['after']}" for t in changes.get("tiles_changed", [])]
-        + [f"trip-wire: {t['label']}" for t in changes.get("tripwires_new", [])]
-    )
-    return {
-        "previous_as_of": changes.get("previous_as_of"),
-        "n_changes": len(items),
-        "items": items,
-    }
+    previous, items = change_items(summary)
+    return {"previous_as_of": previous, "n_changes": len(items), "items": items}
 
 
 def collect_catalog(reports_dir: Path) -> dict[str, Any]:
@@ -391,7 +383,7 @@ def render_index_html(catalog: Mapping[str, Any], source_digest: str | None = No
 
 
 def build_index(reports_dir: Path) -> tuple[Path, Path]:
-    """Write ``reports/index.html`` and ``reports/index.json`` from the run folders.
+    """Write ``reports/index.html``, ``index.json`` and the Atom ``feed.xml`` from the run folders.
 
     A file that already holds what it would be given is left alone (``index.json`` by its
     text, ``index.html`` by its ``osa-index-source`` digest), so a build with nothing new
@@ -417,6 +409,7 @@ def build_index(reports_dir: Path) -> tuple[Path, Path]:
     marker = f'<meta name="osa-index-source" content="{digest}">'
     if marker not in (_read_text(html_path) or ""):
         atomic_write_text(html_path, render_index_html(catalog, digest))
+    write_feed(reports_dir, catalog)
     return html_path, json_path
 
 

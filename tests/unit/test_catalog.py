@@ -281,3 +281,51 @@ def test_long_vintage_folded_in_index(reports: Path):
     page = build_index(reports)[0].read_text()
     assert "<details><summary>8 sources</summary>" in page
     assert "<li><strong>src7</strong>: v7</li>" in page
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_the_feed_has_one_valid_entry_per_published_version(reports: Path):
+    import xml.etree.ElementTree as ET
+
+    summary = {
+        "what_changed": {
+            "previous_as_of": "2026-07-09",
+            "indicators_moved": [{"label": "Incidents, 12 months", "before": 3, "after": 9}],
+            "tiles_changed": [],
+            "tripwires_new": [{"label": "Coup attempt"}],
+        }
+    }
+    version = reports / "PHL" / "history" / "2026-08-09--abababababab"
+    (version / "summary.json").write_text(json.dumps(summary))
+    build_index(reports)
+    feed_path = reports / "feed.xml"
+    text = feed_path.read_text()
+    root = ET.fromstring(text)
+    assert root.tag == f"{ATOM}feed"
+    for tag in ("id", "title", "updated", "author"):  # RFC 4287 4.1.1
+        assert root.find(f"{ATOM}{tag}") is not None, tag
+    entries = root.findall(f"{ATOM}entry")
+    titles = [e.findtext(f"{ATOM}title") for e in entries]
+    assert titles == [  # newest first; MYS has no published version
+        "Philippines (PHL): brief with data as of 2026-08-09",
+        "Fiji (FJI): brief with data as of 2026-07-31",
+        "Philippines (PHL): brief with data as of 2026-07-09",
+    ]
+    first = entries[0]
+    assert first.findtext(f"{ATOM}updated") == "2026-08-10T01:00:30Z"
+    assert root.findtext(f"{ATOM}updated") == "2026-08-10T01:00:30Z"
+    assert first.findtext(f"{ATOM}summary") == (
+        "Since the brief as of 2026-07-09: Incidents, 12 months: 3 → 9; trip-wire: Coup attempt."
+    )
+    href = first.find(f"{ATOM}link").get("href")
+    assert (reports / href).is_file() and href.startswith("PHL/history/2026-08-09--")
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(set(ids)) == len(ids) and all(i.startswith("urn:uuid:") for i in ids)
+    assert "first published brief" in entries[-1].findtext(f"{ATOM}summary")
+    # nothing new: the feed is not rewritten
+    before = feed_path.stat().st_mtime_ns
+    build_index(reports)
+    assert feed_path.read_text() == text and feed_path.stat().st_mtime_ns == before
+    assert 'href="feed.xml"' in (reports / "index.html").read_text()
