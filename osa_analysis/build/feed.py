@@ -14,6 +14,7 @@ the feed's own address wherever the reports folder is served.
 
 from __future__ import annotations
 
+import json
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ from osa_analysis.core.files import atomic_write_text, read_json_object
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_FILE = "feed.xml"
+FEED_CACHE = ".feed-cache.json"
 FEED_TITLE = "Security-risk briefs on Japan's OSA recipients"
 FEED_ID = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "osa_analysis/reports/feed"))
 AUTHOR = "osa_analysis"
@@ -59,19 +61,32 @@ def _change_summary(summary: Mapping[str, Any] | None) -> str:
 def feed_entries(reports_dir: Path, catalog: Mapping[str, Any]) -> list[dict[str, str]]:
     """Return one entry per published version of every brief, newest first.
 
+    A published version never changes, so its change summary is read from its
+    ``summary.json`` once and kept in ``reports/.feed-cache.json`` (keyed by the version's
+    folder, run key and finish time): a build does not parse every past brief again.
+
     Returns
     -------
     list of dict
         ``id``, ``title``, ``updated`` (the version's finish time), ``link`` (its brief,
         relative to the reports folder) and ``summary``.
     """
+    reports_dir = Path(reports_dir)
+    cache_path = reports_dir / FEED_CACHE
+    known = read_json_object(cache_path) or {}
+    seen: dict[str, str] = {}
     entries = []
     for country in catalog["countries"]:
         for version in country["history"]:
             html = (version.get("links") or {}).get("html")
             if not html or not version.get("finished_utc"):
                 continue
-            summary = read_json_object(Path(reports_dir) / version["folder"] / "summary.json")
+            key = f"{version['folder']}|{version.get('run_key')}|{version['finished_utc']}"
+            text = known.get(key)
+            if not isinstance(text, str):
+                summary = read_json_object(reports_dir / version["folder"] / "summary.json")
+                text = _change_summary(summary)
+            seen[key] = text
             entries.append(
                 {
                     "id": "urn:uuid:"
@@ -80,9 +95,11 @@ def feed_entries(reports_dir: Path, catalog: Mapping[str, Any]) -> list[dict[str
                     f"{version['as_of']}",
                     "updated": version["finished_utc"],
                     "link": html,
-                    "summary": _change_summary(summary),
+                    "summary": text,
                 }
             )
+    if seen != known:
+        atomic_write_text(cache_path, json.dumps(seen, indent=1, sort_keys=True) + "\n")
     entries.sort(key=lambda e: (e["updated"], e["link"]), reverse=True)
     return entries
 
