@@ -4,10 +4,12 @@ them, the kernels end, the published briefs stay as they were, and the exit stat
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from osa_analysis.core.config import PROJECT_ROOT
 
 FIXTURE_NB = Path(__file__).parents[1] / "fixtures" / "runner" / "brief_fixture.py"
 COUNTRIES = ["PHL", "FJI", "MYS", "BGD"]
-GUARD_S = 180  # a guard against a hung test, not a speed target
+RUN_LIMIT = "300"  # the build's own --run-timeout: a stuck build ends, and the test fails
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -42,12 +44,24 @@ def sleeping_notebook(folder: Path) -> Path:
     return path
 
 
-def _wait_for(predicate, what: str) -> None:
-    deadline = time.monotonic() + GUARD_S
+def _wait_while_running(build: subprocess.Popen, predicate, what: str) -> None:
+    """Wait until ``predicate()``; fail if the build ends first (no clock involved)."""
     while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
+        if build.poll() is not None:
+            raise AssertionError(f"the build ended before {what}")
         time.sleep(0.1)
+
+
+def _wait_exit(pid: int) -> None:
+    """Block until process ``pid`` (not a child of this one) has exited."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    try:
+        select.select([fd], [], [])  # readable once the process has exited
+    finally:
+        os.close(fd)
 
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
@@ -59,6 +73,7 @@ def test_a_signal_stops_a_real_build(tmp_path, sig, code):
     before = snapshot(reports / "PHL")
     notebook = sleeping_notebook(tmp_path)
     argv = ["build", "--country", *COUNTRIES, "--notebook", str(notebook), "--jobs", "2"]
+    argv += ["--run-timeout", RUN_LIMIT]
     build = subprocess.Popen(
         [sys.executable, "-m", "osa_analysis.build.cli", *argv, "--force", *common],
         cwd=PROJECT_ROOT,
@@ -69,13 +84,14 @@ def test_a_signal_stops_a_real_build(tmp_path, sig, code):
     try:
         pid_files = [tmp_path / f"kernel-{c}" for c in COUNTRIES]
         # two kernels in their sleeping work cell (pid and parent written)
-        _wait_for(
+        _wait_while_running(
+            build,
             lambda: sum(p.exists() and len(p.read_text().split()) == 2 for p in pid_files) == 2,
             "two kernels in the work cell",
         )
         kernels = [int(p.read_text().split()[0]) for p in pid_files if p.exists()]
         build.send_signal(sig)
-        out, err = build.communicate(timeout=GUARD_S)
+        out, err = build.communicate()
     finally:
         if build.poll() is None:
             build.kill()
@@ -87,7 +103,8 @@ def test_a_signal_stops_a_real_build(tmp_path, sig, code):
     # no brief started after the signal (only the two running had written a pid)
     assert sum(p.exists() for p in pid_files) == 2
     # the running kernels ended with the build
-    _wait_for(lambda: not any(Path(f"/proc/{k}").exists() for k in kernels), "the kernels")
+    for kernel in kernels:
+        _wait_exit(kernel)
     assert snapshot(reports / "PHL") == before
     assert not any((reports / c).exists() for c in COUNTRIES[1:])
     assert not (reports / "_failed").exists()  # an interruption is not a failed brief
@@ -106,13 +123,19 @@ def test_a_second_signal_exits_at_once(monkeypatch):
         raise SystemExit(status)
 
     monkeypatch.setattr(interrupt.os, "_exit", fake_exit)
-    ended = []
-    switch = interrupt.StopSwitch(ended.append)
+    ended, first_ended = [], threading.Event()
+
+    def end(child):
+        ended.append(child)
+        first_ended.set()
+
+    switch = interrupt.StopSwitch(end)
     with interrupt.stop_on_signals(switch):
         with switch.watching("child-1"):  # any object stands for a process here
             signal.raise_signal(signal.SIGINT)
             assert switch.stopped and switch.signum == signal.SIGINT
-            _wait_for(lambda: ended == ["child-1"], "the child to be ended")
+            first_ended.wait()  # ended in a thread of its own
+            assert ended == ["child-1"]
             with switch.watching("child-2"):  # started after the stop: ended at once
                 assert ended == ["child-1", "child-2"]
             with pytest.raises(SystemExit):
