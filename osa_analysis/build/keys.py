@@ -160,38 +160,51 @@ def _up_to_date(country_dir: Path, key: str, *, render: bool) -> dict | None:
 
     Every file the record lists must exist with the sha256 it recorded, so a brief whose
     files were changed or half-replaced by hand is built again, not skipped. A brief dated
-    before the published one lives in ``history/<as_of>--<key12>/`` only; it is up to date
-    when that version is.
+    before the published one lives in ``history/<as_of>--<key12>/`` only
+    (:func:`version_folder`); it is up to date when that version is.
     """
-    record = _record_if_current(country_dir, key, render=render)
-    if record is not None:
-        return record
-    published = read_run_record(country_dir) or {}
-    if published.get("run_key") in (None, key):  # this brief is the published one, damaged
+    published = read_run_record(country_dir)
+    if _current(published, country_dir, key, render=render):
+        return published
+    if (published or {}).get("run_key") in (None, key):  # the published one, damaged
         return None
     history = country_dir / HISTORY_DIR
-    for folder in sorted(history.glob(f"*--{key[:12]}")) if history.is_dir() else ():
-        if (found := _record_if_current(folder, key, render=render)) is not None:
-            return found | {"_folder": str(folder)}
+    for folder in sorted(history.glob(version_name("*", key))) if history.is_dir() else ():
+        record = read_run_record(folder)
+        if _current(record, folder, key, render=render):
+            return record
     return None
 
 
-def _record_if_current(country_dir: Path, key: str, *, render: bool) -> dict | None:
-    """Return the ``run.json`` of ``country_dir`` if ``ok``, of ``key``, with its files."""
-    record = read_run_record(country_dir)
+def version_name(as_of: str, key: str) -> str:
+    """Return the history folder name of a brief: ``<as_of>--<key12>``."""
+    return f"{as_of}--{key[:12]}"
+
+
+def version_folder(country_dir: Path, record: Mapping[str, Any]) -> Path:
+    """Return where the brief of a ``run.json`` is published.
+
+    ``country_dir`` when it is the published one, else its history folder.
+    """
+    published = read_run_record(country_dir) or {}
+    if published.get("run_key") == record.get("run_key"):
+        return country_dir
+    return country_dir / HISTORY_DIR / version_name(record["as_of"], record["run_key"])
+
+
+def _current(record: dict | None, folder: Path, key: str, *, render: bool) -> bool:
+    """Whether ``record`` (the ``run.json`` of ``folder``) is ``ok``, of ``key``, with its files."""
     if not record or record.get("status") != "ok" or record.get("run_key") != key:
-        return None
+        return False
     files = record.get("files") or {}
     if render and "html" not in files:
-        return None
-    if not all((country_dir / name).is_file() for name in files.values()):
-        return None
+        return False
+    if not all((folder / name).is_file() for name in files.values()):
+        return False
     recorded = record.get("sha256")
     if not isinstance(recorded, dict) or set(recorded) != set(files.values()):
-        return None
+        return False
     try:
-        if file_hashes(country_dir, list(files.values())) != recorded:
-            return None
+        return file_hashes(folder, list(files.values())) == recorded
     except OSError:
-        return None
-    return record
+        return False

@@ -160,10 +160,10 @@ def _assemble(
     if as_latest:
         for entry in staging.iterdir():
             _link_entry(entry, new / entry.name)
-    if country_dir.is_dir():  # the published brief (when kept) and anything else kept there
+    if country_dir.is_dir():  # the published brief (unless replaced) and anything else
         for entry in country_dir.iterdir():
-            kept = as_latest and entry.name in BRIEF_ENTRIES
-            if not kept and entry.name != HISTORY_DIR and not entry.name.startswith("."):
+            replaced = as_latest and entry.name in BRIEF_ENTRIES
+            if not replaced and entry.name != HISTORY_DIR and not entry.name.startswith("."):
                 _link_entry(entry, new / entry.name)
     _step("switch")
 

@@ -95,6 +95,8 @@ from osa_analysis.build.keys import (
     package_digest,
     read_run_record,
     run_key,
+    version_folder,
+    version_name,
 )
 from osa_analysis.build.lock import build_lock, kernel_socket_dir
 from osa_analysis.build.params import BriefParams
@@ -209,26 +211,21 @@ class RunResult:
         return str(self.path) if self.path else ""
 
 
+def _result(
+    params: BriefParams, status: str, key: str | None, start: float, **fields: Any
+) -> RunResult:
+    """Return a :class:`RunResult` of ``params`` timed from ``start`` (``path``, ``files``)."""
+    duration = round(time.perf_counter() - start, 3)
+    return RunResult(params.country_iso3, status, params.as_of.isoformat(), key, duration, **fields)
+
+
 def _skipped(params: BriefParams, key: str, country_dir: Path, record: dict, start: float):
-    return RunResult(
-        country_iso3=params.country_iso3,
-        status="skipped",
-        as_of=params.as_of.isoformat(),
-        run_key=key,
-        duration_s=round(time.perf_counter() - start, 3),
-        path=Path(record["_folder"]) if record.get("_folder") else country_dir,
-        files=dict(record.get("files") or {}),
-    )
+    path = version_folder(country_dir, record)
+    return _result(params, "skipped", key, start, path=path, files=dict(record.get("files") or {}))
 
 
 def _interrupted(params: BriefParams, key: str | None, start: float) -> RunResult:
-    return RunResult(
-        country_iso3=params.country_iso3,
-        status="interrupted",
-        as_of=params.as_of.isoformat(),
-        run_key=key,
-        duration_s=round(time.perf_counter() - start, 3),
-    )
+    return _result(params, "interrupted", key, start)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -545,7 +542,7 @@ def _publish_record(
     record["files"] = files
     record["sha256"] = file_hashes(staging, list(files.values()))
     write_json(staging / RUN_FILE, record)
-    history_name = f"{params.as_of.isoformat()}--{key[:12]}"
+    history_name = version_name(params.as_of.isoformat(), key)
     published = read_run_record(country_dir) or {}
     newer = published.get("status") == "ok" and str(published.get("as_of")) > str(record["as_of"])
     _publish(staging, country_dir, history_name, as_latest=not newer)

@@ -39,7 +39,11 @@ from osa_analysis.harmonise.eez import METHOD_VERSION as EEZ_METHOD_VERSION
 from osa_analysis.harmonise.eez import attribute_coastal_state
 from osa_analysis.sources.cache import cached
 from osa_analysis.sources.loaders.asam import load_asam
-from osa_analysis.sources.loaders.common import INCIDENT_COLUMNS, duplicate_records
+from osa_analysis.sources.loaders.common import (
+    INCIDENT_COLUMNS,
+    duplicate_records,
+    impossible_positions,
+)
 from osa_analysis.sources.loaders.imb import load_imb_attacks
 from osa_analysis.sources.loaders.recaap import load_recaap_imb_live, load_recaap_openmap
 from osa_analysis.sources.loaders.scsdi import load_scsdi_geocoded, load_scsdi_published
@@ -181,8 +185,7 @@ def add_quality_flags(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     lat, lon = out["latitude"], out["longitude"]
     impossible = (
-        ~lat.between(-90, 90) & lat.notna()
-        | ~lon.between(-180, 180) & lon.notna()
+        impossible_positions(lat, lon)
         | ((lat == 0) & (lon == 0))
         | out["position_status"].eq("impossible")
     )

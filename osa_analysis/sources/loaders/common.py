@@ -56,6 +56,11 @@ class SourceDataWarning(UserWarning):
     """A source file holds records no real incident can have; they are flagged, not used."""
 
 
+def impossible_positions(lat: pd.Series, lon: pd.Series) -> pd.Series:
+    """Return where a given latitude is beyond ±90° or a longitude beyond ±180° (or infinite)."""
+    return (lat.notna() & ~lat.between(-90, 90)) | (lon.notna() & ~lon.between(-180, 180))
+
+
 def _rows(index: pd.Index) -> str:
     shown = ", ".join(str(i) for i in index[:ROWS_SHOWN])
     more = len(index) - ROWS_SHOWN
@@ -90,9 +95,7 @@ def checked_incidents(
     """
     lat = pd.to_numeric(df["latitude"], errors="coerce").astype(float)
     lon = pd.to_numeric(df["longitude"], errors="coerce").astype(float)
-    given = lat.notna() & lon.notna()
-    finite = np.isfinite(lat.fillna(0.0)) & np.isfinite(lon.fillna(0.0))
-    bad = given & (~finite | (lat.abs() > 90) | (lon.abs() > 180))
+    bad = impossible_positions(lat, lon)
     if bad.any():
         values = "; ".join(
             f"{i}: {lat[i]:g}, {lon[i]:g}" for i in df.index[bad.to_numpy()][:ROWS_SHOWN]
