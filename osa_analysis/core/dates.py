@@ -58,6 +58,12 @@ def parse_coverage(text: str | None) -> tuple[pd.Timestamp, pd.Timestamp] | None
     return first, last
 
 
+def coverage_in_years(text: str | None) -> bool:
+    """Whether a registry ``coverage`` is given in whole years (``1996/2023``)."""
+    start, sep, end = str(text or "").partition("/")
+    return bool(sep) and bool(_YEAR.fullmatch(start.strip())) and bool(_YEAR.fullmatch(end.strip()))
+
+
 def coverage_end_text(text: str) -> str:
     """Return the end of a registry coverage as written (``"2023"``); ``n/a`` stays ``n/a``."""
     start, sep, end = str(text).partition("/")

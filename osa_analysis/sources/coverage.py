@@ -9,16 +9,13 @@ coverage's own resolution (whole years for ``1996/2023``, days for ISO dates), a
 
 from __future__ import annotations
 
-import re
 import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from osa_analysis.core.dates import parse_coverage
+from osa_analysis.core.dates import coverage_in_years, parse_coverage
 from osa_analysis.sources.registry import get_source
-
-_YEAR = re.compile(r"^\d{4}$")
 
 
 class CoverageWarning(UserWarning):
@@ -52,8 +49,7 @@ def coverage_shortfall(table: pd.DataFrame, coverage: str) -> str | None:
     span = table_span(table)
     if expected is None or span is None:
         return None
-    start_text, _, end_text = str(coverage).partition("/")
-    by_year = bool(_YEAR.match(start_text.strip())) and bool(_YEAR.match(end_text.strip()))
+    by_year = coverage_in_years(coverage)
 
     def at(t: pd.Timestamp) -> int | pd.Timestamp:
         return t.year if by_year else t.normalize()
