@@ -3,8 +3,14 @@
 ::
 
     osa-briefs data fetch [--all | ID ...]   obtain source files into the cache (sha256-checked)
-    osa-briefs data status [--json]          per source: cached?, sha256 ok?, licence, coverage
+    osa-briefs data update [--all | ID ...]  take each source's newest release, validate it
+                                             before use, record it in the vintage lock
+    osa-briefs data status [--json]          per source: cached?, sha256 ok?, vintage, licence,
+                                             coverage, release channel, freshness
     osa-briefs data check [ID ...]           run every loader and its validation; report problems
+
+``--pinned`` (build, data fetch/status/check) ignores the vintage lock: every source is read
+with its registry-pinned bytes, which reproduces a brief exactly.
     osa-briefs build (--country ISO3 ... | --all) [options]
                                              execute, render and publish country briefs
     osa-briefs backtest [--start Y] [--end Y] [--countries all|ISO3 ...] [--jobs N]
@@ -16,7 +22,9 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import os
 import sys
 import time
 import warnings
@@ -62,16 +70,21 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def source_status(*, verify: bool = False) -> list[dict]:
+def source_status(*, verify: bool = False, today: dt.date | None = None) -> list[dict]:
     """Return one status record per registered source (no fetching).
 
-    ``verify`` re-hashes every cached file instead of trusting its stamp.
+    ``verify`` re-hashes every cached file instead of trusting its stamp. ``today`` is the
+    yardstick of freshness (default: today, UTC).
     """
+    from osa_analysis.sources.freshness import freshness
+
+    today = today or dt.datetime.now(dt.UTC).date()
     rows = []
     for sid, src in sorted(registry().items()):
         path = cached_path(sid)
         cached = path.exists()
         sha_ok = cached and verified_sha256(path, rehash=verify) == src.sha256
+        fresh = freshness(src, today)
         rows.append(
             {
                 "id": sid,
@@ -82,11 +95,27 @@ def source_status(*, verify: bool = False) -> list[dict]:
                 "redistribution": src.redistribution,
                 "coverage": src.coverage,
                 "vintage": src.vintage,
+                "locked": src.locked is not None,
                 "official": src.official,
                 "path": str(path),
+                "channel": src.release.channel,
+                "cadence": src.release.cadence,
+                "last_data": fresh.last_data.isoformat() if fresh.last_data else None,
+                "retrieved_at": fresh.retrieved_at,
+                "due": fresh.due.isoformat() if fresh.due else None,
+                "freshness": fresh.state,
+                "days_overdue": fresh.days_overdue,
             }
         )
     return rows
+
+
+def _freshness_text(row: dict) -> str:
+    if row["freshness"] == "overdue":
+        return f"[yellow]overdue {row['days_overdue']} d[/] (due {row['due']})"
+    if row["freshness"] == "current":
+        return f"[green]current[/] (next due {row['due']})"
+    return row["freshness"]
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -95,8 +124,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    table = Table(title=f"Sources in {config.data_dir()}")
-    for col in ("id", "cached", "sha256", "redistribution", "licence", "coverage", "vintage"):
+    mode = "pinned bytes only (--pinned)" if config.pinned() else "vintage lock applied"
+    table = Table(title=f"Sources in {config.data_dir()} ({mode})")
+    columns = ("id", "cached", "sha256", "vintage", "redistribution", "coverage", "channel")
+    for col in (*columns, "freshness"):
         table.add_column(col, overflow="fold")
     for r in rows:
         ok = "[green]ok[/]" if r["sha256_ok"] else ("[red]BAD[/]" if r["cached"] else "-")
@@ -104,15 +135,49 @@ def cmd_status(args: argparse.Namespace) -> int:
             r["id"],
             "yes" if r["cached"] else "no",
             f"{r['sha256']} {ok}",
+            ("locked: " if r["locked"] else "") + r["vintage"],
             r["redistribution"],
-            r["licence"],
             r["coverage"],
-            r["vintage"],
+            f"{r['channel']}, {r['cadence']}",
+            _freshness_text(r),
         )
     console.print(table)
     missing = sum(not r["sha256_ok"] for r in rows)
-    console.print(f"{len(rows) - missing}/{len(rows)} sources cached with the registered sha256")
+    overdue = sum(r["freshness"] == "overdue" for r in rows)
+    console.print(
+        f"{len(rows) - missing}/{len(rows)} sources cached with the sha256 in use; "
+        f"{overdue} overdue for a new release (run `osa-briefs data update --all`)"
+    )
     return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    """Take each source's newest release after validating it; exit 1 if any release failed."""
+    from osa_analysis.sources.update import has_channel, update_sources
+
+    ids = _ids(args)
+    if not args.ids:  # --all: only sources with a channel to ask
+        ids = [s for s in ids if has_channel(registry()[s])]
+    results = update_sources(ids)
+    table = Table(title=f"Release update in {config.data_dir()}")
+    for col in ("id", "result", "detail"):
+        table.add_column(col, overflow="fold")
+    style = {"new": "green", "failed": "red", "no new data": "default", "no channel": "dim"}
+    for r in results:
+        table.add_row(r.source_id, f"[{style[r.status]}]{r.status}[/]", r.message)
+    console.print(table)
+    failed = [r.source_id for r in results if r.status == "failed"]
+    new = [r.source_id for r in results if r.status == "new"]
+    console.print(
+        f"{len(new)} new vintage(s){': ' + ', '.join(new) if new else ''}; "
+        + (
+            f"[red]{len(failed)} failed: {', '.join(failed)} (the vintage in use stays)[/]"
+            if failed
+            else "no failure"
+        ),
+        soft_wrap=True,
+    )
+    return 1 if failed else 0
 
 
 def check_sources(ids: Sequence[str]) -> list[dict]:
@@ -332,6 +397,7 @@ def _add_build_parser(sub: argparse._SubParsersAction) -> None:
 
     p_build = sub.add_parser(
         "build",
+        parents=[PINNED],
         help="execute, render and publish country briefs",
         description="Execute the brief notebook per country (papermill), render HTML/PDF and "
         "publish to REPORTS_DIR/<ISO3>/ atomically; up-to-date briefs are skipped, failures "
@@ -396,6 +462,15 @@ def _add_build_parser(sub: argparse._SubParsersAction) -> None:
     p_build.set_defaults(func=cmd_build)
 
 
+PINNED = argparse.ArgumentParser(add_help=False)
+PINNED.add_argument(
+    "--pinned",
+    action="store_true",
+    help="ignore the vintage lock: read every source with its registry-pinned bytes "
+    "(exact reproduction)",
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``osa-briefs``."""
     parser = argparse.ArgumentParser(prog="osa-briefs", description=__doc__.splitlines()[0])
@@ -409,12 +484,26 @@ def build_parser() -> argparse.ArgumentParser:
     data = sub.add_parser("data", help="obtain, inspect and validate the source files")
     data_sub = data.add_subparsers(dest="data_command", required=True)
 
-    p_fetch = data_sub.add_parser("fetch", help="fetch sources into the cache")
+    p_fetch = data_sub.add_parser("fetch", help="fetch sources into the cache", parents=[PINNED])
     p_fetch.add_argument("ids", nargs="*", metavar="ID", help="registry ids (default: all)")
     p_fetch.add_argument("--all", action="store_true", help="fetch every registered source")
     p_fetch.set_defaults(func=cmd_fetch)
 
-    p_status = data_sub.add_parser("status", help="cache status of every source")
+    p_update = data_sub.add_parser(
+        "update",
+        help="take each source's newest release, validated before use",
+        description="Download the newest release of each source with a release channel "
+        "(data/sources.yaml, release:), validate it with the source's loader and release "
+        "checks, and record it in the vintage lock of OSA_DATA_DIR; a refused release is "
+        "quarantined and the vintage in use stays. Exit status 1 when any release failed.",
+    )
+    p_update.add_argument("ids", nargs="*", metavar="ID", help="registry ids (default: all)")
+    p_update.add_argument("--all", action="store_true", help="every source with a channel")
+    p_update.set_defaults(func=cmd_update)
+
+    p_status = data_sub.add_parser(
+        "status", help="cache status and freshness of every source", parents=[PINNED]
+    )
     p_status.add_argument("--json", action="store_true", help="machine-readable output")
     p_status.add_argument(
         "--verify",
@@ -424,7 +513,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_status.set_defaults(func=cmd_status)
 
-    p_check = data_sub.add_parser("check", help="run every loader and its validation")
+    p_check = data_sub.add_parser(
+        "check", help="run every loader and its validation", parents=[PINNED]
+    )
     p_check.add_argument("ids", nargs="*", metavar="ID", help="registry ids (default: all)")
     p_check.set_defaults(func=cmd_check)
 
@@ -445,6 +536,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     exit status 130.
     """
     args = build_parser().parse_args(argv)
+    if getattr(args, "pinned", False):
+        os.environ["OSA_PINNED"] = "1"  # kernels and worker processes inherit it
     try:
         return args.func(args)
     except KeyboardInterrupt:

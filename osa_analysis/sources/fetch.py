@@ -1,7 +1,12 @@
 """Obtain a registered source file: cache -> offline mirror -> pinned upstream URL.
 
-Every path is sha256-checked. A mismatch, a missing file or an unreachable URL raises
-:class:`FetchError` saying what to do; there is never a silent fallback to other bytes.
+Every path is sha256-checked against :func:`osa_analysis.sources.registry.registry` (the
+pin, or the locked vintage). A mismatch, a missing file or an unreachable URL raises
+:class:`FetchError` saying what to do; there is never a silent fallback to other bytes. A
+source that no URL returns pinned bytes for (a reconstruction or a subset) but that has a
+release channel to the official file is obtained through ``data update``'s
+validate-before-use path (:func:`osa_analysis.sources.update.update_source`) unless
+``OSA_PINNED=1``.
 """
 
 from __future__ import annotations
@@ -10,19 +15,20 @@ import hashlib
 import json
 import logging
 import shutil
-import tarfile
-import time
-import zipfile
 from pathlib import Path
 
 from osa_analysis.core import config
 from osa_analysis.core.files import atomic_path
+from osa_analysis.sources.download import (
+    DownloadError,
+    DownloadHashError,
+    download,
+    extract_member,
+    source_url,
+)
 from osa_analysis.sources.registry import Source, get_source, registry
 
 log = logging.getLogger(__name__)
-
-DOWNLOAD_TIMEOUT_S = 60
-DOWNLOAD_ATTEMPTS = 3
 
 
 class FetchError(RuntimeError):
@@ -94,67 +100,26 @@ def _atomic_copy(src: Path, dest: Path) -> None:
         shutil.copyfile(src, tmp)
 
 
-def _download(url: str, dest: Path, known_hash: str | None) -> None:
-    """Download ``url`` to ``dest`` with retries; pooch writes atomically and checks the hash."""
-    import pooch  # imported lazily: only needed when downloading
-
-    downloader = pooch.HTTPDownloader(timeout=DOWNLOAD_TIMEOUT_S, progressbar=False)
-    last: Exception | None = None
-    for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
-        try:
-            pooch.retrieve(
-                url,
-                known_hash=f"sha256:{known_hash}" if known_hash else None,
-                fname=dest.name,
-                path=dest.parent,
-                downloader=downloader,
-            )
-            return
-        except ValueError as exc:  # pooch's hash mismatch: retrying will not help
-            raise HashMismatchError(
-                f"download of {url} does not match the registry: {exc}"
-            ) from exc
-        except Exception as exc:  # network errors: retry with back-off
-            last = exc
-            log.warning(
-                "download attempt %d/%d of %s failed: %s", attempt, DOWNLOAD_ATTEMPTS, url, exc
-            )
-            time.sleep(min(2**attempt, 10))
-    raise FetchError(f"could not download {url} after {DOWNLOAD_ATTEMPTS} attempts: {last}")
-
-
-def _extract_member(archive: Path, member: str, dest: Path) -> None:
-    try:
-        with atomic_path(dest) as tmp:
-            if zipfile.is_zipfile(archive):
-                with zipfile.ZipFile(archive) as zf, zf.open(member) as src, open(tmp, "wb") as out:
-                    shutil.copyfileobj(src, out)
-            else:
-                with tarfile.open(archive) as tf:
-                    src = tf.extractfile(member)
-                    if src is None:
-                        raise FetchError(f"{archive}: member {member!r} is not a regular file")
-                    with src, open(tmp, "wb") as out:
-                        shutil.copyfileobj(src, out)
-    except KeyError as exc:
-        raise FetchError(f"{archive}: no member {member!r}") from exc
-
-
 def _from_upstream(source: Source, target: Path) -> None:
-    if not source.url:
+    url = source_url(source.id, source.url)
+    if not url:
         raise FetchError(
             f"source {source.id!r} ({source.file}) is not in the cache or mirror, and no "
             f"upstream URL returns its registered bytes. Set OSA_DATA_MIRROR to a folder holding "
             f"it, or load the official release yourself: {source.official_release}"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
-    if source.member:
-        downloads = target.parent / ".downloads"
-        archive = downloads / Path(source.url).name
-        _download(source.url, archive, source.archive_sha256)
-        _extract_member(archive, source.member, target)
-    else:
-        _download(source.url, target, source.sha256)
+    try:
+        if source.member:
+            archive = target.parent / ".downloads" / Path(url).name
+            download(url, archive, sha256=source.archive_sha256)
+            extract_member(archive, source.member, target)
+        else:
+            download(url, target, sha256=source.sha256)
+    except DownloadHashError as exc:
+        raise HashMismatchError(f"download of {url} does not match the registry: {exc}") from exc
+    except DownloadError as exc:
+        raise FetchError(str(exc)) from exc
     try:
         _check(target, source, "downloaded")
     except HashMismatchError:
@@ -162,7 +127,24 @@ def _from_upstream(source: Source, target: Path) -> None:
         raise
 
 
-def fetch(source_id: str, *, data_dir: Path | None = None, mirror: Path | None = None) -> Path:
+def _through_release_channel(source: Source) -> bool:
+    """Whether a missing source is obtained from its release channel (validated, locked)."""
+    return (
+        not source.url
+        and source.locked is None
+        and source.release.channel in ("latest", "pattern")
+        and source.release.official
+        and not config.pinned()
+    )
+
+
+def fetch(
+    source_id: str,
+    *,
+    data_dir: Path | None = None,
+    mirror: Path | None = None,
+    via_release: bool = True,
+) -> Path:
     """Return the local path of a registered source file, obtaining it if needed.
 
     Order: the cache (``OSA_DATA_DIR``, default ``data/raw``) when its sha256 is good; else a
@@ -175,6 +157,9 @@ def fetch(source_id: str, *, data_dir: Path | None = None, mirror: Path | None =
         Registry id, e.g. ``"wgi"``.
     data_dir, mirror : Path, optional
         Override the cache and mirror folders (defaults from the environment).
+    via_release : bool
+        Whether a source without a pinned download may be obtained through its release
+        channel (``data update`` itself passes ``False``).
 
     Returns
     -------
@@ -206,9 +191,28 @@ def fetch(source_id: str, *, data_dir: Path | None = None, mirror: Path | None =
             _atomic_copy(candidate, target)
             return target
         mirror_problem = f" (OSA_DATA_MIRROR={mirror} has no {source.file})"
+    if via_release and _through_release_channel(source):
+        from osa_analysis.sources.update import update_source  # it fetches the vintage in use
+
+        result = update_source(source_id, data_dir=cache_dir)
+        if target.exists() and verified_sha256(target) == source.sha256:
+            return target  # the channel served the very bytes registered
+        if result.status != "new":
+            raise FetchError(
+                f"source {source_id!r} has no pinned download, and its release channel gave "
+                f"no usable file: {result.message}{mirror_problem}"
+            )
+        return cache_dir / get_source(source_id).file
     try:
         _from_upstream(source, target)
-    except HashMismatchError:
+    except HashMismatchError as exc:
+        if source.locked:
+            raise HashMismatchError(
+                f"{exc}. The locked vintage of {source_id!r} ({source.sha256[:12]}, retrieved "
+                f"{source.locked['retrieved_at']}) is gone from {cache_dir} and its URL now "
+                f"serves other bytes: run `osa-briefs data update {source_id}` to take the "
+                "newest release, or build with --pinned"
+            ) from exc
         raise
     except FetchError as exc:
         raise FetchError(f"{exc}{mirror_problem}") from exc

@@ -98,7 +98,7 @@ def test_an_error_is_one_line_naming_the_file_and_debug_shows_the_traceback(
     broken = tmp_path / "sources.yaml"
     broken.write_text("wgi:\n  title: [unclosed\n", encoding="utf-8")
     monkeypatch.setattr(registry_module, "SOURCES_FILE", broken)
-    registry_module.registry.cache_clear()
+    registry_module.clear_registry_cache()
     try:
         assert cli.main(["data", "status"]) == 2  # bad input
         err = capsys.readouterr().err
@@ -108,7 +108,7 @@ def test_an_error_is_one_line_naming_the_file_and_debug_shows_the_traceback(
         with pytest.raises(registry_module.RegistryError):
             cli.main(["--debug", "data", "status"])
     finally:
-        registry_module.registry.cache_clear()
+        registry_module.clear_registry_cache()
 
 
 def test_a_disk_error_is_one_line_with_its_path_and_exits_1(monkeypatch, capsys):

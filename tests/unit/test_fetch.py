@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from osa_analysis.sources import fetch as fetch_mod
+from osa_analysis.sources.download import DownloadError
 from osa_analysis.sources.fetch import FetchError, HashMismatchError, fetch, verified_sha256
-from osa_analysis.sources.registry import Source
+from osa_analysis.sources.registry import Release, Source
 
 CONTENT = b"synthetic,file\n1,2\n"
 SHA = hashlib.sha256(CONTENT).hexdigest()
@@ -39,6 +40,7 @@ def make_source(**overrides) -> Source:
         loader="synthetic:load_synthetic",
         cut="none",
         url="https://example.invalid/synthetic.csv",
+        release=Release(channel="manual", cadence="irregular"),
     )
     base.update(overrides)
     return Source(**base)
@@ -58,7 +60,7 @@ def test_cache_hit_returns_cached_file_without_mirror_or_network(tmp_path, regis
     cached = tmp_path / "cache" / "sub" / "synthetic.csv"
     cached.parent.mkdir(parents=True)
     cached.write_bytes(CONTENT)
-    monkeypatch.setattr(fetch_mod, "_download", lambda *a: pytest.fail("no download expected"))
+    monkeypatch.setattr(fetch_mod, "download", lambda *a: pytest.fail("no download expected"))
     assert fetch("synthetic", data_dir=tmp_path / "cache", mirror=tmp_path / "none") == cached
 
 
@@ -77,7 +79,7 @@ def test_mirror_with_wrong_bytes_is_an_error_not_a_fallback(tmp_path, registered
     mirror = tmp_path / "mirror"
     (mirror / "sub").mkdir(parents=True)
     (mirror / "sub" / "synthetic.csv").write_bytes(b"tampered\n")
-    monkeypatch.setattr(fetch_mod, "_download", lambda *a: pytest.fail("must not download"))
+    monkeypatch.setattr(fetch_mod, "download", lambda *a: pytest.fail("must not download"))
     with pytest.raises(HashMismatchError, match=r"mirror file .*synthetic\.csv.*'synthetic'"):
         fetch("synthetic", data_dir=tmp_path / "cache", mirror=mirror)
     assert not (tmp_path / "cache" / "sub" / "synthetic.csv").exists()
@@ -103,24 +105,28 @@ def test_missing_everywhere_without_url_says_what_to_do(tmp_path, registered):
 def test_unreachable_url_names_the_mirror_gap(tmp_path, registered, monkeypatch):
     registered(make_source())
 
-    def offline(url, dest, known_hash):
-        raise FetchError(f"could not download {url} after 3 attempts: offline")
+    def offline(url, dest, sha256=None):
+        raise DownloadError(f"could not download {url} after 3 attempts: offline")
 
-    monkeypatch.setattr(fetch_mod, "_download", offline)
+    monkeypatch.setattr(fetch_mod, "download", offline)
     with pytest.raises(FetchError, match=r"could not download .*has no sub/synthetic\.csv"):
         fetch("synthetic", data_dir=tmp_path / "cache", mirror=tmp_path / "empty-mirror")
 
 
 def test_download_writes_verified_file(tmp_path, registered, monkeypatch):
     registered(make_source())
-    monkeypatch.setattr(fetch_mod, "_download", lambda url, dest, h: dest.write_bytes(CONTENT))
+    monkeypatch.setattr(
+        fetch_mod, "download", lambda url, dest, sha256=None: dest.write_bytes(CONTENT)
+    )
     path = fetch("synthetic", data_dir=tmp_path / "cache", mirror=None)
     assert path.read_bytes() == CONTENT
 
 
 def test_download_with_wrong_bytes_raises_hash_mismatch(tmp_path, registered, monkeypatch):
     registered(make_source())
-    monkeypatch.setattr(fetch_mod, "_download", lambda url, dest, h: dest.write_bytes(b"other"))
+    monkeypatch.setattr(
+        fetch_mod, "download", lambda url, dest, sha256=None: dest.write_bytes(b"other")
+    )
     with pytest.raises(HashMismatchError, match="downloaded file"):
         fetch("synthetic", data_dir=tmp_path / "cache", mirror=None)
 
@@ -144,12 +150,12 @@ def test_archive_member_is_extracted_and_verified(tmp_path, registered, monkeypa
         )
     )
 
-    def fake_download(url, dest: Path, known_hash):
-        assert known_hash == hashlib.sha256(archive).hexdigest()
+    def fake_download(url, dest: Path, sha256=None):
+        assert sha256 == hashlib.sha256(archive).hexdigest()
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(archive)
 
-    monkeypatch.setattr(fetch_mod, "_download", fake_download)
+    monkeypatch.setattr(fetch_mod, "download", fake_download)
     path = fetch("synthetic", data_dir=tmp_path / "cache", mirror=None)
     assert path.read_bytes() == CONTENT
 
