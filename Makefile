@@ -1,5 +1,7 @@
 # Set-up and everyday commands. Each target creates the virtual environment it needs.
 #   make briefs   fetch every source (sha256-checked) and build every country brief into reports/
+#   make refresh  the scheduled command: take every source's newest release (validated before
+#                 use; a refused one leaves the vintage in use), then rebuild what changed
 #   make test     ruff, the import-layer contract (import-linter) and the full test suite
 #   make lab      JupyterLab on the notebooks
 # Offline: OSA_DATA_MIRROR=/path/to/mirror make briefs
@@ -8,7 +10,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: briefs test lab lint benchmark clean-venv
+.PHONY: briefs refresh test lab lint benchmark clean-venv
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +21,12 @@ $(BIN)/.installed: pyproject.toml
 briefs: $(BIN)/.installed
 	$(BIN)/osa-briefs data fetch --all
 	$(BIN)/osa-briefs build --all
+
+# A failed release update still builds (from the vintages in use), then exits non-zero.
+refresh: $(BIN)/.installed
+	$(BIN)/osa-briefs data fetch --all
+	$(BIN)/osa-briefs data update --all; updated=$$?; \
+	$(BIN)/osa-briefs build --all && exit $$updated
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -9,7 +9,9 @@ from typing import Any
 
 import pandas as pd
 
-from osa_analysis.analyse.changes import what_changed
+from osa_analysis.analyse.changes import new_events, what_changed
+from osa_analysis.analyse.grayzone import actor_events
+from osa_analysis.analyse.maritime import country_events
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section, esc
 from osa_analysis.brief.summary import BriefSummary
@@ -38,6 +40,63 @@ def read_previous_summary(path: str | Path | None) -> dict | None:
     return data
 
 
+def _events_line(what: str, events: dict | None, since: str) -> str | None:
+    if not events:
+        return None
+    if not events["n"]:
+        return f"No {what} dated after {since} in the data."
+    cats = ", ".join(f"{n} {c.replace('_', ' ')}" for c, n in events["by_category"].items())
+    sev = ", ".join(f"{n} {s}" for s, n in events["by_severity"].items())
+    where = (
+        f"; median position {events['median_position'][0]:.2f}°, "
+        f"{events['median_position'][1]:.2f}°"
+        if events["median_position"]
+        else ""
+    )
+    return (
+        f"{events['n']} {what} dated {events['first']} to {events['last']} ({cats}; severity "
+        f"{sev}{where})."
+    )
+
+
+def new_data_lines(changes: dict[str, Any]) -> list[str]:
+    """Sentences on what is new since the previous brief: data, then method and code."""
+    since = esc(changes["previous_as_of"])
+    new_data = changes.get("new_data") or {}
+    lines = [
+        line
+        for line in (
+            _events_line("new incident(s) in its waters", new_data.get("incidents"), since),
+            _events_line("new gray-zone event(s) involving it", new_data.get("grayzone"), since),
+        )
+        if line
+    ]
+    releases = new_data.get("releases") or []
+    if releases:
+        lines.append(
+            "**New data releases read:** "
+            + "; ".join(
+                f"{esc(r['source'])} ({esc(r['vintage_before'] or 'not used before')} → "
+                f"{esc(r['vintage_after'])}, coverage {esc(r['coverage_after'])})"
+                for r in releases
+            )
+            + "."
+        )
+    else:
+        lines.append("**New data releases read:** none (every source has the same bytes).")
+    methods = changes.get("method_changes") or []
+    lines.append(
+        "**Method or code changes:** "
+        + (
+            "; ".join(f"{esc(m['what'])} {esc(m['before'])} → {esc(m['after'])}" for m in methods)
+            if methods
+            else "none"
+        )
+        + "."
+    )
+    return lines
+
+
 def changes_section(changes: dict[str, Any]) -> Section:
     """Section: what changed since the last brief, in words and a table."""
     if changes["previous_as_of"] is None:
@@ -52,6 +111,7 @@ def changes_section(changes: dict[str, Any]) -> Section:
         f"Compared with the brief of {esc(changes['previous_as_of'])}: "
         f"{changes['n_changes']} change(s) beyond uncertainty."
     ]
+    lines += new_data_lines(changes)
     rows = []
     for m in changes["indicators_moved"]:
         rows.append(
@@ -95,8 +155,21 @@ def changes_section(changes: dict[str, Any]) -> Section:
 
 
 def what_changed_section(ctx: BriefContext, sections: Mapping[str, Section]) -> Section:
-    """Compare every other section's values with the last published ``summary.json``."""
+    """Compare every other section's values with the last published ``summary.json``.
+
+    Also counts the country's incidents (as coastal state) and gray-zone events (as an
+    actor) dated after the previous brief's as-of, up to this one's.
+    """
     summary = BriefSummary()
     for section in sections.values():
         summary.add(section)
-    return changes_section(what_changed(summary.data, read_previous_summary(ctx.previous_summary)))
+    previous = read_previous_summary(ctx.previous_summary)
+    since = ((previous or {}).get("provenance") or {}).get("as_of")
+    incidents = grayzone = None
+    if since:
+        after = pd.Timestamp(since)
+        table = ctx.tables.get("incidents")
+        incidents = new_events(country_events(table, ctx.country_iso3), after, ctx.as_of)
+        grayzone = new_events(actor_events(table, ctx.country_iso3, ctx.as_of), after, ctx.as_of)
+    changes = what_changed(summary.data, previous, new_incidents=incidents, new_grayzone=grayzone)
+    return changes_section(changes)

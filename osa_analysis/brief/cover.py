@@ -9,6 +9,7 @@ from osa_analysis.brief.section import Section, esc
 from osa_analysis.core.countries import country_name
 from osa_analysis.core.dates import coverage_end_text
 from osa_analysis.core.provenance import __version__, git_commit
+from osa_analysis.sources.freshness import overdue_key_inputs
 from osa_analysis.sources.registry import get_source, registry
 
 
@@ -46,6 +47,37 @@ def vintage_table(ctx: BriefContext) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def freshness_note(ctx: BriefContext) -> tuple[str, list[dict]]:
+    """Return the cover's line on overdue key inputs at ``as_of``, and their records.
+
+    A key input (the registry's ``release.key``) is overdue when its data end longer ago
+    than its release cadence and lag allow (:mod:`osa_analysis.sources.freshness`). The
+    yardstick is the brief's ``as_of``, not the build date, so a rebuild is identical.
+    """
+    overdue = overdue_key_inputs(registry_sources_used(ctx), ctx.as_of.date())
+    records = [
+        {
+            "source": f.source_id,
+            "last_data": f.last_data.isoformat(),
+            "due": f.due.isoformat(),
+            "days_overdue": f.days_overdue,
+        }
+        for f in overdue
+    ]
+    if not overdue:
+        return "**Source freshness:** every key input was current for its release cadence.", []
+    listed = "; ".join(
+        f"{esc(get_source(f.source_id).title)} (data to {f.last_data:%Y-%m-%d}, a newer "
+        f"release was due by {f.due:%Y-%m-%d})"
+        for f in overdue
+    )
+    return (
+        f"**Source freshness:** {len(overdue)} key input(s) were overdue for a newer release "
+        f"at this date, so their part of the brief may be out of date: {listed}.",
+        records,
+    )
+
+
 def cover_section(ctx: BriefContext) -> Section:
     """Section 0: country, as-of, parameters, package version, commit, data vintages.
 
@@ -64,17 +96,21 @@ def cover_section(ctx: BriefContext) -> Section:
         "git_commit": commit,
         "data_vintage": vintages.to_dict(orient="records"),
     }
+    freshness, overdue = freshness_note(ctx)
+    provenance["overdue_key_inputs"] = overdue
     markdown = (
         f"**Country:** {esc(name)} ({ctx.country_iso3})  \n"
-        f"**Data as of:** {ctx.as_of:%Y-%m-%d} (no observation after this date is used)  \n"
+        f"**Data as of:** {ctx.as_of:%Y-%m-%d} (no observation after this date is used; by "
+        "default the date of the newest incident report in the data)  \n"
+        f"{freshness}  \n"
         f"**Parameters:** look-back {ctx.lookback_years} years; peers "
         f"{', '.join(ctx.peers)}  \n"
         f"**Produced by:** osa_analysis {esc(__version__)}"
         + (f", commit `{commit[:12]}`" if commit else ", commit unknown")
         + "\n\nEvery figure in this brief comes from the sources in the table below, each "
-        "fetched from a pinned upstream file and checked against its sha256; the same "
-        "inputs and parameters give the same brief. Every number shown is also in the "
-        "brief's machine-readable `summary.json`."
+        "fetched from a pinned upstream file or a release validated before use, and checked "
+        "against its sha256; the same inputs and parameters give the same brief. Every "
+        "number shown is also in the brief's machine-readable `summary.json`."
     )
     return Section(
         key="provenance",

@@ -26,6 +26,7 @@ byte-identical files. Both files are written atomically.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -36,7 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from osa_analysis.build.feed import change_items, write_feed
+from osa_analysis.build.feed import change_items, news_items, write_feed
 from osa_analysis.build.pages import STYLE_FILE, TEMPLATES_DIR, page_environment, vintage_rows
 from osa_analysis.core.files import atomic_write_text, read_json_object
 from osa_analysis.core.provenance import __version__
@@ -263,7 +264,12 @@ def _changes(summary: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if not (summary or {}).get("what_changed"):
         return None
     previous, items = change_items(summary)
-    return {"previous_as_of": previous, "n_changes": len(items), "items": items}
+    return {
+        "previous_as_of": previous,
+        "n_changes": len(items),
+        "items": items,
+        "news": news_items(summary),
+    }
 
 
 def collect_catalog(reports_dir: Path) -> dict[str, Any]:
@@ -307,7 +313,47 @@ def collect_catalog(reports_dir: Path) -> dict[str, Any]:
         "counts": counts,
         "countries": countries,
         "backtest": backtest_entry(reports_dir),
+        "freshness": source_freshness(max(times, default=None)),
     }
+
+
+def source_freshness(latest_run_utc: str | None) -> dict[str, Any] | None:
+    """Return the freshness of every source with an expected next release, at the last build.
+
+    The yardstick is the date of the newest run record (not the clock), so the index stays a
+    function of the reports folder and is rewritten only when a build changes it.
+
+    Returns
+    -------
+    dict or None
+        None before any run; else ``as_of`` (the yardstick date) and ``sources``: ``id``,
+        ``title``, ``channel``, ``cadence``, ``last_data``, ``due``, ``state``,
+        ``days_overdue`` and ``vintage`` (the release in use), most overdue first.
+    """
+    from osa_analysis.sources.freshness import freshness_table
+    from osa_analysis.sources.registry import registry
+
+    if not latest_run_utc:
+        return None
+    today = dt.date.fromisoformat(latest_run_utc[:10])
+    sources = registry()
+    rows = [
+        {
+            "id": f.source_id,
+            "title": sources[f.source_id].title,
+            "channel": sources[f.source_id].release.channel,
+            "cadence": sources[f.source_id].release.cadence,
+            "last_data": f.last_data.isoformat() if f.last_data else None,
+            "due": f.due.isoformat() if f.due else None,
+            "state": f.state,
+            "days_overdue": f.days_overdue,
+            "vintage": sources[f.source_id].vintage,
+        }
+        for f in freshness_table(today)
+        if f.state in ("current", "overdue")
+    ]
+    rows.sort(key=lambda r: (-r["days_overdue"], r["id"]))
+    return {"as_of": today.isoformat(), "sources": rows}
 
 
 def backtest_entry(reports_dir: Path) -> dict[str, Any] | None:
@@ -375,6 +421,7 @@ def render_index_html(catalog: Mapping[str, Any], source_digest: str | None = No
         catalog=catalog,
         published=[c for c in countries if c["status"] != "failed"],
         failed_only=[c for c in countries if c["status"] == "failed"],
+        freshness=catalog.get("freshness"),
         css=markupsafe.Markup(STYLE_FILE.read_text(encoding="utf-8")),
         version=__version__,
         source_digest=source_digest or index_source_digest(catalog),

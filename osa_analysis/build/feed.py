@@ -46,16 +46,47 @@ def change_items(summary: Mapping[str, Any] | None) -> tuple[str | None, list[st
     return changes.get("previous_as_of"), items
 
 
+def news_items(summary: Mapping[str, Any] | None) -> list[str]:
+    """Return what is new in a brief besides its judgements: new data, then method changes.
+
+    One line each for the country's incidents and gray-zone events dated after the previous
+    brief, the source releases read since and the method or code versions that changed
+    (shared by the index page and the feed).
+    """
+    changes = (summary or {}).get("what_changed") or {}
+    new_data = changes.get("new_data") or {}
+    lines = []
+    for what, events in (
+        ("incident(s) in its waters", new_data.get("incidents")),
+        ("gray-zone event(s)", new_data.get("grayzone")),
+    ):
+        if events and events.get("n"):
+            lines.append(f"{events['n']} new {what}, {events['first']} to {events['last']}")
+    releases = new_data.get("releases") or []
+    if releases:
+        lines.append("new data releases: " + ", ".join(r["source"] for r in releases))
+    lines += [
+        f"method change: {m['what']} {m['before']} → {m['after']}"
+        for m in changes.get("method_changes") or []
+    ]
+    return lines
+
+
 def _change_summary(summary: Mapping[str, Any] | None) -> str:
     previous, items = change_items(summary)
     if not previous:
         return "The first published brief (nothing to compare with)."
+    news = news_items(summary)
+    recorded = "new_data" in ((summary or {}).get("what_changed") or {})  # older briefs lack it
+    new = (" New since then: " + "; ".join(news) + ".") if news else ""
+    if recorded and not news:
+        new = " No new incident, release or method change."
     if not items:
         return (
             f"Since the brief as of {previous}: no indicator moved beyond its uncertainty, no "
-            "tile changed and no trip-wire was newly triggered."
+            f"tile changed and no trip-wire was newly triggered.{new}"
         )
-    return f"Since the brief as of {previous}: " + "; ".join(items) + "."
+    return f"Since the brief as of {previous}: " + "; ".join(items) + "." + new
 
 
 def feed_entries(reports_dir: Path, catalog: Mapping[str, Any]) -> list[dict[str, str]]:

@@ -76,6 +76,21 @@ def _stat(path: Path) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
+def vintages_in_use() -> dict[str, dict[str, Any]]:
+    """Return the locked vintage of every source read with one (empty under ``--pinned``).
+
+    By source id: ``release``, ``retrieved_at``, ``url`` and ``sha256`` (``run.json``'s
+    ``vintages``; the pinned sources are the registry's, named by ``inputs``).
+    """
+    from osa_analysis.sources.registry import registry
+
+    return {
+        sid: {k: src.locked.get(k) for k in ("release", "retrieved_at", "url", "sha256")}
+        for sid, src in sorted(registry().items())
+        if src.locked
+    }
+
+
 def input_digests() -> dict[str, str]:
     """Return the sha256 of every input a brief may read, by name.
 

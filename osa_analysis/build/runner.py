@@ -97,6 +97,7 @@ from osa_analysis.build.keys import (
     run_key,
     version_folder,
     version_name,
+    vintages_in_use,
 )
 from osa_analysis.build.lock import build_lock, kernel_socket_dir
 from osa_analysis.build.params import BriefParams
@@ -119,6 +120,7 @@ from osa_analysis.build.records import (
     _iso,
     _utc_now,
 )
+from osa_analysis.core import config
 from osa_analysis.core.config import PROJECT_ROOT
 from osa_analysis.core.files import write_json
 from osa_analysis.core.provenance import __version__, git_commit
@@ -395,6 +397,8 @@ def _new_record(
         "git_commit": git_commit(),
         "params": params.content_parameters() | dict(extra_parameters or {}),
         "inputs": input_digests(),
+        "vintages": vintages_in_use(),
+        "pinned": config.pinned(),
         "kernel": None,
         "error": None,
         "files": {},

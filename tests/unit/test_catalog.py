@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from osa_analysis.build.catalog import build_index, collect_catalog, parse_utc
+from osa_analysis.build.feed import news_items
 
 EXTERNAL_LOAD = re.compile(
     r"""(?:(?<![\w-])(?:src|srcset)\s*=\s*["']?\s*(?:https?:)?//"""
@@ -324,6 +325,21 @@ def test_the_feed_has_one_valid_entry_per_published_version(reports: Path):
     ids = [e.findtext(f"{ATOM}id") for e in entries]
     assert len(set(ids)) == len(ids) and all(i.startswith("urn:uuid:") for i in ids)
     assert "first published brief" in entries[-1].findtext(f"{ATOM}summary")
+    assert news_items(
+        {
+            "what_changed": {
+                "new_data": {
+                    "incidents": {"n": 2, "first": "2026-07-10", "last": "2026-08-01"},
+                    "releases": [{"source": "recaap_imb_live"}],
+                },
+                "method_changes": [{"what": "rating tiles", "before": "v1", "after": "v2"}],
+            }
+        }
+    ) == [
+        "2 new incident(s) in its waters, 2026-07-10 to 2026-08-01",
+        "new data releases: recaap_imb_live",
+        "method change: rating tiles v1 → v2",
+    ]
     # nothing new: the feed is not rewritten, and past versions are not parsed again
     before = feed_path.stat().st_mtime_ns
     (version / "summary.json").write_text("not read again")
