@@ -70,7 +70,7 @@ from osa_analysis.sources.loaders.indicators import (
 )
 from osa_analysis.sources.loaders.scsdi import event_years
 from osa_analysis.sources.recipients import load_osa_projects, load_recipient_countries
-from osa_analysis.sources.registry import registry
+from osa_analysis.sources.registry import registry, registry_digest
 
 T = TypeVar("T")
 
@@ -164,8 +164,9 @@ def registry_spec(source_id: str) -> TableSpec | None:
 
 
 def _environment() -> tuple[str, ...]:
-    """Where tables are read from: a table loaded under other folders is another table."""
+    """Where tables are read from: under other folders or vintages it is another table."""
     return (
+        registry_digest(),
         str(config.data_dir()),
         str(config.mirror_dir()),
         str(config.derived_cache_dir()),

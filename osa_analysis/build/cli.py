@@ -158,7 +158,14 @@ def cmd_update(args: argparse.Namespace) -> int:
     ids = _ids(args)
     if not args.ids:  # --all: only sources with a channel to ask
         ids = [s for s in ids if has_channel(registry()[s])]
-    results = update_sources(ids)
+    from osa_analysis.build.lock import BuildLocked, build_lock
+
+    try:  # one update per data folder: two would race for the vintage lock
+        with build_lock(config.data_dir(), clean=False):
+            results = update_sources(ids)
+    except BuildLocked as exc:  # its text says "build": the lock is the same kind
+        print(f"osa-briefs data update: an update is already running: {exc}", file=sys.stderr)
+        return 2
     table = Table(title=f"Release update in {config.data_dir()}")
     for col in ("id", "result", "detail"):
         table.add_column(col, overflow="fold")

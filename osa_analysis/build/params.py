@@ -128,18 +128,20 @@ def default_as_of() -> dt.date:
 
     It is the latest end date of the ``coverage`` of the registered incident sources (files
     under ``incidents/`` in ``data/sources.yaml``). The registry's coverage is the span of the
-    registered bytes, so this equals ``load_incidents()["date"].max()`` (2026-08-09, the end
-    of the ReCAAP/IMB live feed) without loading any data: it costs one read of the registry.
+    registered bytes (or of the locked vintage), so this equals ``load_incidents()["date"].max()``
+    (2026-08-09 with the pinned files, the end of the ReCAAP/IMB live feed) without loading any
+    data: it costs one read of the registry.
 
     Returns
     -------
     datetime.date
     """
-    from osa_analysis.sources.registry import registry
+    from osa_analysis.sources.registry import pinned_registry, registry
 
+    pins = pinned_registry()  # a locked vintage lives under vintages/, not incidents/
     ends = []
-    for source in registry().values():
-        if not source.file.startswith(INCIDENT_DATA_PREFIX) or "/" not in source.coverage:
+    for sid, source in registry().items():
+        if not pins[sid].file.startswith(INCIDENT_DATA_PREFIX) or "/" not in source.coverage:
             continue
         end = source.coverage.split("/", 1)[1].strip()
         if _ISO_DATE.match(end):

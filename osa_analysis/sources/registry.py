@@ -13,6 +13,7 @@ lock, :mod:`osa_analysis.sources.vintages`) laid over them, unless ``OSA_PINNED=
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field, fields, replace
 from functools import cache, lru_cache
@@ -360,20 +361,42 @@ def _effective(pinned_flag: bool, lock: str, signature: tuple | None) -> dict[st
     }
 
 
+def _view() -> tuple[bool, str, tuple | None]:
+    lock = vintage_lock.lock_path(config.data_dir())
+    return config.pinned(), str(lock), vintage_lock.lock_signature(lock)
+
+
 def registry() -> dict[str, Source]:
     """Return the registry the package reads: pins, with the locked vintages laid over.
 
     The vintage lock (``vintages.lock.json`` in ``OSA_DATA_DIR``) is re-read whenever it
     changes; ``OSA_PINNED=1`` ignores it.
     """
-    lock = vintage_lock.lock_path(config.data_dir())
-    return _effective(config.pinned(), str(lock), vintage_lock.lock_signature(lock))
+    return _effective(*_view())
+
+
+@lru_cache(maxsize=8)
+def _digest(pinned_flag: bool, lock: str, signature: tuple | None) -> str:
+    shas = sorted(
+        f"{sid}:{src.sha256}" for sid, src in _effective(pinned_flag, lock, signature).items()
+    )
+    return hashlib.sha256("\n".join(shas).encode()).hexdigest()[:16]
+
+
+def registry_digest() -> str:
+    """Return a digest of the sha256 of every source in use (it moves with each vintage).
+
+    In-process table caches key on it, so a kernel that keeps running after ``data update``
+    reads the new vintage.
+    """
+    return _digest(*_view())
 
 
 def clear_registry_cache() -> None:
     """Forget the registry read so far (tests that swap ``SOURCES_FILE``)."""
     pinned_registry.cache_clear()
     _effective.cache_clear()
+    _digest.cache_clear()
 
 
 def get_source(source_id: str) -> Source:

@@ -50,6 +50,8 @@ RUN_JSON_KEYS = {
     "git_commit",
     "params",
     "inputs",
+    "vintages",
+    "pinned",
     "kernel",
     "error",
     "files",
@@ -490,6 +492,7 @@ def test_run_publishes_latest_history_and_run_json(built):
     assert record["country_iso3"] == "PHL" and record["as_of"] == AS_OF
     assert record["params"] == params_for("PHL").content_parameters()
     assert record["inputs"] == runner.input_digests()
+    assert record["vintages"] == keys.vintages_in_use() and record["pinned"] is False
     assert record["files"] == result.files
     started = dt.datetime.strptime(record["started_utc"], "%Y-%m-%dT%H:%M:%SZ")
     finished = dt.datetime.strptime(record["finished_utc"], "%Y-%m-%dT%H:%M:%SZ")
