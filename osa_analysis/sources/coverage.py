@@ -22,25 +22,33 @@ class CoverageWarning(UserWarning):
     """A loaded table spans less than its registry entry says."""
 
 
-def table_span(table: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """Return the first and last date of a table; None without a date column.
+def dated_values(table: pd.DataFrame) -> tuple[str, pd.Series] | None:
+    """Return the resolution (``"date"`` or ``"year"``) and the values dating a table's rows.
 
     The date is ``date`` or ``time_utc`` (a storm fix); else ``year`` or ``season``, as whole
-    years.
+    years. Missing values are dropped; ``None`` without such a column.
     """
     for column in ("date", "time_utc"):
         if column in table and pd.api.types.is_datetime64_any_dtype(table[column]):
-            dates = table[column].dropna()
-            if len(dates):
-                return dates.min().normalize(), dates.max().normalize()
-            return None
+            return "date", table[column].dropna().dt.normalize()
     for column in ("year", "season"):
         if column in table:
-            years = pd.to_numeric(table[column], errors="coerce").dropna()
-            if len(years):
-                first, last = int(years.min()), int(years.max())
-                return pd.Timestamp(first, 1, 1), pd.Timestamp(last, 12, 31)
+            return "year", pd.to_numeric(table[column], errors="coerce").dropna().astype(int)
     return None
+
+
+def table_span(table: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """Return the first and last date of a table; None without dated rows.
+
+    A table dated by year spans 1 January of its first year to 31 December of its last.
+    """
+    dated = dated_values(table)
+    if dated is None or not len(dated[1]):
+        return None
+    kind, values = dated
+    if kind == "date":
+        return values.min(), values.max()
+    return pd.Timestamp(int(values.min()), 1, 1), pd.Timestamp(int(values.max()), 12, 31)
 
 
 def coverage_shortfall(table: pd.DataFrame, coverage: str) -> str | None:

@@ -151,7 +151,10 @@ def fetch(
 
     Order: the cache (``OSA_DATA_DIR``, default ``data/raw``) when its sha256 is good; else a
     copy from the offline mirror (``OSA_DATA_MIRROR``), sha256-checked; else the pinned
-    upstream URL (timeouts, retries, archive-member extraction, sha256 check, atomic write).
+    upstream URL (timeouts, retries, archive-member extraction, sha256 check, atomic write);
+    a source with no pinned URL but an official release channel is taken from that channel,
+    validated before use (:func:`osa_analysis.sources.update.update_source`). The vintage
+    lock is the one of ``OSA_DATA_DIR``: pass ``data_dir`` only for a folder without a lock.
 
     Parameters
     ----------

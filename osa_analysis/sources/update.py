@@ -33,7 +33,7 @@ from osa_analysis.core import config
 from osa_analysis.core.dates import coverage_in_years
 from osa_analysis.core.files import write_json
 from osa_analysis.sources import vintages
-from osa_analysis.sources.coverage import table_span
+from osa_analysis.sources.coverage import dated_values, table_span
 from osa_analysis.sources.download import (
     DownloadError,
     NotFoundError,
@@ -165,16 +165,12 @@ def newest_release(source: Source, work: Path, *, have_current: bool) -> Candida
 
 
 def _last_value(table: pd.DataFrame) -> tuple[str, object] | None:
-    """Return the resolution and last value of a table's date or year column."""
-    for column in ("date", "time_utc"):
-        if column in table and pd.api.types.is_datetime64_any_dtype(table[column]):
-            dates = table[column].dropna()
-            return ("date", dates.max().normalize()) if len(dates) else None
-    for column in ("year", "season"):
-        if column in table:
-            years = pd.to_numeric(table[column], errors="coerce").dropna()
-            return ("year", int(years.max())) if len(years) else None
-    return None
+    """Return the resolution and last value of a table's dates or years (None: undated)."""
+    dated = dated_values(table)
+    if dated is None or not len(dated[1]):
+        return None
+    kind, values = dated
+    return kind, values.max() if kind == "date" else int(values.max())
 
 
 def span_text(table: pd.DataFrame, like: str) -> str | None:
