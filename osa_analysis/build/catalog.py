@@ -39,6 +39,7 @@ from typing import Any
 
 from osa_analysis.build.feed import change_items, news_items, write_feed
 from osa_analysis.build.pages import STYLE_FILE, TEMPLATES_DIR, page_environment, vintage_rows
+from osa_analysis.build.screening import screening_entry
 from osa_analysis.core.files import atomic_write_text, read_json_object
 from osa_analysis.core.provenance import __version__
 
@@ -313,6 +314,7 @@ def collect_catalog(reports_dir: Path) -> dict[str, Any]:
         "counts": counts,
         "countries": countries,
         "backtest": backtest_entry(reports_dir),
+        "screening": screening_entry(reports_dir),
         "freshness": source_freshness(max(times, default=None)),
     }
 

@@ -323,6 +323,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from osa_analysis.build import runner
 
     runner.skip_slow_imports()
+    if args.screening:
+        return _build_screening(args)
     params = _build_params(args)
     notebook = Path(args.notebook).resolve()
     if not notebook.is_file():
@@ -332,10 +334,39 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     try:
         with build_lock(reports_dir):
-            return _build(args, params, notebook, reports_dir)
+            status = _build(args, params, notebook, reports_dir)
+            if args.all and status in (0, 1):  # not after an interruption
+                status = max(status, _build_screening(args, as_of=params[0].as_of.isoformat()))
+            return status
     except BuildLocked as exc:
         print(f"osa-briefs build: {exc}", file=sys.stderr)
         return 2
+
+
+def _build_screening(args: argparse.Namespace, *, as_of: str | None = None) -> int:
+    """Build the screening report (``--screening``, and after the briefs of ``--all``)."""
+    from osa_analysis.build.params import default_as_of
+    from osa_analysis.build.runner import rebuild_index
+    from osa_analysis.build.screening import run_screening
+
+    reports_dir = Path(args.reports_dir).resolve()
+    as_of = as_of or args.as_of or default_as_of().isoformat()
+    console.print(
+        f"Building the screening report ({args.region}, {' '.join(args.equipment)}) as of {as_of}"
+    )
+    status, folder = run_screening(
+        reports_dir,
+        as_of=as_of,
+        region=args.region,
+        equipment=args.equipment,
+        what_if=[args.what_if],
+        pdf=not args.no_pdf,
+        force=args.force,
+        cell_timeout_s=args.cell_timeout,
+    )
+    rebuild_index(reports_dir)
+    console.print(f"screening: {status} {folder}")
+    return 0
 
 
 def _build(args: argparse.Namespace, params: list, notebook: Path, reports_dir: Path) -> int:
@@ -419,7 +450,32 @@ def _add_build_parser(sub: argparse._SubParsersAction) -> None:
         help="OSA recipient(s) to build, e.g. --country PHL FJI",
     )
     which.add_argument(
-        "--all", action="store_true", help="every OSA recipient in data/recipients/countries.yaml"
+        "--all",
+        action="store_true",
+        help="every OSA recipient in data/recipients/countries.yaml, then the screening report",
+    )
+    which.add_argument(
+        "--screening",
+        action="store_true",
+        help="only the screening report (need against misuse risk for every coastal state of "
+        "a region): REPORTS_DIR/screening/",
+    )
+    p_build.add_argument(
+        "--region", default="default", metavar="NAME", help="screening region (default)"
+    )
+    p_build.add_argument(
+        "--equipment",
+        nargs="+",
+        default=["radar"],
+        metavar="CATEGORY",
+        help="screening equipment categories (radar); what-if: --what-if CATEGORY ...",
+    )
+    p_build.add_argument(
+        "--what-if",
+        nargs="+",
+        default=["armed_patrol_vessel"],
+        metavar="CATEGORY",
+        help="equipment to compare with in the screening (armed_patrol_vessel, hypothetical)",
     )
     p_build.add_argument(
         "--as-of", metavar="YYYY-MM-DD", help="last date of data used (default: last incident date)"

@@ -102,6 +102,7 @@ def render_html(
     hide_code: bool = True,
     title: str | None = None,
     summary: Path | Mapping[str, Any] | None = None,
+    kicker: str | None = None,
 ) -> Path:
     """Render an executed notebook to one self-contained, deterministic HTML file.
 
@@ -122,6 +123,8 @@ def render_html(
     summary : Path or Mapping, optional
         The brief's ``summary.json`` (path or parsed dict) whose ``"provenance"`` dict fills
         the header table; default ``summary.json`` beside ``executed_ipynb`` when present.
+    kicker : str, optional
+        The line above the title (default "Country risk brief", or "Debug render").
 
     Returns
     -------
@@ -163,7 +166,7 @@ def render_html(
     resources = {
         "metadata": {"name": executed_ipynb.stem, "path": str(executed_ipynb.parent)},
         "osa": {
-            "kicker": _kicker(debug=not hide_code),
+            "kicker": kicker or _kicker(debug=not hide_code),
             "provenance": _provenance_rows(provenance),
             "debug": not hide_code,
             "css": STYLE_FILE.read_text(encoding="utf-8"),

@@ -67,3 +67,29 @@ def test_changing_only_the_equipment_changes_only_the_equipment_dependent_parts(
             )
     moved = radar.table["risk"].ne(armed.table["risk"])
     assert moved.any() and (armed.table["risk"] >= radar.table["risk"] - 1e-12).all()
+
+
+def test_the_build_publishes_the_screening_report_and_the_index_links_it(screens, tmp_path):
+    import json
+
+    from osa_analysis.build.catalog import build_index
+    from osa_analysis.build.screening import run_screening
+    from osa_analysis.core.schemas import schema_problems
+
+    status, folder = run_screening(tmp_path, as_of="2026-08-09", pdf=False)
+    assert status == "ok"
+    summary = json.loads((folder / "summary.json").read_text())
+    assert schema_problems(summary, "screening") == []
+    radar, _ = screens
+    shown = {s["country_iso3"]: s for s in summary["screen"]["states"]}
+    expected = radar.table.set_index("country_iso3")
+    for iso3, s in shown.items():  # every number of the report is the analysis's
+        assert s["need"] == pytest.approx(expected.loc[iso3, "need"], abs=1e-6)
+        assert s["risk"] == pytest.approx(expected.loc[iso3, "risk"], abs=1e-6)
+    assert summary["what_if"][0]["hypothetical"] == ["armed_patrol_vessel"]
+    html = (folder / "index.html").read_text()
+    assert "OSA screening report" in html and "What if: armed patrol vessel (hypothetical)" in html
+    assert "<script" not in html.lower()
+    assert run_screening(tmp_path, as_of="2026-08-09", pdf=False)[0] == "skipped"
+    page = build_index(tmp_path)[0].read_text()
+    assert 'href="screening/index.html"' in page

@@ -23,6 +23,7 @@ SCHEMAS = {
     "summary": "summary.schema.json",
     "judgements": "judgements.schema.json",
     "backtest_scores": "backtest_scores.schema.json",
+    "screening": "screening.schema.json",
 }
 
 
