@@ -247,12 +247,27 @@ def screening_values(result: ScreeningResult) -> dict[str, Any]:
 
 def screening_summary(base: ScreeningResult, others: list[ScreeningResult]) -> dict[str, Any]:
     """``summary.json`` of a screening report: the main screen and each what-if screen."""
+    from osa_analysis.sources.registry import registry
+
+    known = registry()
     return {
         "provenance": {
             "as_of": iso_date(base.as_of),
             "package_version": __version__,
             "method_versions": dict(base.method_versions),
             "sources": list(base.sources),
+            "data_vintage": [
+                {
+                    "source": sid,
+                    "title": known[sid].title,
+                    "licence": known[sid].licence,
+                    "coverage": known[sid].coverage,
+                    "vintage": known[sid].vintage,
+                    "sha256": known[sid].sha256_prefix,
+                }
+                for sid in base.sources
+                if sid in known
+            ],
         },
         "screen": screening_values(base),
         "what_if": [screening_values(o) for o in others],

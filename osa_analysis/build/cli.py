@@ -351,6 +351,12 @@ def _build_screening(args: argparse.Namespace, *, as_of: str | None = None) -> i
 
     reports_dir = Path(args.reports_dir).resolve()
     as_of = as_of or args.as_of or default_as_of().isoformat()
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise ValueError(f"--as-of {as_of!r} is not an ISO date (YYYY-MM-DD)") from None
+    if day > dt.datetime.now(dt.UTC).date():
+        raise ValueError(f"--as-of {as_of} is in the future")
     console.print(
         f"Building the screening report ({args.region}, {' '.join(args.equipment)}) as of {as_of}"
     )

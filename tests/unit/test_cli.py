@@ -120,3 +120,23 @@ def test_a_disk_error_is_one_line_with_its_path_and_exits_1(monkeypatch, capsys)
     err = capsys.readouterr().err
     assert "OSError: [Errno 28] No space left on device: '/reports/PHL/brief.html'" in err
     assert "Traceback" not in err
+
+
+def test_build_screening_passes_its_options_and_rebuilds_the_index(tmp_path, monkeypatch):
+    from osa_analysis.build import runner, screening
+
+    calls = []
+    monkeypatch.setattr(
+        screening,
+        "run_screening",
+        lambda reports, **kw: calls.append((reports, kw)) or ("ok", reports / "screening"),
+    )
+    monkeypatch.setattr(runner, "rebuild_index", lambda reports: calls.append(("index", reports)))
+    argv = ["build", "--screening", "--reports-dir", str(tmp_path), "--no-pdf"]
+    assert (
+        cli.main([*argv, "--as-of", "2026-06-30", "--equipment", "uav", "--what-if", "radar"]) == 0
+    )
+    reports, options = calls[0]
+    assert reports == tmp_path.resolve() and options["as_of"] == "2026-06-30"
+    assert options["equipment"] == ["uav"] and options["what_if"] == [["radar"]]
+    assert options["pdf"] is False and calls[1] == ("index", tmp_path.resolve())
