@@ -50,7 +50,10 @@ params.apply_environment()
 brief = Brief.from_params(params)
 
 # %%
-show(brief.section("provenance"), level=1)
+show(brief.section("cover"), level=1)
+
+# %%
+show(brief.section("key_judgements"))
 
 # %%
 show(brief.section("bottom_line"))
@@ -83,7 +86,16 @@ show(brief.section("diversion"))
 show(brief.section("what_changed"))
 
 # %%
+show(brief.section("glossary"))
+
+# %%
+show(brief.section("tables"))
+
+# %%
 show(brief.section("method_checks"))
+
+# %%
+show(brief.section("provenance"))
 
 # %%
 show(brief.section("sources"))

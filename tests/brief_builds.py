@@ -122,7 +122,7 @@ def fake_render_modules(calls: dict) -> tuple[types.ModuleType, types.ModuleType
     def record(path, call) -> None:
         calls.setdefault(Path(path).resolve().parents[3], []).append(call)
 
-    def render_html(executed_ipynb, out_html, *, hide_code=True, title=None):
+    def render_html(executed_ipynb, out_html, *, hide_code=True, title=None, header_keys=None):
         record(executed_ipynb, ("html", Path(executed_ipynb).name, hide_code))
         Path(out_html).write_text(f"<html>brief hide_code={hide_code}</html>")
         return Path(out_html)
@@ -137,6 +137,7 @@ def fake_render_modules(calls: dict) -> tuple[types.ModuleType, types.ModuleType
         return None  # as when Chromium is not installed
 
     module.render_html = render_html
+    module.BRIEF_HEADER_KEYS = ("country_name", "as_of", "package_version")
     module.render_debug_html = render_debug_html
     printing.render_pdf = render_pdf
     return module, printing

@@ -59,6 +59,8 @@ class Brief:
         else:
             section = spec.build(self.ctx)
         section.title = registry.heading(key, section.title)
+        section.annex = spec.annex
+        section.fold_tables = spec.fold_tables
         self._built[key] = section
         return section
 

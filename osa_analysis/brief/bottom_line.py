@@ -26,9 +26,8 @@ def bottom_line_section(
             if queue and len(figures) < 5:
                 figures.append(queue.pop(0))
     tiles = tiles or []
-    tile_line = " · ".join(f"**{t['label']}:** {t['rating'] or 'n/a'} {t['arrow']}" for t in tiles)
     bullets = [f"- {kf['sentence']}" for kf in figures if kf.get("sentence")]
-    markdown = (tile_line + "\n\n" if tile_line else "") + (
+    markdown = (
         "\n".join(bullets)
         if bullets
         else "No key figure could be computed from the available data."

@@ -1,6 +1,11 @@
-"""The cover: country, as-of date, parameters, version, commit and the data vintage table."""
+"""The cover (the brief's title) and the provenance annex.
+
+The annex holds country, as-of date, parameters, version, commit and the data vintage table.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -78,8 +83,19 @@ def freshness_note(ctx: BriefContext) -> tuple[str, list[dict]]:
     )
 
 
+def title_section(ctx: BriefContext, sections: Mapping[str, Section]) -> Section:
+    """Build the cover: the brief's title only (the page header shows country, as-of, version).
+
+    The rest of the provenance is an annex (:func:`cover_section`); page one is the bottom
+    line.
+    """
+    name = sections["provenance"].values["country_name"]
+    title = f"{name}: maritime security risk brief"
+    return Section(key="cover", title=title, values={"title": title})
+
+
 def cover_section(ctx: BriefContext) -> Section:
-    """Section 0: country, as-of, parameters, package version, commit, data vintages.
+    """Build the provenance annex: country, as-of, parameters, version, commit, vintages.
 
     Build it last (after the other sections), so that it lists every source they used.
     """

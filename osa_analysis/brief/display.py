@@ -1,22 +1,90 @@
-"""Show a :class:`Section` in a notebook (the only display code the notebook calls)."""
+"""Show a :class:`Section` in a notebook (the only display code the notebook calls).
+
+A figure and its caption are one ``<figure>`` (so a page break never parts them); a long
+table (:func:`~osa_analysis.brief.section.is_long`) of a body section is replaced by a
+link to the tables annex, where it is folded (``<details>``: open in the HTML, named but not
+printed in the PDF); an annex folds its own long tables in place.
+"""
 
 from __future__ import annotations
 
-from IPython.display import HTML, Image, Markdown, display
+import base64
+import html
+import re
 
-from osa_analysis.brief.section import Section, esc
+import mistune
+from IPython.display import HTML, Markdown, display
+
+from osa_analysis.brief.section import Section, is_long
 from osa_analysis.brief.style import png_bytes
 
+_MARKUP = re.compile(r"\\(.)|[*_`]")
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)]")
 
-def table_html(df, caption: str = "") -> str:
-    """Render a table as escaped HTML (data text never becomes markup)."""
+
+def linked_urls(table: str) -> str:
+    """Make every URL in a rendered (escaped) table a link (its text may wrap anywhere)."""
+    return _URL.sub(lambda m: f'<a class="osa-url" href="{m.group(0)}">{m.group(0)}</a>', table)
+
+
+def _table_body(df) -> str:
     body = df.to_html(index=False, escape=True, na_rep="n/a", border=0, classes="brief-table")
-    cap = f"<p class='table-caption'><em>{esc(caption)}</em></p>" if caption else ""
-    return cap + body
+    return linked_urls(body)
+
+
+def inline_markdown(text: str) -> str:
+    """Return a caption's Markdown (escaped by :func:`~osa_analysis.brief.section.esc`) as HTML."""
+    out = mistune.html(text).strip()
+    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+        out = out[3:-4]
+    return out
+
+
+def plain_text(text: str) -> str:
+    """Return a caption without its Markdown marks, escaped for an attribute."""
+    return html.escape(html.unescape(_MARKUP.sub(r"\1", text)), quote=True)
+
+
+def table_html(df, caption: str = "", anchor: str | None = None) -> str:
+    """Render a table as escaped HTML (data text never becomes markup; URLs are links)."""
+    body = _table_body(df)
+    ident = f' id="{html.escape(anchor, quote=True)}"' if anchor else ""
+    cap = f"<p class='table-caption'><em>{inline_markdown(caption)}</em></p>" if caption else ""
+    return f'<div class="osa-table"{ident}>{cap}{body}</div>'
+
+
+def folded_table_html(df, caption: str, anchor: str, origin: str = "") -> str:
+    """Return a long table folded under a one-line summary (open it in the HTML)."""
+    body = _table_body(df)
+    where = f" · from {html.escape(origin)}" if origin else ""
+    return (
+        f'<details class="osa-folded" id="{html.escape(anchor, quote=True)}">'
+        f"<summary>{inline_markdown(caption)} <span class='osa-muted'>({len(df)} rows{where})"
+        f"</span></summary>{body}</details>"
+    )
+
+
+def table_reference_html(df, caption: str, anchor: str) -> str:
+    """Return the line that stands in a section for a long table moved to the annex."""
+    return (
+        f"<p class='osa-table-ref'><em>{inline_markdown(caption)}</em>: {len(df)} rows, in "
+        f'<a href="#{html.escape(anchor, quote=True)}">the tables annex</a>.</p>'
+    )
+
+
+def figure_html(fig, caption: str = "") -> str:
+    """Return a figure and its caption as one ``<figure>`` (PNG inlined)."""
+    data = base64.b64encode(png_bytes(fig)).decode("ascii")
+    alt = plain_text(caption) if caption else "figure"
+    cap = f"<figcaption>{inline_markdown(caption)}</figcaption>" if caption else ""
+    return (
+        f'<figure class="osa-figure"><img src="data:image/png;base64,{data}" alt="{alt}">'
+        f"{cap}</figure>"
+    )
 
 
 def show(section: Section, level: int = 2) -> None:
-    """Display a section: heading, text, figures, tables and caveats, in that order.
+    """Display a section: heading, markup, text, figures, tables and caveats, in that order.
 
     Parameters
     ----------
@@ -25,12 +93,41 @@ def show(section: Section, level: int = 2) -> None:
     level : int
         Heading level (1 for the brief's title on the cover, 2 for sections).
     """
-    display(Markdown(f"{'#' * level} {section.title}\n\n{section.markdown}"))
+    heading = f"{'#' * level} {section.title}"
+    if section.html:
+        display(Markdown(heading))
+        display(HTML(section.html))
+        if section.markdown:
+            display(Markdown(section.markdown))
+    else:
+        display(Markdown(f"{heading}\n\n{section.markdown}".rstrip()))
     for caption, fig in section.figures:
-        display(Image(data=png_bytes(fig), format="png"))
-        if caption:
-            display(Markdown(f"*{caption}*"))
-    for caption, df in section.tables:
-        display(HTML(table_html(df, caption)))
+        display(HTML(figure_html(fig, caption)))
+    origins = section.values.get("table_origins")
+    for index, (caption, df) in enumerate(section.tables):
+        anchor = section.table_id(index)
+        if not (section.fold_tables and is_long(df)):
+            display(HTML(table_html(df, caption, anchor)))
+        elif section.annex:
+            origin = origins[index] if origins else ""
+            display(HTML(folded_table_html(df, caption, anchor, origin)))
+        else:
+            display(HTML(table_reference_html(df, caption, anchor)))
+    if section.method:
+        display(HTML(method_html(section.method)))
     if section.caveats:
-        display(Markdown("**Caveats.**\n\n" + "\n".join(f"- {c}" for c in section.caveats)))
+        display(HTML(caveats_html(section.caveats)))
+
+
+def method_html(method: str) -> str:
+    """How a section is computed, folded (open in the HTML; named only in the PDF)."""
+    return (
+        '<details class="osa-method"><summary>How this section is computed</summary>'
+        f"{mistune.html(method)}</details>"
+    )
+
+
+def caveats_html(caveats: list[str]) -> str:
+    """Return a section's caveats as one block (a page break never parts title and list)."""
+    items = "".join(f"<li>{inline_markdown(c)}</li>" for c in caveats)
+    return f'<div class="osa-caveats"><p><strong>Caveats</strong></p><ul>{items}</ul></div>'

@@ -702,11 +702,12 @@ def diversion_section(ctx: BriefContext) -> Section:
     name = country_name(result.country)
     values = section_values(result)
     record_text, record_figure, values["track_record"] = track_record_parts(ctx, result.country)
-    markdown = [" ".join(summary_lines(name, result, values)), *method_lines(result), record_text]
+    markdown = [" ".join(summary_lines(name, result, values)), record_text]
     return Section(
         key=KEY,
         title=registry.heading(KEY, ""),
         markdown="\n\n".join(markdown),
+        method="\n\n".join(method_lines(result)),
         figures=[*section_figures(result), record_figure],
         tables=section_tables(name, result, values),
         values=values,

@@ -21,7 +21,11 @@ AFTER_DATA = ("*data",)
 """``needs`` of a section built after every data section, without reading them (the cover
 and the sources annex list the sources those sections used)."""
 ALL = ("*",)
-"""``needs`` of a section that reads every other section (built after all of them)."""
+"""``needs`` of a section that reads every other section (built after all of them), except
+the sections that read it and the other :data:`ALL` and :data:`EVERY` sections."""
+EVERY = ("**",)
+"""``needs`` of a section that reads every other section, including the :data:`ALL` ones
+(the tables annex, which collects every section's long tables)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,11 @@ class SectionSpec:
         ``"module:function"`` computing, from the context alone, what the section shares
         with every other brief of a build (e.g. a global Monte Carlo run); run once per build
         by :func:`osa_analysis.brief.assemble.warm_up`. ``None`` when it shares nothing.
+    annex : bool
+        Whether the section is an annex (its long tables stay in place, folded).
+    fold_tables : bool
+        Whether its long tables are folded at all (``False`` for the sources and licences,
+        which every printed copy must carry).
     """
 
     key: str
@@ -54,6 +63,8 @@ class SectionSpec:
     numbered: bool = True
     needs: tuple[str, ...] = ()
     prepare: str | None = None
+    annex: bool = False
+    fold_tables: bool = True
 
     @property
     def build(self) -> Callable:
@@ -75,8 +86,14 @@ BOTTOM_LINE_INPUTS = ("maritime", "grayzone", "governance", "exposure", "composi
 """Sections whose key figures and tiles the bottom line collects, in this order."""
 
 SECTIONS: tuple[SectionSpec, ...] = (
-    SectionSpec("provenance", None, "cover:cover_section", numbered=False, needs=AFTER_DATA),
-    SectionSpec("bottom_line", "Bottom line", "bottom_line:bottom_line", needs=BOTTOM_LINE_INPUTS),
+    SectionSpec("cover", None, "cover:title_section", numbered=False, needs=("provenance",)),
+    SectionSpec(
+        "key_judgements",
+        "Bottom line",
+        "key_judgements:key_judgements_section",
+        needs=("provenance", "bottom_line", "diversion", "what_changed"),
+    ),
+    SectionSpec("bottom_line", "Key figures", "bottom_line:bottom_line", needs=BOTTOM_LINE_INPUTS),
     SectionSpec("osa_package", "The OSA package", "osa_package:osa_package_section"),
     SectionSpec("maritime", "Maritime incidents", "maritime:maritime_section"),
     SectionSpec(
@@ -106,10 +123,36 @@ SECTIONS: tuple[SectionSpec, ...] = (
         needs=ALL,
     ),
     SectionSpec(
+        "glossary",
+        "Annex: glossary and probability yardstick",
+        "glossary:glossary_section",
+        numbered=False,
+        needs=("diversion",),
+        annex=True,
+        fold_tables=False,
+    ),
+    SectionSpec(
+        "tables",
+        "Annex: full tables",
+        "annex_tables:tables_annex",
+        numbered=False,
+        needs=EVERY,
+        annex=True,
+    ),
+    SectionSpec(
         "method_checks",
         "Annex: method checks",
         "method_checks:method_checks_section",
         numbered=False,
+        annex=True,
+    ),
+    SectionSpec(
+        "provenance",
+        "Annex: provenance and data vintage",
+        "cover:cover_section",
+        numbered=False,
+        needs=AFTER_DATA,
+        annex=True,
     ),
     SectionSpec(
         "sources",
@@ -117,6 +160,8 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "sources_annex:sources_annex",
         numbered=False,
         needs=AFTER_DATA,
+        annex=True,
+        fold_tables=False,
     ),
 )
 """Every section in reading order."""
@@ -145,11 +190,24 @@ def section_modules() -> tuple[str, ...]:
 def dependencies(key: str) -> tuple[str, ...]:
     """Return the keys of the sections that must be built before ``key``."""
     needs = spec(key).needs
+    if needs == EVERY:
+        return tuple(k for k in SECTION_ORDER if k != key and spec(k).needs != EVERY)
     if needs == ALL:
-        return tuple(k for k in SECTION_ORDER if k != key)
+        return tuple(
+            k
+            for k in SECTION_ORDER
+            if k != key and spec(k).needs not in (ALL, EVERY) and key not in spec(k).needs
+        )
     if needs == AFTER_DATA:
-        return tuple(s.key for s in SECTIONS if s.needs not in (ALL, AFTER_DATA))
+        return tuple(s.key for s in SECTIONS if _reads_only_data(s))
     return needs
+
+
+def _reads_only_data(s: SectionSpec) -> bool:
+    """Whether a section reads nothing but data sections (so it is one for AFTER_DATA)."""
+    if s.needs in (ALL, EVERY, AFTER_DATA):
+        return False
+    return all(_reads_only_data(_BY_KEY[k]) for k in s.needs)
 
 
 def reads_sections(key: str) -> bool:

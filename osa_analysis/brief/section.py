@@ -34,6 +34,21 @@ class Section:
         Registry ids of the sources the section used (for the annex and vintage table).
     caveats : list of str
         Plain-language caveats shown at the end of the section.
+    method : str
+        How the section is computed (Markdown): folded under the text in the HTML brief
+        and named, not printed, in the PDF (it also stands in the method files).
+    html : str
+        Markup shown before the text (e.g. the coloured rating tiles of page one); built from
+        escaped data only.
+    annex : bool
+        Whether the section is an annex (set by the registry): its long tables are shown
+        folded in place instead of being moved to the tables annex.
+    fold_tables : bool
+        Whether long tables are folded or moved at all (set by the registry; ``False`` for
+        the sources and licences, which every printed copy carries).
+    table_ids : list of str
+        Anchor of each table (default ``annex-<key>-<index>``, :func:`table_anchor`); the
+        tables annex gives each table the anchor of its place of origin.
     """
 
     key: str
@@ -44,6 +59,32 @@ class Section:
     values: dict[str, Any] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
+    method: str = ""
+    html: str = ""
+    annex: bool = False
+    fold_tables: bool = True
+    table_ids: list[str] = field(default_factory=list)
+
+    def table_id(self, index: int) -> str:
+        """Anchor of the ``index``-th table."""
+        if index < len(self.table_ids):
+            return self.table_ids[index]
+        return table_anchor(self.key, index)
+
+
+LONG_TABLE_ROWS = 8
+"""A table with more rows than this is long: it moves to the tables annex (folded in the HTML,
+named but not printed in the PDF) unless its section is an annex."""
+
+
+def table_anchor(section_key: str, index: int) -> str:
+    """Return the anchor of a section's ``index``-th table (where the annex shows it)."""
+    return f"table-{section_key}-{index}"
+
+
+def is_long(df: pd.DataFrame) -> bool:
+    """Whether a table is long (:data:`LONG_TABLE_ROWS`)."""
+    return len(df) > LONG_TABLE_ROWS
 
 
 def esc(text: object) -> str:

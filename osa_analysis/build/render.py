@@ -79,6 +79,9 @@ _PROVENANCE_LABELS = {
     "params": "Parameters",
 }
 _LAST_KEYS = {"data_vintage": "Data vintage"}
+BRIEF_HEADER_KEYS = ("country_name", "as_of", "package_version")
+"""What a country brief's header shows (country, as-of, version): page one is the bottom
+line, and the rest of the provenance is the brief's annex."""
 # A data vintage with more sources than this is folded into a <details> element.
 _VINTAGE_OPEN_MAX = 6
 # Parameters that are machine paths: never shown (they differ between machines and runs).
@@ -103,6 +106,7 @@ def render_html(
     title: str | None = None,
     summary: Path | Mapping[str, Any] | None = None,
     kicker: str | None = None,
+    header_keys: tuple[str, ...] | None = None,
 ) -> Path:
     """Render an executed notebook to one self-contained, deterministic HTML file.
 
@@ -125,6 +129,9 @@ def render_html(
         the header table; default ``summary.json`` beside ``executed_ipynb`` when present.
     kicker : str, optional
         The line above the title (default "Country risk brief", or "Debug render").
+    header_keys : tuple of str, optional
+        The provenance keys the header shows (default all). A brief's header shows
+        :data:`BRIEF_HEADER_KEYS` only; the rest of its provenance is its annex.
 
     Returns
     -------
@@ -167,7 +174,11 @@ def render_html(
         "metadata": {"name": executed_ipynb.stem, "path": str(executed_ipynb.parent)},
         "osa": {
             "kicker": kicker or _kicker(debug=not hide_code),
-            "provenance": _provenance_rows(provenance),
+            "provenance": _provenance_rows(
+                provenance
+                if header_keys is None or not provenance
+                else {k: v for k, v in provenance.items() if k in header_keys}
+            ),
             "debug": not hide_code,
             "css": STYLE_FILE.read_text(encoding="utf-8"),
             "footer": f"Rendered by osa_analysis {__version__} from {executed_ipynb.name}.",

@@ -470,7 +470,12 @@ def _render(executed: Path, staging: Path, *, pdf: bool) -> dict | None:
     try:
         from osa_analysis.build import render as rendering
 
-        html = rendering.render_html(executed, staging / BRIEF_FILES["html"], hide_code=True)
+        html = rendering.render_html(
+            executed,
+            staging / BRIEF_FILES["html"],
+            hide_code=True,
+            header_keys=rendering.BRIEF_HEADER_KEYS,
+        )
         if pdf:
             from osa_analysis.build import pdf as printing
 

@@ -15,6 +15,7 @@ from osa_analysis.analyse.maritime import border_zone_counts, rate_ratio_dict
 from osa_analysis.analyse.scope import Scope
 from osa_analysis.analyse.tables import TableStore
 from osa_analysis.brief import incident_wording as w
+from osa_analysis.brief import registry
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.grayzone import grayzone_section
 from osa_analysis.brief.maps import (
@@ -53,7 +54,7 @@ def test_rate_ratio_text_handles_zeros():
 
 
 def test_cyclone_section_is_the_exposure_section():
-    assert CYCLONE_SECTION == 6
+    assert CYCLONE_SECTION == registry.number("exposure") == 7
 
 
 def test_pair_colours():
@@ -236,8 +237,9 @@ def test_full_maritime_section_from_a_tiny_store():
     ctx = _context("PHL", _incidents(12, 14))
     sec = maritime_section(ctx)
     v = sec.values
-    assert (sec.key, sec.title) == ("maritime", "3. Maritime incidents")
-    assert v["thin_data"] is False and v["cyclone_section"] == 6
+    assert sec.key == "maritime"
+    assert sec.title == f"{registry.number('maritime')}. Maritime incidents"
+    assert v["thin_data"] is False and v["cyclone_section"] == registry.number("exposure")
     assert (v["comparison"]["recent"], v["comparison"]["previous"]) == (12, 14)
     assert v["eez"] == {"area_km2": 123456, "method": "approximate EEZ v1"}
     assert v["vessel_status_summary"] == {"berthed_or_anchored": 12, "underway": 0, "n": 12}
@@ -287,7 +289,7 @@ def test_thin_maritime_section_shows_what_is_known():
     sec = maritime_section(_context("PHL", _incidents(2, 1)))
     assert sec.values["thin_data"] is True and "vessel_status_summary" not in sec.values
     assert sec.markdown.startswith("**Data are thin.** 2 piracy or armed-robbery incidents")
-    assert "cyclone exposure is in section 6" in sec.markdown
+    assert f"cyclone exposure is in section {CYCLONE_SECTION}" in sec.markdown
     assert sec.tables[0][0] == "What is known about the maritime space of the Philippines"
     assert len(sec.figures) == 1 and sec.values["map"]["period"].startswith("since records")
 
@@ -316,4 +318,4 @@ def test_grayzone_section_not_applicable_notes():
     phl = grayzone_section(_context("PHL", incidents))
     assert phl.values["reason"] == "no SCSDI events up to as_of"
     assert phl.values["n_events"] == 0 and phl.values["data_start"][:4] in phl.markdown
-    assert phl.title == "4. Gray-zone coercion in the South China Sea"
+    assert phl.title == f"{registry.number('grayzone')}. Gray-zone coercion in the South China Sea"
