@@ -406,8 +406,7 @@ def _reliability_paragraph(values: dict) -> str:
             parts.append(
                 "older than expected by this date (stale): "
                 + "; ".join(
-                    f"{esc(i['label'])} from {i['year']} (expected {i['expected_year']})"
-                    for i in stale
+                    f"{esc(i['short'])} {i['year']} ({i['expected_year']} expected)" for i in stale
                 )
             )
         text += (
@@ -465,7 +464,6 @@ def _without_composite_paragraph(values: dict) -> str | None:
 
 def _markdown(values: dict, name: str) -> str:
     paragraphs = [
-        _method_paragraph(values),
         _score_paragraph(values, name),
         _dimensions_paragraph(values),
         _reliability_paragraph(values),
@@ -615,6 +613,7 @@ def _scored_section(values: dict, method: CompositeMethod, name: str) -> Section
         key=KEY,
         title=registry.heading(KEY, ""),
         markdown=_markdown(values, name),
+        method=_method_paragraph(values),
         figures=figures,
         tables=tables,
         values=values,

@@ -370,8 +370,8 @@ def exposure_section(ctx: BriefContext) -> Section:
         )
     h = HEADLINE_KM
     far = max(DISTANCES_KM)
-    lines = [*_intro_lines(exp, name), *_headline_lines(exp, name), *_coverage_lines(exp, name)]
-    markdown = "\n".join(lines)
+    markdown = "\n".join(_headline_lines(exp, name))
+    method = "\n".join([*_intro_lines(exp, name), *_coverage_lines(exp, name)])
 
     figures = []
     fig = exposure_figure(exp, iso3)
@@ -425,6 +425,7 @@ def exposure_section(ctx: BriefContext) -> Section:
         key=KEY,
         title=registry.heading(KEY, ""),
         markdown=markdown,
+        method=method,
         figures=figures,
         tables=tables,
         values=values,

@@ -313,7 +313,7 @@ def grayzone_section(ctx: BriefContext) -> Section:
     if b.recent_years:
         md.append(_recent_text(b))
     md.append(_pairs_text(b, r.country_iso3, name))
-    md.append(_coverage_text(b, r.as_of.year))
+    method = [_coverage_text(b, r.as_of.year)]
     figures = [_years_figure(b, name)]
     map_fig, map_vals = _map(ctx, b, name)
     values["map"] = map_vals
@@ -327,12 +327,13 @@ def grayzone_section(ctx: BriefContext) -> Section:
             map_fig,
         )
     )
-    md.append(_precision_text(b, kde_text))
+    method.append(_precision_text(b, kde_text))
     values["key_figures"] = _key_figures(r, b, name)
     return Section(
         key=KEY,
         title=registry.heading(KEY, ""),
         markdown="\n\n".join(md),
+        method="\n\n".join(method),
         figures=figures,
         tables=[
             (

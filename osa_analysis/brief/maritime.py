@@ -44,6 +44,7 @@ from osa_analysis.brief.maritime_figures import (
     severity_figure,
     time_of_day_figure,
 )
+from osa_analysis.brief.numbers import count
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.brief.style import SEVERITY_COLORS
 from osa_analysis.core.dates import iso_date
@@ -70,6 +71,7 @@ class _Body:
 
     values: dict
     md: list[str] = field(default_factory=list)
+    method: list[str] = field(default_factory=list)
     figures: list = field(default_factory=list)
     tables: list = field(default_factory=list)
 
@@ -126,8 +128,8 @@ def _caveats(r: MaritimeResult, name: str) -> list[str]:
         f"Coastal state = the EEZ the position falls in, by this method: {esc(r.eez_method)}.",
         *(
             [
-                f"{r.n_ambiguous_recent} piracy or armed-robbery event(s) of the recent period "
-                f"have a coarse position that may lie in the waters of {esc(name)} or of a "
+                f"{count(r.n_ambiguous_recent, 'piracy or armed-robbery event')} of the recent "
+                f"period have a coarse position that may lie in the waters of {esc(name)} or of a "
                 "neighbour; they are not counted above."
             ]
             if r.n_ambiguous_recent
@@ -551,7 +553,7 @@ def _agreement_part(r: MaritimeResult, body: _Body) -> None:
     if r.thin:
         return
     p_rec, p_prev = r.comparison["periods"]["recent"], r.comparison["periods"]["previous"]
-    body.md.append(_agreement_sentence(agree, p_rec, p_prev))
+    body.method.append(_agreement_sentence(agree, p_rec, p_prev))
     body.tables.append(
         (
             "Incidents each source reported, by period (an incident reported by several "
@@ -737,7 +739,7 @@ def maritime_section(ctx: BriefContext) -> Section:
     border = _border_text(r, name)
     if border:
         body.md.append(border)
-    body.md.append(
+    body.method.append(
         _sources_sentence(cov_list, r.comparison["coverage"]["recent"], r.as_of, r.coverage)
     )
     _annual_part(r, name, body)
@@ -751,6 +753,7 @@ def maritime_section(ctx: BriefContext) -> Section:
         key="maritime",
         title=registry.heading("maritime", ""),
         markdown="\n\n".join(body.md),
+        method="\n\n".join(body.method),
         figures=body.figures,
         tables=body.tables,
         values=body.values,

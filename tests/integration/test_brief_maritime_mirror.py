@@ -75,8 +75,8 @@ def missing_numbers(text: str, values) -> list[str]:
 
 
 def shown_text(section: Section) -> str:
-    """All text a reader sees: body, captions, caveats, table cells, key-figure sentences."""
-    parts = [section.markdown, *section.caveats]
+    """All text a reader sees: body, method, captions, caveats, cells, key-figure sentences."""
+    parts = [section.markdown, section.method, *section.caveats]
     parts += [caption for caption, _ in section.figures]
     parts += [caption for caption, _ in section.tables]
     for _, df in section.tables:
