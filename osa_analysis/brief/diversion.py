@@ -29,7 +29,9 @@ from osa_analysis.brief.diversion_figures import heat_strip
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.brief.track_record import (
     reliability_figure,
+    track_record_lead,
     track_record_markdown,
+    track_record_table,
     track_record_values,
 )
 from osa_analysis.core.countries import country_name
@@ -332,16 +334,14 @@ def _criteria_summary(name: str, criteria: list[dict], overall: dict) -> str:
             f"**Summary.** None of the {overall['n_rated']} criteria rated is possibly critical "
             f"or critical for {esc(name)}."
         )
-    parts = []
+    by_rating: dict[str, list[str]] = {}
     for c in flagged:
-        why = "; ".join(
-            dict.fromkeys(condition_text(m) for m in c["met"] if m["level"] == c["rating"])
-        )
-        parts.append(f"{esc(c['short'])} {c['rating']} ({esc(why)})")
+        by_rating.setdefault(c["rating"], []).append(esc(c["short"]))
+    parts = "; ".join(f"{rating}: {', '.join(shorts)}" for rating, shorts in by_rating.items())
     return (
         f"**Summary.** {overall['n_flagged']} of {overall['n_rated']} criteria are rated "
         f"possibly critical or critical for {esc(name)}; the highest rating is "
-        f"**{overall['rating']}**: " + "; ".join(parts) + "."
+        f"**{overall['rating']}** ({parts}; the conditions met are in the criterion matrix)."
     )
 
 
@@ -581,6 +581,22 @@ def scenario_table(scenarios: list[dict]) -> pd.DataFrame:
     )
 
 
+def scenario_summary_table(scenarios: list[dict]) -> pd.DataFrame:
+    """Tabulate the register in brief: 36-month likelihood, confidence, relevance, residual."""
+    return pd.DataFrame(
+        [
+            {
+                "scenario": f"{s['id']} {s['label']}",
+                "36 months": likelihood_text(s, "36m"),
+                "confidence": s["confidence"],
+                "equipment relevance": s["equipment_relevance"].get("overall") or "n/a",
+                "residual risk": s["residual"]["class"],
+            }
+            for s in scenarios
+        ]
+    )
+
+
 def tripwire_table(tripwires: list[dict]) -> pd.DataFrame:
     """Tabulate the trip-wires with their status, data date and evidence."""
     return pd.DataFrame(
@@ -597,12 +613,18 @@ def tripwire_table(tripwires: list[dict]) -> pd.DataFrame:
 
 
 def section_tables(name: str, result: DiversionResult, values: dict) -> list:
-    """Return the three tables of the section, with their captions."""
+    """Return the tables of the section (matrix, register in brief and in full, trip-wires)."""
     return [
         (
             f"Criterion matrix for {name} (method {values['method_version']}); the value and "
             "interval are those of the criterion's primary indicator.",
             criterion_table(result.criteria, values["trend_shift_years"]),
+        ),
+        (
+            f"Misuse scenarios for {name}, in brief: 36-month likelihood (PHIA term and "
+            "probability), confidence (H, M, L), relevance of the OSA equipment, residual risk "
+            "after controls. The full register follows.",
+            scenario_summary_table(values["scenarios"]),
         ),
         (
             f"Misuse scenario register for {name}: likelihood (PHIA term and range), base rate, "
@@ -640,8 +662,8 @@ def prepare(ctx: BriefContext) -> None:
     track_record(ctx.tables)
 
 
-def track_record_parts(ctx: BriefContext, iso3: str) -> tuple[str, tuple, dict]:
-    """Return the track-record paragraph, its reliability figure (captioned) and values."""
+def track_record_parts(ctx: BriefContext, iso3: str) -> tuple[str, str, tuple, tuple, dict]:
+    """Return the track record: lead, full paragraph, captioned table and figure, values."""
     forecasts, scores = track_record(ctx.tables)
     first, last = scores["origins"]
     records = {  # the forecasts a brief would have made: its data ending as long before
@@ -666,8 +688,15 @@ def track_record_parts(ctx: BriefContext, iso3: str) -> tuple[str, tuple, dict]:
         f"{scores['origins'][0]}–{scores['origins'][1]}; dot size: forecasts in the bin; "
         "dashed: perfect calibration)."
     )
+    table = (
+        f"Track record of the 12-month judgements, made as this brief makes them (data ending "
+        f"as long before the window; origins {first}–{last}), and {name}'s own forecasts.",
+        track_record_table(name, scores, summaries),
+    )
     return (
+        track_record_lead(scores),
         track_record_markdown(name, scores, summaries),
+        table,
         (caption, reliability_figure(scores, 12, at_lead=True)),
         track_record_values(scores, records, summaries),
     )
@@ -701,15 +730,17 @@ def diversion_section(ctx: BriefContext) -> Section:
     result = assess_with_selected_models(ctx.scope, ctx.tables)
     name = country_name(result.country)
     values = section_values(result)
-    record_text, record_figure, values["track_record"] = track_record_parts(ctx, result.country)
-    markdown = [" ".join(summary_lines(name, result, values)), record_text]
+    lead, record_text, record_table, record_figure, values["track_record"] = track_record_parts(
+        ctx, result.country
+    )
+    markdown = [" ".join(summary_lines(name, result, values)), lead]
     return Section(
         key=KEY,
         title=registry.heading(KEY, ""),
         markdown="\n\n".join(markdown),
-        method="\n\n".join(method_lines(result)),
+        method="\n\n".join([*method_lines(result), record_text]),
         figures=[*section_figures(result), record_figure],
-        tables=section_tables(name, result, values),
+        tables=[*section_tables(name, result, values), record_table],
         values=values,
         sources=list(dict.fromkeys([*result.sources, *BACKTEST_SOURCES])),
         caveats=caveats(result),

@@ -173,6 +173,66 @@ def track_record_markdown(
     )
 
 
+def track_record_lead(scores: Mapping[str, Any]) -> str:
+    """Return the short **Track record.** lead of the section (the table follows it)."""
+    lo, hi = scores["origins"]
+    return (
+        "**Track record.** Each kind of judgement was recomputed at the end of every year from "
+        f"{lo} to {hi}, for every state, as this brief makes it, and scored against what "
+        "happened (table below). A Brier skill above zero beats the global base rate; an AUC of "
+        "0.5 is chance; a calibration slope of 1 is calibrated."
+    )
+
+
+def track_record_table(
+    name: str, scores: Mapping[str, Any], summaries: Mapping[str, Mapping[str, Any]]
+) -> pd.DataFrame:
+    """Tabulate how each kind's 12-month judgement scored, made as this brief makes it.
+
+    One row per kind: the forecasts scored (events), Brier skill over climatology with its
+    interval, AUC and calibration slope of the selected model at the brief's lead (the
+    origin year's own data when no lead is scored), the method file's targets missed, and
+    the country's own record (``summaries`` as in :func:`track_record_markdown`).
+    """
+    level = float(scores["interval_level"])
+    rows = []
+    for kind in scores["kinds"]:
+        h = horizon(kind, 12)
+        row: dict[str, Any] = {"judgement (12 months)": f"{kind['id']} {kind['short'].lower()}"}
+        lead = h.get("at_lead") if h else None
+        scored = lead if lead and lead["n"] else h
+        if not scored or not scored["n"]:
+            rows.append(row | {"forecasts (events)": "not scored"})
+            continue
+        m = scored["models"][kind["selected_model"]]
+        iv = m["bss_climatology_interval"]
+        applies = scored["targets"].get("applies")
+        missed = missed_targets(scored, scores["targets"], m) if applies else []
+        summary = summaries.get(kind["id"]) or {"n": 0}
+        own = "no resolved forecasts"
+        if summary["n"]:
+            years = summary["event_years"] or []
+            own = (
+                f"{summary['first']}–{summary['last']}: mean "
+                f"{100 * summary['mean_probability']:.1f}% vs climatology "
+                f"{100 * summary['mean_climatology']:.1f}%; "
+                + (f"events in {', '.join(map(str, years))}" if years else "no event")
+            )
+        rows.append(
+            row
+            | {
+                "forecasts (events)": f"{scored['n']:,} ({scored['events']})",
+                f"Brier skill ({100 * level:.0f}% interval)": _signed(m["bss_climatology"])
+                + (f" ({iv[0]:+.2f} to {iv[1]:+.2f})" if iv else ""),
+                "AUC": _num(m["auc"]),
+                "calibration slope": _num(m["calibration_slope"]),
+                "targets missed": ", ".join(missed) or "none",
+                f"{name}'s own forecasts": own,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def track_record_values(
     scores: Mapping[str, Any],
     records: Mapping[str, pd.DataFrame],
