@@ -139,7 +139,8 @@ def compute_tiles(values: dict[str, dict[str, Any]]) -> list[dict]:
             else ("up" if primary > base else "down" if primary < base else "flat")
         )
         evidence = (
-            f"{primary} active conflict(s) with the state as primary party in "
+            f"{primary} active conflict{'' if primary == 1 else 's'} with the state as primary "
+            "party in "
             f"{ucdp.get('latest_year')}"
             + (f" ({base} in {ucdp.get('base_year')})" if base is not None else "")
         )

@@ -13,6 +13,8 @@ from osa_analysis.analyse.changes import new_events, what_changed
 from osa_analysis.analyse.grayzone import actor_events
 from osa_analysis.analyse.maritime import country_events
 from osa_analysis.brief.context import BriefContext
+from osa_analysis.brief.incident_wording import capitalised
+from osa_analysis.brief.numbers import count
 from osa_analysis.brief.section import Section, esc
 from osa_analysis.brief.summary import BriefSummary
 
@@ -40,11 +42,13 @@ def read_previous_summary(path: str | Path | None) -> dict | None:
     return data
 
 
-def _events_line(what: str, events: dict | None, since: str) -> str | None:
+def _events_line(
+    what: str, events: dict | None, since: str, plural: str | None = None
+) -> str | None:
     if not events:
         return None
     if not events["n"]:
-        return f"No {what} dated after {since} in the data."
+        return f"{capitalised(count(0, what, plural))} dated after {since} in the data."
     cats = ", ".join(f"{n} {c.replace('_', ' ')}" for c, n in events["by_category"].items())
     sev = ", ".join(f"{n} {s}" for s, n in events["by_severity"].items())
     where = (
@@ -54,8 +58,8 @@ def _events_line(what: str, events: dict | None, since: str) -> str | None:
         else ""
     )
     return (
-        f"{events['n']} {what} dated {events['first']} to {events['last']} ({cats}; severity "
-        f"{sev}{where})."
+        f"{capitalised(count(events['n'], what, plural))} dated {events['first']} to "
+        f"{events['last']} ({cats}; severity {sev}{where})."
     )
 
 
@@ -66,8 +70,18 @@ def new_data_lines(changes: dict[str, Any]) -> list[str]:
     lines = [
         line
         for line in (
-            _events_line("new incident(s) in its waters", new_data.get("incidents"), since),
-            _events_line("new gray-zone event(s) involving it", new_data.get("grayzone"), since),
+            _events_line(
+                "new incident in its waters",
+                new_data.get("incidents"),
+                since,
+                "new incidents in its waters",
+            ),
+            _events_line(
+                "new gray-zone event involving it",
+                new_data.get("grayzone"),
+                since,
+                "new gray-zone events involving it",
+            ),
         )
         if line
     ]
@@ -103,13 +117,13 @@ def changes_section(changes: dict[str, Any]) -> Section:
         markdown = "This is the first published brief for this country: nothing to compare yet."
         return Section(
             key="what_changed",
-            title="10. What changed since the last brief",
+            title="What changed since the last brief",
             markdown=markdown,
             values=changes,
         )
     lines = [
         f"Compared with the brief of {esc(changes['previous_as_of'])}: "
-        f"{changes['n_changes']} change(s) beyond uncertainty."
+        f"{count(changes['n_changes'], 'change')} beyond uncertainty."
     ]
     lines += new_data_lines(changes)
     rows = []
@@ -142,13 +156,13 @@ def changes_section(changes: dict[str, Any]) -> Section:
         )
     if changes["values_changed_without_interval"]:
         lines.append(
-            f"{len(changes['values_changed_without_interval'])} other figure(s) changed but have "
-            "no interval, so no change is called on them (listed in `summary.json`)."
+            f"{count(len(changes['values_changed_without_interval']), 'other figure')} changed "
+            "without an interval, so no change is called on them (listed in `summary.json`)."
         )
     return Section(
         key="what_changed",
-        title="10. What changed since the last brief",
-        markdown="\n\n".join(lines),
+        title="What changed since the last brief",
+        markdown=" ".join(lines),
         tables=[("Changes beyond uncertainty", pd.DataFrame(rows))] if rows else [],
         values=changes,
     )

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from osa_analysis.brief.context import BriefContext
+from osa_analysis.brief.numbers import count
 from osa_analysis.brief.section import Section, esc
 from osa_analysis.core.countries import country_name
 from osa_analysis.core.dates import coverage_end_text
@@ -77,7 +78,7 @@ def freshness_note(ctx: BriefContext) -> tuple[str, list[dict]]:
         for f in overdue
     )
     return (
-        f"**Source freshness:** {len(overdue)} key input(s) were overdue for a newer release "
+        f"**Source freshness:** {count(len(overdue), 'key input')} overdue for a newer release "
         f"at this date, so their part of the brief may be out of date: {listed}.",
         records,
     )

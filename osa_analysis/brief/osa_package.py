@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from osa_analysis.brief.context import BriefContext
+from osa_analysis.brief.numbers import count, money
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.core.countries import country_name
 
@@ -39,9 +40,9 @@ def osa_package_section(ctx: BriefContext) -> Section:
     )
     total = int(announced.sum()) if len(announced) else None
     markdown = (
-        f"{esc(name)} has {len(projects)} OSA project(s) on record"
-        + (f", worth ¥{fmt_num(total)} announced in total" if total is not None else "")
-        + (f"; {unknown} amount(s) not announced" if unknown else "")
+        f"{esc(name)} has {count(len(projects), 'OSA project')} on record"
+        + (f", worth {money(total)} announced in total" if total is not None else "")
+        + (f"; {count(unknown, 'amount')} not announced" if unknown else "")
         + ". Equipment, recipient unit and status below come from the project's curated table; "
         "each row cites MOFA releases or press reports (first source shown; all in the data)."
     )

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from osa_analysis.brief.numbers import count
 from osa_analysis.core.files import atomic_write_text, read_json_object
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -56,12 +57,13 @@ def news_items(summary: Mapping[str, Any] | None) -> list[str]:
     changes = (summary or {}).get("what_changed") or {}
     new_data = changes.get("new_data") or {}
     lines = []
-    for what, events in (
-        ("incident(s) in its waters", new_data.get("incidents")),
-        ("gray-zone event(s)", new_data.get("grayzone")),
+    for noun, where, events in (
+        ("incident", " in its waters", new_data.get("incidents")),
+        ("gray-zone event", "", new_data.get("grayzone")),
     ):
         if events and events.get("n"):
-            lines.append(f"{events['n']} new {what}, {events['first']} to {events['last']}")
+            what = count(events["n"], f"new {noun}") + where
+            lines.append(f"{what}, {events['first']} to {events['last']}")
     releases = new_data.get("releases") or []
     if releases:
         lines.append("new data releases: " + ", ".join(r["source"] for r in releases))

@@ -117,12 +117,12 @@ def test_the_rebuilt_brief_says_what_is_new_and_the_feed_carries_it(world, live_
     assert [r["source"] for r in changes["new_data"]["releases"]] == [LIVE]
     assert changes["method_changes"] == []
     html = (world["reports"] / "PHL" / "brief.html").read_text()
-    assert "3 new incident(s) in its waters" in html
+    assert "3 new incidents in its waters" in html
     feed = ET.fromstring((world["reports"] / "feed.xml").read_text())
     atom = "{http://www.w3.org/2005/Atom}"
     newest = feed.findall(f"{atom}entry")[0]
     assert NEW_DATE in newest.findtext(f"{atom}title")
-    assert "3 new incident(s) in its waters" in newest.findtext(f"{atom}summary")
+    assert "3 new incidents in its waters" in newest.findtext(f"{atom}summary")
     assert "new data releases: recaap_imb_live" in newest.findtext(f"{atom}summary")
 
 

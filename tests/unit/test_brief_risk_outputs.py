@@ -192,7 +192,7 @@ def test_a_triggered_tripwire_appears_in_what_changed():
     assert [t["id"] for t in changes["tripwires_new"]] == ["coup"]
     assert changes["n_changes"] == 2
     section = changes_section(changes)
-    assert "2 change(s)" in section.markdown
+    assert "2 changes beyond uncertainty" in section.markdown
 
 
 def test_scores_of_another_method_version_are_not_compared():

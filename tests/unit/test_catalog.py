@@ -336,7 +336,7 @@ def test_the_feed_has_one_valid_entry_per_published_version(reports: Path):
             }
         }
     ) == [
-        "2 new incident(s) in its waters, 2026-07-10 to 2026-08-01",
+        "2 new incidents in its waters, 2026-07-10 to 2026-08-01",
         "new data releases: recaap_imb_live",
         "method change: rating tiles v1 → v2",
     ]
