@@ -1,4 +1,8 @@
-"""Section 1: the bottom line, four rated tiles and the key figures of the other sections."""
+"""The key figures: the rated tiles' evidence and the key figures of the other sections.
+
+Page one (:mod:`osa_analysis.brief.key_judgements`) shows the tiles and the judgements; this
+section is the table of numbers behind them, rounded by :mod:`osa_analysis.brief.numbers`.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,18 @@ import pandas as pd
 
 from osa_analysis.analyse.tiles import compute_tiles, tile_rules
 from osa_analysis.brief.context import BriefContext
+from osa_analysis.brief.numbers import sig
 from osa_analysis.brief.section import Section, fmt_num
 
 
 def bottom_line_section(
     ctx: BriefContext, sections: list[Section], tiles: list[dict] | None = None
 ) -> Section:
-    """Section 1: four rated tiles with trend arrows, then the key figures in words and numbers.
+    """Build the key figures: the tiles' evidence and one table of the sections' key figures.
 
     Key figures are taken in turns from the sections (the first of each, then the second...)
-    so that no single section fills the bottom line; at most five.
+    so that no single section fills the table; at most five. Each figure's sentence stays in
+    ``summary.json`` and in its own section; the table shows value, interval and change.
     """
     queues = [list(s.values.get("key_figures", [])) for s in sections]
     figures: list[dict] = []
@@ -26,17 +32,7 @@ def bottom_line_section(
             if queue and len(figures) < 5:
                 figures.append(queue.pop(0))
     tiles = tiles or []
-    bullets = [f"- {kf['sentence']}" for kf in figures if kf.get("sentence")]
-    markdown = (
-        "\n".join(bullets)
-        if bullets
-        else "No key figure could be computed from the available data."
-    )
-    if tiles:
-        markdown += (
-            "\n\nTiles use one five-step scale (very low to very high); arrows: ↑ riskier, "
-            "↓ less risky, → no clear change, – unknown. Rules: `data/risk/tiles.yaml`."
-        )
+    markdown = "" if figures else "No key figure could be computed from the available data."
     rows = [
         {
             "figure": kf.get("label"),
@@ -46,23 +42,12 @@ def bottom_line_section(
         }
         for kf in figures
     ]
-    tile_rows = [
-        {
-            "tile": t["label"],
-            "rating": t["rating"] or "n/a",
-            "trend": t["arrow"],
-            "evidence": t["evidence"],
-        }
-        for t in tiles
-    ]
-    tables = []
-    if tile_rows:
-        tables.append(("Risk tiles", pd.DataFrame(tile_rows)))
+    tables = []  # the tiles, with their evidence, are on page one
     if rows:
         tables.append(("Key figures", pd.DataFrame(rows)))
     return Section(
         key="bottom_line",
-        title="Bottom line",
+        title="Key figures",
         markdown=markdown,
         tables=tables,
         values={
@@ -95,15 +80,8 @@ def bottom_line(ctx: BriefContext, sections: Mapping[str, Section]) -> Section:
         "reliability": cvalues.get("reliability"),
         "stale_inputs": stale,
     }
+    # Shown on page one (the newest-data line) and in the composite's reliability.
     section.values["data_age"] = age
-    if stale:
-        section.markdown += (
-            f"\n\n**Data age.** {age['n_stale']} of the composite's {age['n_inputs']} inputs "
-            "are older than their sources' release schedules lead one to expect by "
-            f"{age['as_of']}: "
-            + ", ".join(f"{i['short']} {i['year']} ({i['expected_year']} expected)" for i in stale)
-            + f". Reliability {fmt_num(age['reliability'], 1)}/10."
-        )
     return section
 
 
@@ -126,15 +104,18 @@ def stale_inputs(composite_values: Mapping) -> list[dict]:
 def _fmt_value(value, unit) -> str:
     if value is None:
         return "n/a"
-    digits = 0 if isinstance(value, int) or float(value).is_integer() else 2
-    return f"{fmt_num(value, digits)} {unit or ''}".strip()
+    whole = isinstance(value, int) or float(value).is_integer()
+    text = fmt_num(value) if whole else sig(value, 3)
+    return f"{text} {unit or ''}".strip()
 
 
 def _fmt_interval(interval, kind) -> str:
     if not interval or interval[0] is None or interval[1] is None:
         return "n/a"
-    return (
-        f"{interval[0]:.2f} to {interval[1]:.2f} ({kind})"
-        if kind
-        else f"{interval[0]:.2f} to {interval[1]:.2f}"
-    )
+    span = f"{_bound(interval[0])} to {_bound(interval[1])}"
+    return f"{span} ({kind})" if kind else span
+
+
+def _bound(value: float) -> str:
+    """Return an interval bound: 3 significant figures, "unbounded" when infinite."""
+    return sig(value, 3) if value == value and abs(value) != float("inf") else "unbounded"

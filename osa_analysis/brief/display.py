@@ -18,6 +18,10 @@ from IPython.display import HTML, Markdown, display
 from osa_analysis.brief.section import Section, is_long
 from osa_analysis.brief.style import png_bytes
 
+WIDE_ASPECT = 2.0
+"""A figure at least this many times as wide as high prints across the page (class
+``osa-wide``); narrower ones print two to a row."""
+
 _MARKUP = re.compile(r"\\(.)|[*_`]")
 _URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)]")
 
@@ -45,12 +49,21 @@ def plain_text(text: str) -> str:
     return html.escape(html.unescape(_MARKUP.sub(r"\1", text)), quote=True)
 
 
-def table_html(df, caption: str = "", anchor: str | None = None) -> str:
-    """Render a table as escaped HTML (data text never becomes markup; URLs are links)."""
+def table_html(
+    df, caption: str = "", anchor: str | None = None, of: str = "", printed: bool = True
+) -> str:
+    """Render a table as escaped HTML (data text never becomes markup; URLs are links).
+
+    ``of`` is the key of the section the table belongs to (class ``osa-table-<key>``); a
+    table that is not ``printed`` is shown in the HTML brief only.
+    """
     body = _table_body(df)
     ident = f' id="{html.escape(anchor, quote=True)}"' if anchor else ""
+    classes = f"osa-table osa-table-{html.escape(of, quote=True)}" if of else "osa-table"
+    if not printed:
+        classes += " osa-screen-only"
     cap = f"<p class='table-caption'><em>{inline_markdown(caption)}</em></p>" if caption else ""
-    return f'<div class="osa-table"{ident}>{cap}{body}</div>'
+    return f'<div class="{classes}"{ident}>{cap}{body}</div>'
 
 
 def folded_table_html(df, caption: str, anchor: str, origin: str = "") -> str:
@@ -68,19 +81,47 @@ def table_reference_html(df, caption: str, anchor: str) -> str:
     """Return the line that stands in a section for a long table moved to the annex."""
     return (
         f"<p class='osa-table-ref'><em>{inline_markdown(caption)}</em>: {len(df)} rows, in "
-        f'<a href="#{html.escape(anchor, quote=True)}">the tables annex</a>.</p>'
+        f'<span class="osa-screen-only"><a href="#{html.escape(anchor, quote=True)}">the tables '
+        'annex</a></span><span class="osa-print-only">the HTML brief</span>.</p>'
     )
 
 
-def figure_html(fig, caption: str = "") -> str:
-    """Return a figure and its caption as one ``<figure>`` (PNG inlined)."""
+def figure_html(fig, caption: str = "", printed: bool = True) -> str:
+    """Return a figure and its caption as one ``<figure>`` (PNG inlined).
+
+    A figure that is not ``printed`` is shown in the HTML brief only (class
+    ``osa-screen-only``); a wide one (:data:`WIDE_ASPECT`) is printed across the page, the
+    others two to a row.
+    """
     data = base64.b64encode(png_bytes(fig)).decode("ascii")
     alt = plain_text(caption) if caption else "figure"
     cap = f"<figcaption>{inline_markdown(caption)}</figcaption>" if caption else ""
+    width, height = fig.get_size_inches()
+    classes = "osa-figure osa-wide" if width >= WIDE_ASPECT * height else "osa-figure"
+    if not printed:
+        classes += " osa-screen-only"
     return (
-        f'<figure class="osa-figure"><img src="data:image/png;base64,{data}" alt="{alt}">'
+        f'<figure class="{classes}"><img src="data:image/png;base64,{data}" alt="{alt}">'
         f"{cap}</figure>"
     )
+
+
+def unprinted_section_note(title: str) -> str:
+    """Return the line the PDF prints instead of a section it leaves out.
+
+    The stylesheet hides, in print, every other output of the notebook cell that holds this
+    line (``.jp-Cell:has(.osa-unprinted-section)``).
+    """
+    return (
+        f'<p class="osa-print-only osa-unprinted-section"><strong>{html.escape(title)}</strong>: '
+        "in the HTML brief.</p>"
+    )
+
+
+def unprinted_note(n: int, what: str) -> str:
+    """Return the line the PDF shows where a section's ``n`` HTML-only figures (tables) are."""
+    what = f"1 more {what}" if n == 1 else f"{n} more {what}s"
+    return f'<p class="osa-print-only osa-muted">{what} of this section: in the HTML brief.</p>'
 
 
 def show(section: Section, level: int = 2) -> None:
@@ -94,6 +135,8 @@ def show(section: Section, level: int = 2) -> None:
         Heading level (1 for the brief's title on the cover, 2 for sections).
     """
     heading = f"{'#' * level} {section.title}"
+    if not section.printed:
+        display(HTML(unprinted_section_note(section.title)))
     if section.html:
         display(Markdown(heading))
         display(HTML(section.html))
@@ -101,26 +144,37 @@ def show(section: Section, level: int = 2) -> None:
             display(Markdown(section.markdown))
     else:
         display(Markdown(f"{heading}\n\n{section.markdown}".rstrip()))
-    for caption, fig in section.figures:
-        display(HTML(figure_html(fig, caption)))
+    printed = section.print_figures
+    for index, (caption, fig) in enumerate(section.figures):
+        display(HTML(figure_html(fig, caption, printed is None or index in printed)))
+    unprinted = 0 if printed is None else len(set(range(len(section.figures))) - set(printed))
+    if unprinted:
+        display(HTML(unprinted_note(unprinted, "figure")))
     origins = section.values.get("table_origins")
+    unprinted_tables = 0
     for index, (caption, df) in enumerate(section.tables):
         anchor = section.table_id(index)
         if not (section.fold_tables and is_long(df)):
-            display(HTML(table_html(df, caption, anchor)))
+            shown = section.print_tables is None or index in section.print_tables
+            unprinted_tables += not shown
+            display(HTML(table_html(df, caption, anchor, section.key, shown)))
         elif section.annex:
             origin = origins[index] if origins else ""
             display(HTML(folded_table_html(df, caption, anchor, origin)))
         else:
             display(HTML(table_reference_html(df, caption, anchor)))
+    if unprinted_tables:
+        display(HTML(unprinted_note(unprinted_tables, "table")))
     if section.method:
         display(HTML(method_html(section.method)))
     if section.caveats:
         display(HTML(caveats_html(section.caveats)))
+    if section.page_break_after:
+        display(HTML('<div class="osa-page-break" aria-hidden="true"></div>'))
 
 
 def method_html(method: str) -> str:
-    """How a section is computed, folded (open in the HTML; named only in the PDF)."""
+    """Return how a section is computed, folded (open in the HTML; named only in the PDF)."""
     return (
         '<details class="osa-method"><summary>How this section is computed</summary>'
         f"{mistune.html(method)}</details>"

@@ -146,7 +146,10 @@ def judgement_line(item: Mapping[str, Any]) -> str:
 
 
 def tiles_html(tiles: list[Mapping[str, Any]]) -> str:
-    """Return the rating tiles as coloured boxes (``osa-rating-<n>``: 1 very low, 5 very high)."""
+    """Return the rating tiles as coloured boxes (``osa-rating-<n>``: 1 very low, 5 very high).
+
+    Each tile carries its label, rating, trend arrow and, in small type, its evidence.
+    """
     if not tiles:
         return ""
     boxes = []
@@ -158,9 +161,16 @@ def tiles_html(tiles: list[Mapping[str, Any]]) -> str:
             f'<span class="osa-tile-label">{esc(t["label"])}</span>'
             f'<span class="osa-tile-rating">{esc(rating or "n/a")} '
             f'<span class="osa-tile-arrow" aria-label="trend {esc(t.get("trend") or "unknown")}">'
-            f"{esc(t.get('arrow') or '–')}</span></span></div>"
+            f"{esc(t.get('arrow') or '–')}</span></span>"
+            f'<span class="osa-tile-evidence">{esc(t.get("evidence") or "no evidence")}</span>'
+            "</div>"
         )
-    return '<div class="osa-tiles">' + "".join(boxes) + "</div>"
+    legend = (
+        '<p class="osa-tile-legend">One five-step scale (very low to very high); arrows: ↑ '
+        "riskier, ↓ less risky, → no clear change, – unknown. Rules: "
+        "<code>data/risk/tiles.yaml</code>.</p>"
+    )
+    return '<div class="osa-tiles">' + "".join(boxes) + "</div>" + legend
 
 
 def change_line(changes: Mapping[str, Any]) -> str:
@@ -207,8 +217,8 @@ def data_line(provenance: Mapping[str, Any]) -> str:
         return f"**Newest data:** {newest}; every key input is current for its release cadence."
     names = ", ".join(esc(o["source"]) for o in overdue)
     return (
-        f"**Newest data:** {newest}; {len(overdue)} key input(s) overdue for a newer release "
-        f"({names}), so their parts may be out of date (annex: provenance)."
+        f"**Newest data:** {newest}; {count(len(overdue), 'key input')} overdue for a newer "
+        f"release ({names}), so their parts may be out of date (annex: provenance)."
     )
 
 
@@ -220,9 +230,15 @@ def key_judgements_section(ctx: BriefContext, sections: Mapping[str, Section]) -
     equipment = equipment_phrase(project_categories(diversion.get("equipment") or {}))
     items = key_judgements(diversion, prov["country_iso3"], prov["as_of"])
     n_div = registry.number("diversion")
+    whom = esc(running_name(ctx))
+    lead = (
+        f"Risks to the {esc(equipment)} Japan has given or agreed to give {whom}"
+        if project_categories(diversion.get("equipment") or {})
+        else f"No OSA equipment is recorded for {whom}: risks to equipment Japan might give"
+    )
     lines = [
-        f"Risks to the {esc(equipment)} Japan has given {esc(running_name(ctx))}, judged "
-        f"at {prov['as_of']} for the next 36 months, most serious for the equipment first "
+        f"{lead}, judged at {prov['as_of']} for the next 36 months, most serious for the "
+        "equipment first "
         f"(every scenario and the 12-month horizon: section {n_div}; each judgement with its "
         "event, date and resolving source: [judgements.json](judgements.json)). Words for "
         "likelihood follow the UK PHIA probability yardstick (annex: glossary)."

@@ -55,6 +55,17 @@ class SectionSpec:
     fold_tables : bool
         Whether its long tables are folded at all (``False`` for the sources and licences,
         which every printed copy must carry).
+    print_figures : tuple of int or None
+        Indices of the figures the PDF prints (those that carry the section's finding, which
+        keeps a printed brief short); the rest are in the HTML brief only. ``None``: all.
+    print_tables : tuple of int or None
+        Indices of its short tables the PDF prints; the rest are in the HTML brief only.
+        ``None``: all.
+    printed : bool
+        Whether the PDF prints the section (``False`` for the annexes a reader of the PDF
+        cannot use: the folded tables and the method checks); the PDF names it instead.
+    page_break_after : bool
+        Whether the PDF starts a new page after the section.
     """
 
     key: str
@@ -65,6 +76,10 @@ class SectionSpec:
     prepare: str | None = None
     annex: bool = False
     fold_tables: bool = True
+    print_figures: tuple[int, ...] | None = None
+    print_tables: tuple[int, ...] | None = None
+    printed: bool = True
+    page_break_after: bool = False
 
     @property
     def build(self) -> Callable:
@@ -92,16 +107,37 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "Bottom line",
         "key_judgements:key_judgements_section",
         needs=("provenance", "bottom_line", "diversion", "what_changed"),
+        page_break_after=True,
     ),
     SectionSpec("bottom_line", "Key figures", "bottom_line:bottom_line", needs=BOTTOM_LINE_INPUTS),
     SectionSpec("osa_package", "The OSA package", "osa_package:osa_package_section"),
-    SectionSpec("maritime", "Maritime incidents", "maritime:maritime_section"),
     SectionSpec(
-        "grayzone", "Gray-zone coercion in the South China Sea", "grayzone:grayzone_section"
+        "maritime",
+        "Maritime incidents",
+        "maritime:maritime_section",
+        print_figures=(0, 2),
+        print_tables=(0,),
     ),
-    SectionSpec("governance", "Governance and stability", "governance:governance_section"),
     SectionSpec(
-        "exposure", "Disaster exposure", "exposure:exposure_section", prepare="exposure:prepare"
+        "grayzone",
+        "Gray-zone coercion in the South China Sea",
+        "grayzone:grayzone_section",
+        print_figures=(0,),
+    ),
+    SectionSpec(
+        "governance",
+        "Governance and stability",
+        "governance:governance_section",
+        print_figures=(0,),
+        print_tables=(0, 3),
+    ),
+    SectionSpec(
+        "exposure",
+        "Disaster exposure",
+        "exposure:exposure_section",
+        prepare="exposure:prepare",
+        print_figures=(0,),
+        print_tables=(),
     ),
     SectionSpec("peers", "Peers", "peers:peers_section", prepare="peers:prepare"),
     SectionSpec(
@@ -109,12 +145,14 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "Structural risk composite",
         "composite:composite_section",
         prepare="composite:prepare",
+        print_figures=(0,),
     ),
     SectionSpec(
         "diversion",
         "OSA misuse and diversion risk",
         "diversion:diversion_section",
         prepare="diversion:prepare",
+        print_figures=(0,),
     ),
     SectionSpec(
         "what_changed",
@@ -138,6 +176,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         numbered=False,
         needs=EVERY,
         annex=True,
+        printed=False,
     ),
     SectionSpec(
         "method_checks",
@@ -145,6 +184,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "method_checks:method_checks_section",
         numbered=False,
         annex=True,
+        printed=False,
     ),
     SectionSpec(
         "provenance",

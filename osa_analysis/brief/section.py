@@ -47,8 +47,20 @@ class Section:
         Whether long tables are folded or moved at all (set by the registry; ``False`` for
         the sources and licences, which every printed copy carries).
     table_ids : list of str
-        Anchor of each table (default ``annex-<key>-<index>``, :func:`table_anchor`); the
+        Anchor of each table (default ``table-<key>-<index>``, :func:`table_anchor`); the
         tables annex gives each table the anchor of its place of origin.
+    print_figures : tuple of int or None
+        Indices of the figures the PDF prints (set by the registry); the others are shown in
+        the HTML brief only, and the PDF says so. ``None``: all.
+    print_tables : tuple of int or None
+        Indices of the short tables the PDF prints (set by the registry); the others are
+        shown in the HTML brief only. ``None``: all.
+    printed : bool
+        Whether the PDF prints the section (set by the registry); when not, the PDF shows a
+        line naming it instead.
+    page_break_after : bool
+        Whether the PDF starts a new page after the section (set by the registry: page one
+        holds the bottom line alone).
     """
 
     key: str
@@ -64,9 +76,13 @@ class Section:
     annex: bool = False
     fold_tables: bool = True
     table_ids: list[str] = field(default_factory=list)
+    print_figures: tuple[int, ...] | None = None
+    print_tables: tuple[int, ...] | None = None
+    printed: bool = True
+    page_break_after: bool = False
 
     def table_id(self, index: int) -> str:
-        """Anchor of the ``index``-th table."""
+        """Return the anchor of the ``index``-th table."""
         if index < len(self.table_ids):
             return self.table_ids[index]
         return table_anchor(self.key, index)
@@ -75,6 +91,8 @@ class Section:
 LONG_TABLE_ROWS = 8
 """A table with more rows than this is long: it moves to the tables annex (folded in the HTML,
 named but not printed in the PDF) unless its section is an annex."""
+LONG_TABLE_CHARS = 1500
+"""A table whose cells hold more characters than this (about half a printed page) is long too."""
 
 
 def table_anchor(section_key: str, index: int) -> str:
@@ -83,8 +101,11 @@ def table_anchor(section_key: str, index: int) -> str:
 
 
 def is_long(df: pd.DataFrame) -> bool:
-    """Whether a table is long (:data:`LONG_TABLE_ROWS`)."""
-    return len(df) > LONG_TABLE_ROWS
+    """Whether a table is long (:data:`LONG_TABLE_ROWS`, :data:`LONG_TABLE_CHARS`)."""
+    if len(df) > LONG_TABLE_ROWS:
+        return True
+    chars = sum(len(str(v)) for v in df.to_numpy().ravel()) + sum(len(str(c)) for c in df)
+    return chars > LONG_TABLE_CHARS
 
 
 def esc(text: object) -> str:

@@ -21,7 +21,10 @@ CURATED_SOURCE = {
 
 
 def sources_annex(ctx: BriefContext) -> Section:
-    """Annex: citation, licence and attribution of every source used."""
+    """Build the annex: citation, licence and attribution of every source used.
+
+    The ``url`` column is empty where the citation already gives the source's URL.
+    """
     used = registry_sources_used(ctx)
     rows = []
     for sid in used:
@@ -32,7 +35,8 @@ def sources_annex(ctx: BriefContext) -> Section:
                 "citation": src.citation,
                 "licence": src.licence,
                 "class": src.redistribution,
-                "url": src.canonical_url,
+                # a URL the citation already gives is not repeated
+                "url": "" if src.canonical_url in src.citation else src.canonical_url,
             }
         )
     if CURATED_SOURCE["id"] in ctx.used_sources:
