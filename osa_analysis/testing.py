@@ -388,7 +388,7 @@ def figure_text(fig: Figure) -> str:
 
 
 def shown_text(section: Section) -> str:
-    """Return everything a section shows: text, tables, figure text and caveats.
+    """Return everything a section shows: text, method, tables, figure text and caveats.
 
     Parameters
     ----------
@@ -397,9 +397,9 @@ def shown_text(section: Section) -> str:
     Returns
     -------
     str
-        The markdown, each table (caption and values), each figure (caption and
-        :func:`figure_text`) and the caveats, one after the other.
+        The markdown, the method text, each table (caption and values), each figure
+        (caption and :func:`figure_text`) and the caveats, one after the other.
     """
     tables = "\n".join(cap + "\n" + df.to_string(index=False) for cap, df in section.tables)
     figures = "\n".join(cap + "\n" + figure_text(fig) for cap, fig in section.figures)
-    return "\n".join([section.markdown, tables, figures, *section.caveats])
+    return "\n".join([section.markdown, section.method, tables, figures, *section.caveats])

@@ -170,11 +170,9 @@ def _ci_text(ci) -> str:
     return f"{fmt_num(ci[0], 2)}–{hi}"
 
 
-def _intro_lines(exp: dict, name: str) -> list[str]:
-    """Return the method paragraph and the closest-approach or landlocked notes."""
-    far = max(DISTANCES_KM)
-    closest = exp["closest_approach"]
-    lines = [
+def _method_lines(exp: dict, name: str) -> list[str]:
+    """Return the method paragraph: what was measured against which land, per agency."""
+    return [
         "Tropical-cyclone best tracks of four agencies were measured against "
         f"{_possessive(esc(name))} land "
         f"(Natural Earth 1:50m, {exp['land_polygons']} "
@@ -186,6 +184,13 @@ def _intro_lines(exp: dict, name: str) -> list[str]:
         "agencies such as RSMC Nadi and JMA).",
         "",
     ]
+
+
+def _notes_lines(exp: dict, name: str) -> list[str]:
+    """Return the closest-approach or landlocked notes (findings, shown in the text)."""
+    far = max(DISTANCES_KM)
+    closest = exp["closest_approach"]
+    lines: list[str] = []
     who = _storm_label(closest["name"], closest["storm_id"])
     if closest["distance_km"] > far:
         lines.append(
@@ -370,8 +375,8 @@ def exposure_section(ctx: BriefContext) -> Section:
         )
     h = HEADLINE_KM
     far = max(DISTANCES_KM)
-    markdown = "\n".join(_headline_lines(exp, name))
-    method = "\n".join([*_intro_lines(exp, name), *_coverage_lines(exp, name)])
+    markdown = "\n".join([*_notes_lines(exp, name), *_headline_lines(exp, name)])
+    method = "\n".join([*_method_lines(exp, name), *_coverage_lines(exp, name)])
 
     figures = []
     fig = exposure_figure(exp, iso3)

