@@ -111,6 +111,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     ),
     SectionSpec("bottom_line", "Key figures", "bottom_line:bottom_line", needs=BOTTOM_LINE_INPUTS),
     SectionSpec("osa_package", "The OSA package", "osa_package:osa_package_section"),
+    SectionSpec("context", "Context and outlook", "outlook:outlook_section"),
     SectionSpec(
         "maritime",
         "Maritime incidents",

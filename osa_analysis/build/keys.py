@@ -20,7 +20,7 @@ from osa_analysis.core.config import CURATED_DIR, PACKAGE_DIR, SOURCES_FILE
 from osa_analysis.core.files import read_json_object
 from osa_analysis.core.provenance import __version__
 
-CURATED_INPUT_DIRS = ("recipients", "countries")
+CURATED_INPUT_DIRS = ("recipients", "countries", "context", "brief")
 """Project-owned data folders under ``data/`` that briefs read (hashed into the run key)."""
 
 
@@ -96,8 +96,9 @@ def input_digests() -> dict[str, str]:
 
     Registry sources by id (their registered sha256, which :func:`osa_analysis.sources.fetch.fetch`
     enforces), the registry file itself (``data/sources.yaml``, whose licence and citation
-    text appears in the sources annex), the curated files under ``data/recipients`` and
-    ``data/countries``, and ``OSA_EEZ_FILE`` (path, size and mtime) when set.
+    text appears in the sources annex), the curated files under ``data/recipients``,
+    ``data/countries``, ``data/context`` (dated events) and ``data/brief`` (the glossary),
+    and ``OSA_EEZ_FILE`` (path, size and mtime) when set.
     """
     from osa_analysis.sources.registry import registry
 

@@ -54,7 +54,7 @@ def test_rate_ratio_text_handles_zeros():
 
 
 def test_cyclone_section_is_the_exposure_section():
-    assert CYCLONE_SECTION == registry.number("exposure") == 7
+    assert CYCLONE_SECTION == registry.number("exposure") == 8
 
 
 def test_pair_colours():

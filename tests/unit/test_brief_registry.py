@@ -20,7 +20,8 @@ def test_sections_are_numbered_in_reading_order():
     assert registry.SECTION_ORDER[:3] == ("cover", "key_judgements", "bottom_line")
     assert registry.number("key_judgements") == 1 and registry.number("bottom_line") == 2
     assert registry.number("cover") is None and registry.number("provenance") is None
-    assert registry.heading("maritime", "ignored") == "4. Maritime incidents"
+    assert registry.heading("context", "ignored") == "4. Context and outlook"
+    assert registry.heading("maritime", "ignored") == "5. Maritime incidents"
     assert registry.heading("cover", "Fiji: maritime security risk brief") == (
         "Fiji: maritime security risk brief"
     )
