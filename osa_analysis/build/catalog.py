@@ -40,8 +40,10 @@ from typing import Any
 from osa_analysis.build.feed import change_items, news_items, write_feed
 from osa_analysis.build.pages import STYLE_FILE, TEMPLATES_DIR, page_environment, vintage_rows
 from osa_analysis.build.screening import screening_entry
+from osa_analysis.core.config import CURATED_DIR
 from osa_analysis.core.files import atomic_write_text, read_json_object
 from osa_analysis.core.provenance import __version__
+from osa_analysis.sources.recipients import recipient
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,7 @@ _BRIEF_FILES = {
     "pdf": "brief.pdf",
     "ipynb": "brief.ipynb",
     "summary": "summary.json",
+    "judgements": "judgements.json",
     "run": "run.json",
 }
 _FAILURE_FILES = {
@@ -250,6 +253,8 @@ def _country(reports_dir: Path, iso3: str) -> dict[str, Any] | None:
         "git_commit": (run or {}).get("git_commit") if published else None,
         "data_vintage": vintage if published else None,
         "tiles": ((summary or {}).get("bottom_line") or {}).get("tiles") if published else None,
+        "composite": _composite(summary) if published else None,
+        "fiscal_years": _fiscal_years(iso3),
         "what_changed": _changes(summary) if published else None,
         "inputs_count": len(inputs) if published and isinstance(inputs, Mapping) else None,
         "links": _links(reports_dir, country_dir, run, _BRIEF_FILES) if published else {},
@@ -258,6 +263,22 @@ def _country(reports_dir: Path, iso3: str) -> dict[str, Any] | None:
         "failures_count": len(failures),
         "history": history,
     }
+
+
+def _composite(summary: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Return the brief's structural risk composite: score, interval and class (or None)."""
+    comp = (summary or {}).get("composite") or {}
+    if comp.get("score") is None:
+        return None
+    return {"score": comp["score"], "interval": comp.get("interval"), "class": comp.get("class")}
+
+
+def _fiscal_years(iso3: str) -> list[int]:
+    """Return the OSA fiscal years of a recipient (empty for another country)."""
+    try:
+        return [int(y) for y in recipient(iso3)["osa_fiscal_years"] or []]
+    except ValueError:
+        return []
 
 
 def _changes(summary: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -397,6 +418,14 @@ def index_source_digest(catalog: Mapping[str, Any]) -> str:
     return "sha256:" + digest.hexdigest()
 
 
+RATINGS = ("very low", "low", "medium", "high", "very high")
+"""The tiles' five-step scale, lowest first (class ``osa-rating-<n>``, as in the briefs)."""
+
+
+def _rating_class(rating: object) -> str:
+    return f"osa-rating-{RATINGS.index(rating) + 1 if rating in RATINGS else 0}"
+
+
 def render_index_html(catalog: Mapping[str, Any], source_digest: str | None = None) -> str:
     """Render the catalog as a self-contained HTML page (no script, no external loads).
 
@@ -418,10 +447,11 @@ def render_index_html(catalog: Mapping[str, Any], source_digest: str | None = No
     env.filters["human_time"] = lambda value: _human(parse_utc(value))
     env.filters["vintage_rows"] = vintage_rows
     template = env.get_template(INDEX_TEMPLATE)
-    countries = catalog["countries"]
+    countries = sorted(catalog["countries"], key=lambda c: (str(c["name"]), c["iso3"]))
     page = template.render(
         catalog=catalog,
         published=[c for c in countries if c["status"] != "failed"],
+        rating_class=_rating_class,
         failed_only=[c for c in countries if c["status"] == "failed"],
         freshness=catalog.get("freshness"),
         css=markupsafe.Markup(STYLE_FILE.read_text(encoding="utf-8")),
@@ -450,6 +480,7 @@ def build_index(reports_dir: Path) -> tuple[Path, Path]:
     """
     reports_dir = Path(reports_dir)
     catalog = collect_catalog(reports_dir)
+    catalog["method"] = publish_method_files(reports_dir)
     html_path, json_path = reports_dir / "index.html", reports_dir / "index.json"
     text = _catalog_json(catalog)
     if _read_text(json_path) != text:
@@ -460,6 +491,28 @@ def build_index(reports_dir: Path) -> tuple[Path, Path]:
         atomic_write_text(html_path, render_index_html(catalog, digest))
     write_feed(reports_dir, catalog)
     return html_path, json_path
+
+
+METHOD_FILES = ("tiles.yaml", "diversion.yaml", "composite.yaml", "backtest.yaml", "CHANGELOG.md")
+"""The method files a reader of the index can open (copied to ``reports/method/``)."""
+
+
+def publish_method_files(reports_dir: Path) -> list[dict[str, str]]:
+    """Copy the method files beside the briefs (``reports/method/``); return their links.
+
+    A file is rewritten (atomically) only when its text differs. Project-owned text only.
+    """
+    out = []
+    for name in METHOD_FILES:
+        source = CURATED_DIR / "risk" / name
+        if not source.is_file():
+            continue
+        target = Path(reports_dir) / "method" / name
+        text = source.read_text(encoding="utf-8")
+        if _read_text(target) != text:
+            atomic_write_text(target, text)
+        out.append({"name": name, "href": f"method/{name}"})
+    return out
 
 
 def _read_text(path: Path) -> str | None:

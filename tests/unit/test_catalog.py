@@ -150,8 +150,10 @@ def test_index_json_statuses_and_links(reports: Path):
         "pdf": "PHL/brief.pdf",
         "ipynb": "PHL/brief.ipynb",
         "summary": "PHL/summary.json",
+        "judgements": None,  # this synthetic brief has no judgements.json
         "run": "PHL/run.json",
     }
+    assert phl["fiscal_years"] == [2023, 2024, 2025] and phl["composite"] is None
     assert [(h["as_of"], h["links"]["html"], h["links"]["pdf"]) for h in phl["history"]] == [
         (
             "2026-08-09",
@@ -195,7 +197,12 @@ def test_index_html_content_and_escaping(reports: Path):
     assert "KeyError: &#39;missing_column&#39; &lt;in frame&gt; &amp; co" in page
     assert "<in frame>" not in page
     assert 'href="PHL/brief.html"' in page and 'href="PHL/brief.pdf"' in page
-    assert 'href="PHL/brief.ipynb"' in page
+    assert 'href="PHL/brief.ipynb"' not in page  # the executed notebook is a log, not a link
+    # the landing page: introduction, rows by country name, cohort, coloured tiles, method
+    assert "Official Security Assistance" in page and "How to read a brief" in page
+    assert page.index("Fiji") < page.index("Philippines")
+    assert "OSA FY2023, FY2024, FY2025" in page
+    assert 'href="method/diversion.yaml"' in page and (reports / "method" / "tiles.yaml").is_file()
     assert 'href="FJI/brief.html"' in page and 'href="FJI/brief.pdf"' not in page
     assert 'href="PHL/history/2026-07-09--cdcdcdcdcdcd/brief.html">2026-07-09</a>' in page
     assert 'href="_failed/FJI/20260810T060000Z/brief_debug.html">debug page</a>' in page
