@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from osa_analysis.brief import registry
 from osa_analysis.brief.context import BriefContext
-from osa_analysis.brief.section import Section, is_long
+from osa_analysis.brief.section import Section
 
 
 def tables_annex(ctx: BriefContext, sections: Mapping[str, Section]) -> Section:
@@ -16,10 +17,8 @@ def tables_annex(ctx: BriefContext, sections: Mapping[str, Section]) -> Section:
     """
     tables, ids, origins, records = [], [], [], []
     for section in sections.values():
-        if section.annex or not section.fold_tables:
-            continue
         for index, (caption, df) in enumerate(section.tables):
-            if is_long(df):
+            if registry.moves_to_annex(section.key, df):
                 tables.append((caption, df))
                 ids.append(section.table_id(index))
                 origins.append(section.title)

@@ -59,12 +59,6 @@ class Brief:
         else:
             section = spec.build(self.ctx)
         section.title = registry.heading(key, section.title)
-        section.annex = spec.annex
-        section.fold_tables = spec.fold_tables
-        section.print_figures = spec.print_figures
-        section.print_tables = spec.print_tables
-        section.printed = spec.printed
-        section.page_break_after = spec.page_break_after
         self._built[key] = section
         return section
 

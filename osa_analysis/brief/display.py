@@ -15,6 +15,7 @@ import re
 import mistune
 from IPython.display import HTML, Markdown, display
 
+from osa_analysis.brief import registry
 from osa_analysis.brief.section import Section, is_long
 from osa_analysis.brief.style import png_bytes
 
@@ -135,7 +136,8 @@ def show(section: Section, level: int = 2) -> None:
         Heading level (1 for the brief's title on the cover, 2 for sections).
     """
     heading = f"{'#' * level} {section.title}"
-    if not section.printed:
+    lay = registry.layout(section.key)
+    if not lay.printed:
         display(HTML(unprinted_section_note(section.title)))
     if section.html:
         display(Markdown(heading))
@@ -144,7 +146,7 @@ def show(section: Section, level: int = 2) -> None:
             display(Markdown(section.markdown))
     else:
         display(Markdown(f"{heading}\n\n{section.markdown}".rstrip()))
-    printed = section.print_figures
+    printed = lay.print_figures
     for index, (caption, fig) in enumerate(section.figures):
         display(HTML(figure_html(fig, caption, printed is None or index in printed)))
     unprinted = 0 if printed is None else len(set(range(len(section.figures))) - set(printed))
@@ -154,22 +156,22 @@ def show(section: Section, level: int = 2) -> None:
     unprinted_tables = 0
     for index, (caption, df) in enumerate(section.tables):
         anchor = section.table_id(index)
-        if not (section.fold_tables and is_long(df)):
-            shown = section.print_tables is None or index in section.print_tables
-            unprinted_tables += not shown
-            display(HTML(table_html(df, caption, anchor, section.key, shown)))
-        elif section.annex:
+        if registry.moves_to_annex(section.key, df):
+            display(HTML(table_reference_html(df, caption, anchor)))
+        elif lay.fold_tables and is_long(df):  # an annex folds its own long tables
             origin = origins[index] if origins else ""
             display(HTML(folded_table_html(df, caption, anchor, origin)))
         else:
-            display(HTML(table_reference_html(df, caption, anchor)))
+            shown = lay.print_tables is None or index in lay.print_tables
+            unprinted_tables += not shown
+            display(HTML(table_html(df, caption, anchor, section.key, shown)))
     if unprinted_tables:
         display(HTML(unprinted_note(unprinted_tables, "table")))
     if section.method:
         display(HTML(method_html(section.method)))
     if section.caveats:
         display(HTML(caveats_html(section.caveats)))
-    if section.page_break_after:
+    if lay.page_break_after:
         display(HTML('<div class="osa-page-break" aria-hidden="true"></div>'))
 
 

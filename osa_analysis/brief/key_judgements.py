@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from osa_analysis.analyse.judgements import scenario_judgements
+from osa_analysis.analyse.tiles import tile_rules
 from osa_analysis.brief import registry
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.incident_wording import country_name as running_name
@@ -45,8 +46,13 @@ EQUIPMENT_WORDS = {
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-RATING_CLASSES = ("very low", "low", "medium", "high", "very high")
-"""The tiles' five-step scale (``data/risk/tiles.yaml``), lowest first."""
+
+def rating_class(rating: object, scale: list[str] | tuple[str, ...]) -> str:
+    """Return the CSS class of a rating on the tiles' scale (``osa-rating-0``: unrated).
+
+    ``scale`` is the five-step scale of ``data/risk/tiles.yaml`` (lowest first).
+    """
+    return f"osa-rating-{list(scale).index(rating) + 1 if rating in scale else 0}"
 
 
 def equipment_phrase(categories: list[str]) -> str:
@@ -152,12 +158,13 @@ def tiles_html(tiles: list[Mapping[str, Any]]) -> str:
     """
     if not tiles:
         return ""
+    scale = tile_rules()["scale"]
     boxes = []
     for t in tiles:
         rating = t.get("rating")
-        level = RATING_CLASSES.index(rating) + 1 if rating in RATING_CLASSES else 0
         boxes.append(
-            f'<div class="osa-tile osa-rating-{level}" title="{esc(t.get("evidence") or "")}">'
+            f'<div class="osa-tile {rating_class(rating, scale)}" '
+            f'title="{esc(t.get("evidence") or "")}">'
             f'<span class="osa-tile-label">{esc(t["label"])}</span>'
             f'<span class="osa-tile-rating">{esc(rating or "n/a")} '
             f'<span class="osa-tile-arrow" aria-label="trend {esc(t.get("trend") or "unknown")}">'
@@ -227,13 +234,14 @@ def key_judgements_section(ctx: BriefContext, sections: Mapping[str, Section]) -
     prov = sections["provenance"].values
     diversion = sections["diversion"].values
     tiles = sections["bottom_line"].values.get("tiles") or []
-    equipment = equipment_phrase(project_categories(diversion.get("equipment") or {}))
+    categories = project_categories(diversion.get("equipment") or {})
+    equipment = equipment_phrase(categories)
     items = key_judgements(diversion, prov["country_iso3"], prov["as_of"])
     n_div = registry.number("diversion")
     whom = esc(running_name(ctx))
     lead = (
         f"Risks to the {esc(equipment)} Japan has given or agreed to give {whom}"
-        if project_categories(diversion.get("equipment") or {})
+        if categories
         else f"No OSA equipment is recorded for {whom}: risks to equipment Japan might give"
     )
     lines = [

@@ -16,6 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the registry stays light: the warm-kernel server imports it first
+    import pandas as pd
 
 AFTER_DATA = ("*data",)
 """``needs`` of a section built after every data section, without reading them (the cover
@@ -219,6 +223,22 @@ def spec(key: str) -> SectionSpec:
         return _BY_KEY[key]
     except KeyError:
         raise KeyError(f"no section {key!r}; sections: {', '.join(SECTION_ORDER)}") from None
+
+
+def layout(key: str) -> SectionSpec:
+    """Return how a section is laid out: its spec, or the defaults for an unregistered one.
+
+    Sections built outside the registry (the screening report's) fold nothing and print all.
+    """
+    return _BY_KEY.get(key) or SectionSpec(key, None, "")
+
+
+def moves_to_annex(key: str, df: pd.DataFrame) -> bool:
+    """Whether a section's table moves to the tables annex (long, in a body section)."""
+    from osa_analysis.brief.section import is_long
+
+    lay = layout(key)
+    return lay.fold_tables and not lay.annex and is_long(df)
 
 
 def section_modules() -> tuple[str, ...]:

@@ -40,27 +40,9 @@ class Section:
     html : str
         Markup shown before the text (e.g. the coloured rating tiles of page one); built from
         escaped data only.
-    annex : bool
-        Whether the section is an annex (set by the registry): its long tables are shown
-        folded in place instead of being moved to the tables annex.
-    fold_tables : bool
-        Whether long tables are folded or moved at all (set by the registry; ``False`` for
-        the sources and licences, which every printed copy carries).
     table_ids : list of str
         Anchor of each table (default ``table-<key>-<index>``, :func:`table_anchor`); the
         tables annex gives each table the anchor of its place of origin.
-    print_figures : tuple of int or None
-        Indices of the figures the PDF prints (set by the registry); the others are shown in
-        the HTML brief only, and the PDF says so. ``None``: all.
-    print_tables : tuple of int or None
-        Indices of the short tables the PDF prints (set by the registry); the others are
-        shown in the HTML brief only. ``None``: all.
-    printed : bool
-        Whether the PDF prints the section (set by the registry); when not, the PDF shows a
-        line naming it instead.
-    page_break_after : bool
-        Whether the PDF starts a new page after the section (set by the registry: page one
-        holds the bottom line alone).
     """
 
     key: str
@@ -73,13 +55,7 @@ class Section:
     caveats: list[str] = field(default_factory=list)
     method: str = ""
     html: str = ""
-    annex: bool = False
-    fold_tables: bool = True
     table_ids: list[str] = field(default_factory=list)
-    print_figures: tuple[int, ...] | None = None
-    print_tables: tuple[int, ...] | None = None
-    printed: bool = True
-    page_break_after: bool = False
 
     def table_id(self, index: int) -> str:
         """Return the anchor of the ``index``-th table."""
@@ -90,7 +66,8 @@ class Section:
 
 LONG_TABLE_ROWS = 8
 """A table with more rows than this is long: it moves to the tables annex (folded in the HTML,
-named but not printed in the PDF) unless its section is an annex."""
+named but not printed in the PDF) unless its section is an annex
+(:func:`osa_analysis.brief.registry.moves_to_annex`)."""
 LONG_TABLE_CHARS = 1500
 """A table whose cells hold more characters than this (about half a printed page) is long too."""
 
