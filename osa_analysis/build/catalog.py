@@ -27,6 +27,7 @@ byte-identical files. Both files are written atomically.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -39,11 +40,11 @@ from typing import Any
 
 from osa_analysis.build.feed import change_items, news_items, write_feed
 from osa_analysis.build.pages import STYLE_FILE, TEMPLATES_DIR, page_environment, vintage_rows
+from osa_analysis.build.params import osa_fiscal_years
 from osa_analysis.build.screening import screening_entry
 from osa_analysis.core.config import CURATED_DIR
 from osa_analysis.core.files import atomic_write_text, read_json_object
 from osa_analysis.core.provenance import __version__
-from osa_analysis.sources.recipients import recipient
 
 log = logging.getLogger(__name__)
 
@@ -254,7 +255,7 @@ def _country(reports_dir: Path, iso3: str) -> dict[str, Any] | None:
         "data_vintage": vintage if published else None,
         "tiles": ((summary or {}).get("bottom_line") or {}).get("tiles") if published else None,
         "composite": _composite(summary) if published else None,
-        "fiscal_years": _fiscal_years(iso3),
+        "fiscal_years": osa_fiscal_years(iso3),
         "what_changed": _changes(summary) if published else None,
         "inputs_count": len(inputs) if published and isinstance(inputs, Mapping) else None,
         "links": _links(reports_dir, country_dir, run, _BRIEF_FILES) if published else {},
@@ -271,14 +272,6 @@ def _composite(summary: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if comp.get("score") is None:
         return None
     return {"score": comp["score"], "interval": comp.get("interval"), "class": comp.get("class")}
-
-
-def _fiscal_years(iso3: str) -> list[int]:
-    """Return the OSA fiscal years of a recipient (empty for another country)."""
-    try:
-        return [int(y) for y in recipient(iso3)["osa_fiscal_years"] or []]
-    except ValueError:
-        return []
 
 
 def _changes(summary: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -418,14 +411,6 @@ def index_source_digest(catalog: Mapping[str, Any]) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-RATINGS = ("very low", "low", "medium", "high", "very high")
-"""The tiles' five-step scale, lowest first (class ``osa-rating-<n>``, as in the briefs)."""
-
-
-def _rating_class(rating: object) -> str:
-    return f"osa-rating-{RATINGS.index(rating) + 1 if rating in RATINGS else 0}"
-
-
 def render_index_html(catalog: Mapping[str, Any], source_digest: str | None = None) -> str:
     """Render the catalog as a self-contained HTML page (no script, no external loads).
 
@@ -443,6 +428,10 @@ def render_index_html(catalog: Mapping[str, Any], source_digest: str | None = No
     """
     import markupsafe
 
+    # only when the page is rendered: an up-to-date build imports no pandas or matplotlib
+    from osa_analysis.analyse.tiles import tile_rules
+    from osa_analysis.brief.key_judgements import rating_class
+
     env = page_environment()
     env.filters["human_time"] = lambda value: _human(parse_utc(value))
     env.filters["vintage_rows"] = vintage_rows
@@ -451,7 +440,7 @@ def render_index_html(catalog: Mapping[str, Any], source_digest: str | None = No
     page = template.render(
         catalog=catalog,
         published=[c for c in countries if c["status"] != "failed"],
-        rating_class=_rating_class,
+        rating_class=functools.partial(rating_class, scale=tile_rules()["scale"]),
         failed_only=[c for c in countries if c["status"] == "failed"],
         freshness=catalog.get("freshness"),
         css=markupsafe.Markup(STYLE_FILE.read_text(encoding="utf-8")),

@@ -62,7 +62,8 @@ def recipient_code_lists() -> dict[str, tuple[str, ...]]:
     """Return the ISO3 codes of every OSA recipient (``all``) and of the default peers.
 
     They come from :func:`osa_analysis.sources.recipients.recipients`, which loads and
-    validates the curated tables (:data:`RECIPIENT_TABLES`) with pandas and pandera. The
+    validates the curated tables (:data:`RECIPIENT_TABLES`, and the context files of
+    :func:`context_files`) with pandas and pandera. The
     result is kept in the derived-data cache (:func:`osa_analysis.sources.cache.cached`,
     keyed by both files and the code that reads them), so that validating parameters (the
     command line, every kernel) does not import pandas once the tables have been checked.
@@ -84,9 +85,18 @@ def _recipient_facts() -> dict[str, Any]:
         (),
         _code_lists_from_tables,
         kind="json",
-        files=RECIPIENT_TABLES,
-        code_modules=("osa_analysis.sources.recipients", "osa_analysis.build.params"),
+        files=(*RECIPIENT_TABLES, *context_files()),
+        code_modules=(
+            "osa_analysis.sources.recipients",
+            "osa_analysis.sources.context",
+            "osa_analysis.build.params",
+        ),
     )
+
+
+def osa_fiscal_years(iso3: str) -> list[int]:
+    """Return the Japanese fiscal years with an OSA project for ``iso3`` (empty for others)."""
+    return list(_recipient_facts()["fiscal_years"].get(iso3, []))
 
 
 def first_osa_fiscal_year(iso3: str) -> int:
@@ -99,16 +109,28 @@ def fiscal_year_start(year: int) -> dt.date:
     return dt.date(int(year), 4, 1)
 
 
+def context_files() -> tuple[Path, ...]:
+    """Return the curated context files (``data/context/*.yaml``), checked with the tables."""
+    return tuple(sorted((CURATED_DIR / "context").glob("*.yaml")))
+
+
 def _code_lists_from_tables() -> dict[str, Any]:
     # pandas and pandera only on a cache miss: parameter checks stay light
+    from osa_analysis.sources.context import load_context
     from osa_analysis.sources.recipients import load_recipient_countries, recipients
 
     countries = load_recipient_countries()
+    for path in context_files():  # a bad event stops the build before any brief runs
+        load_context(path.stem, path)
     return {
         "all": recipients(),
         "peers": recipients(fiscal_year=PEER_FISCAL_YEAR),
         "first_fiscal_year": {
             str(r.country_iso3): int(r.first_osa_fiscal_year) for r in countries.itertuples()
+        },
+        "fiscal_years": {
+            str(r.country_iso3): [int(y) for y in r.osa_fiscal_years]
+            for r in countries.itertuples()
         },
     }
 
