@@ -27,6 +27,9 @@
 #   (and what it needs) on first use, and `brief.rebuild(key)` builds it again, so a section
 #   can be rerun on its own. Every section's numbers come from `osa_analysis.analyse` and are
 #   also written to `summary.json` by the last cell.
+# * **Editions.** Each section is shown in every language of `languages` (English first, then
+#   Japanese), from the same results; the renderer splits them into `brief.html` and
+#   `brief.ja.html`. Set `languages = ["en"]` to see English only.
 # * Nothing here computes: each cell only calls the package (`osa_analysis.brief`).
 
 # %% tags=["parameters"]
@@ -38,6 +41,7 @@ output_dir = "reports/_scratch/PHL"  # where summary.json is written
 data_dir = None  # OSA_DATA_DIR override (raw source cache)
 cache_dir = None  # OSA_CACHE_DIR override (derived tables)
 mc_draws = 1000  # Monte Carlo draws of the risk composite
+languages = None  # editions, e.g. ["en"]; None = every language (English and Japanese)
 previous_summary = None  # summary.json of the last published brief (set by the runner)
 
 # %% tags=["remove-cell"]

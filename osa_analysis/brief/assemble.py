@@ -6,8 +6,12 @@
     show(brief.section("maritime"))          # one section (and what it needs)
     brief.write_outputs(params.output_dir)   # summary.json and judgements.json
 
-Each section is built once per :class:`Brief` (:meth:`Brief.section`); :meth:`Brief.rebuild`
-builds one again, e.g. after editing a package module in JupyterLab.
+Each section is built once per :class:`Brief` and language (:meth:`Brief.section`);
+:meth:`Brief.rebuild` builds one again, e.g. after editing a package module in JupyterLab.
+A brief in several languages (``Brief(ctx, languages=("en", "ja"))``) builds each section once
+per language, inside :func:`~osa_analysis.core.i18n.use_language`, from the same analysis
+results (memoised by the table store); the reference (English) section carries the others as
+:attr:`Section.editions <osa_analysis.brief.section.Section.editions>`.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.judgements_file import write_judgements
 from osa_analysis.brief.section import Section
 from osa_analysis.brief.summary import BriefSummary
+from osa_analysis.core.i18n import REFERENCE, check_language, use_language
 
 SECTION_ORDER = registry.SECTION_ORDER
 """Reading order of the sections (keys of :class:`Section` and of ``summary.json``)."""
@@ -33,33 +38,55 @@ class Brief:
     ----------
     ctx : BriefContext
         Scope, table store and run options of the brief.
+    languages : tuple of str
+        Languages of the brief (:data:`~osa_analysis.core.i18n.LANGUAGES`); the reference
+        language is always built, first.
     """
 
-    def __init__(self, ctx: BriefContext) -> None:
+    def __init__(self, ctx: BriefContext, languages: tuple[str, ...] = (REFERENCE,)) -> None:
         self.ctx = ctx
-        self._built: dict[str, Section] = {}
+        self.languages = tuple(dict.fromkeys((REFERENCE, *map(check_language, languages))))
+        self._built: dict[tuple[str, str], Section] = {}
 
     @classmethod
     def from_params(cls, params) -> Brief:
         """Build from validated :class:`osa_analysis.build.params.BriefParams`."""
-        return cls(BriefContext.from_params(params))
+        return cls(BriefContext.from_params(params), languages=params.languages)
 
     def section(self, key: str) -> Section:
-        """Return a section, building it (and the sections it needs) on first use."""
-        if key not in self._built:
-            return self.rebuild(key)
-        return self._built[key]
+        """Return a section, building it (and the sections it needs) on first use.
+
+        The reference edition is returned; the others are its ``editions``.
+        """
+        for lang in self.languages:
+            if (lang, key) not in self._built:
+                self._build(key, lang)
+        section = self._built[(REFERENCE, key)]
+        section.editions = {
+            lang: self._built[(lang, key)] for lang in self.languages if lang != REFERENCE
+        }
+        return section
 
     def rebuild(self, key: str) -> Section:
         """Build a section again (the sections it needs are built only when missing)."""
-        needed = {dep: self.section(dep) for dep in registry.dependencies(key)}
-        spec = registry.spec(key)
-        if registry.reads_sections(key):
-            section = spec.build(self.ctx, needed)
-        else:
-            section = spec.build(self.ctx)
-        section.title = registry.heading(key, section.title)
-        self._built[key] = section
+        for lang in self.languages:
+            self._build(key, lang)
+        return self.section(key)
+
+    def _build(self, key: str, lang: str) -> Section:
+        """Build one section in one language (and, first, what it needs in that language)."""
+        with use_language(lang):
+            needed = {
+                dep: self._built.get((lang, dep)) or self._build(dep, lang)
+                for dep in registry.dependencies(key)
+            }
+            spec = registry.spec(key)
+            if registry.reads_sections(key):
+                section = spec.build(self.ctx, needed)
+            else:
+                section = spec.build(self.ctx)
+            section.title = registry.heading(key, section.title)
+        self._built[(lang, key)] = section
         return section
 
     def sections(self) -> dict[str, Section]:

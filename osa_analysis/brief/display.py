@@ -18,6 +18,7 @@ from IPython.display import HTML, Markdown, display
 from osa_analysis.brief import registry
 from osa_analysis.brief.section import Section, is_long
 from osa_analysis.brief.style import png_bytes
+from osa_analysis.core.i18n import REFERENCE, _, use_language
 
 WIDE_ASPECT = 2.0
 """A figure at least this many times as wide as high prints across the page (class
@@ -33,7 +34,7 @@ def linked_urls(table: str) -> str:
 
 
 def _table_body(df) -> str:
-    body = df.to_html(index=False, escape=True, na_rep="n/a", border=0, classes="brief-table")
+    body = df.to_html(index=False, escape=True, na_rep=_("n/a"), border=0, classes="brief-table")
     return linked_urls(body)
 
 
@@ -70,21 +71,26 @@ def table_html(
 def folded_table_html(df, caption: str, anchor: str, origin: str = "") -> str:
     """Return a long table folded under a one-line summary (open it in the HTML)."""
     body = _table_body(df)
-    where = f" · from {html.escape(origin)}" if origin else ""
+    rows = _("{n} rows").format(n=f"{len(df):,}")
+    where = _(" · from {origin}").format(origin=html.escape(origin)) if origin else ""
     return (
         f'<details class="osa-folded" id="{html.escape(anchor, quote=True)}">'
-        f"<summary>{inline_markdown(caption)} <span class='osa-muted'>({len(df)} rows{where})"
+        f"<summary>{inline_markdown(caption)} <span class='osa-muted'>({rows}{where})"
         f"</span></summary>{body}</details>"
     )
 
 
 def table_reference_html(df, caption: str, anchor: str) -> str:
     """Return the line that stands in a section for a long table moved to the annex."""
-    return (
-        f"<p class='osa-table-ref'><em>{inline_markdown(caption)}</em>: {len(df)} rows, in "
-        f'<span class="osa-screen-only"><a href="#{html.escape(anchor, quote=True)}">the tables '
-        'annex</a></span><span class="osa-print-only">the HTML brief</span>.</p>'
+    annex = (
+        f'<span class="osa-screen-only"><a href="#{html.escape(anchor, quote=True)}">'
+        f"{_('the tables annex')}</a></span>"
+        f'<span class="osa-print-only">{_("the HTML brief")}</span>'
     )
+    text = _("{caption}: {n} rows, in {where}.").format(
+        caption=f"<em>{inline_markdown(caption)}</em>", n=f"{len(df):,}", where=annex
+    )
+    return f"<p class='osa-table-ref'>{text}</p>"
 
 
 def figure_html(fig, caption: str = "", printed: bool = True) -> str:
@@ -95,7 +101,7 @@ def figure_html(fig, caption: str = "", printed: bool = True) -> str:
     others two to a row.
     """
     data = base64.b64encode(png_bytes(fig)).decode("ascii")
-    alt = plain_text(caption) if caption else "figure"
+    alt = plain_text(caption) if caption else _("figure")
     cap = f"<figcaption>{inline_markdown(caption)}</figcaption>" if caption else ""
     width, height = fig.get_size_inches()
     classes = "osa-figure osa-wide" if width >= WIDE_ASPECT * height else "osa-figure"
@@ -113,20 +119,26 @@ def unprinted_section_note(title: str) -> str:
     The stylesheet hides, in print, every other output of the notebook cell that holds this
     line (``.jp-Cell:has(.osa-unprinted-section)``).
     """
-    return (
-        f'<p class="osa-print-only osa-unprinted-section"><strong>{html.escape(title)}</strong>: '
-        "in the HTML brief.</p>"
-    )
+    text = _("{title}: in the HTML brief.").format(title=f"<strong>{html.escape(title)}</strong>")
+    return f'<p class="osa-print-only osa-unprinted-section">{text}</p>'
 
 
 def unprinted_note(n: int, what: str) -> str:
     """Return the line the PDF shows where a section's ``n`` HTML-only figures (tables) are."""
-    what = f"1 more {what}" if n == 1 else f"{n} more {what}s"
-    return f'<p class="osa-print-only osa-muted">{what} of this section: in the HTML brief.</p>'
+    if what == "figure":
+        text = _("1 more figure") if n == 1 else _("{n} more figures").format(n=n)
+    else:
+        text = _("1 more table") if n == 1 else _("{n} more tables").format(n=n)
+    line = _("{what} of this section: in the HTML brief.").format(what=text)
+    return f'<p class="osa-print-only osa-muted">{line}</p>'
 
 
 def show(section: Section, level: int = 2) -> None:
     """Display a section: heading, markup, text, figures, tables and caveats, in that order.
+
+    A section with :attr:`~Section.editions` is shown once per language (the reference
+    first); each output then carries its language in its metadata (``osa_lang``), by which
+    the renderer (:func:`osa_analysis.build.render.render_html`) keeps one edition per page.
 
     Parameters
     ----------
@@ -135,6 +147,25 @@ def show(section: Section, level: int = 2) -> None:
     level : int
         Heading level (1 for the brief's title on the cover, 2 for sections).
     """
+    if not section.editions:
+        _show(section, level, display)
+        return
+    for lang, edition in ((REFERENCE, section), *section.editions.items()):
+        with use_language(lang):
+            _show(edition, level, _displayer(lang))
+
+
+def _displayer(lang: str):
+    """Return ``display`` marking every output with its language."""
+
+    def out(obj) -> None:
+        display(obj, metadata={"osa_lang": lang})
+
+    return out
+
+
+def _show(section: Section, level: int, display) -> None:
+    """Show one edition of a section through ``display``."""
     heading = f"{'#' * level} {section.title}"
     lay = registry.layout(section.key)
     if not lay.printed:
@@ -178,7 +209,7 @@ def show(section: Section, level: int = 2) -> None:
 def method_html(method: str) -> str:
     """Return how a section is computed, folded (open in the HTML; named only in the PDF)."""
     return (
-        '<details class="osa-method"><summary>How this section is computed</summary>'
+        f'<details class="osa-method"><summary>{_("How this section is computed")}</summary>'
         f"{mistune.html(method)}</details>"
     )
 
@@ -186,4 +217,4 @@ def method_html(method: str) -> str:
 def caveats_html(caveats: list[str]) -> str:
     """Return a section's caveats as one block (a page break never parts title and list)."""
     items = "".join(f"<li>{inline_markdown(c)}</li>" for c in caveats)
-    return f'<div class="osa-caveats"><p><strong>Caveats</strong></p><ul>{items}</ul></div>'
+    return f'<div class="osa-caveats"><p><strong>{_("Caveats")}</strong></p><ul>{items}</ul></div>'

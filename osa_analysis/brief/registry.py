@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from osa_analysis.core.i18n import N_, _
+
 if TYPE_CHECKING:  # the registry stays light: the warm-kernel server imports it first
     import pandas as pd
 
@@ -108,66 +110,68 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("cover", None, "cover:title_section", numbered=False, needs=("provenance",)),
     SectionSpec(
         "key_judgements",
-        "Bottom line",
+        N_("Bottom line"),
         "key_judgements:key_judgements_section",
         needs=("provenance", "bottom_line", "diversion", "what_changed"),
         page_break_after=True,
     ),
-    SectionSpec("bottom_line", "Key figures", "bottom_line:bottom_line", needs=BOTTOM_LINE_INPUTS),
-    SectionSpec("osa_package", "The OSA package", "osa_package:osa_package_section"),
-    SectionSpec("context", "Context and outlook", "outlook:outlook_section"),
+    SectionSpec(
+        "bottom_line", N_("Key figures"), "bottom_line:bottom_line", needs=BOTTOM_LINE_INPUTS
+    ),
+    SectionSpec("osa_package", N_("The OSA package"), "osa_package:osa_package_section"),
+    SectionSpec("context", N_("Context and outlook"), "outlook:outlook_section"),
     SectionSpec(
         "maritime",
-        "Maritime incidents",
+        N_("Maritime incidents"),
         "maritime:maritime_section",
         print_figures=(0, 2),
         print_tables=(0,),
     ),
     SectionSpec(
         "grayzone",
-        "Gray-zone coercion in the South China Sea",
+        N_("Gray-zone coercion in the South China Sea"),
         "grayzone:grayzone_section",
         print_figures=(0,),
     ),
     SectionSpec(
         "governance",
-        "Governance and stability",
+        N_("Governance and stability"),
         "governance:governance_section",
         print_figures=(0,),
         print_tables=(0, 3),
     ),
     SectionSpec(
         "exposure",
-        "Disaster exposure",
+        N_("Disaster exposure"),
         "exposure:exposure_section",
         prepare="exposure:prepare",
         print_figures=(0,),
         print_tables=(),
     ),
-    SectionSpec("peers", "Peers", "peers:peers_section", prepare="peers:prepare"),
+    SectionSpec("peers", N_("Peers"), "peers:peers_section", prepare="peers:prepare"),
     SectionSpec(
         "composite",
-        "Structural risk composite",
+        N_("Structural risk composite"),
         "composite:composite_section",
         prepare="composite:prepare",
         print_figures=(0,),
     ),
     SectionSpec(
         "diversion",
-        "OSA misuse and diversion risk",
+        N_("OSA misuse and diversion risk"),
         "diversion:diversion_section",
         prepare="diversion:prepare",
         print_figures=(0,),
     ),
     SectionSpec(
         "what_changed",
-        "What changed since the last brief",
+        N_("What changed since the last brief"),
         "changes:what_changed_section",
         needs=ALL,
     ),
     SectionSpec(
         "glossary",
-        "Annex: glossary and probability yardstick",
+        N_("Annex: glossary and probability yardstick"),
         "glossary:glossary_section",
         numbered=False,
         needs=("diversion",),
@@ -176,7 +180,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     ),
     SectionSpec(
         "tables",
-        "Annex: full tables",
+        N_("Annex: full tables"),
         "annex_tables:tables_annex",
         numbered=False,
         needs=EVERY,
@@ -185,7 +189,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     ),
     SectionSpec(
         "method_checks",
-        "Annex: method checks",
+        N_("Annex: method checks"),
         "method_checks:method_checks_section",
         numbered=False,
         annex=True,
@@ -193,7 +197,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     ),
     SectionSpec(
         "provenance",
-        "Annex: provenance and data vintage",
+        N_("Annex: provenance and data vintage"),
         "cover:cover_section",
         numbered=False,
         needs=AFTER_DATA,
@@ -201,7 +205,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     ),
     SectionSpec(
         "sources",
-        "Annex: sources and licences",
+        N_("Annex: sources and licences"),
         "sources_annex:sources_annex",
         numbered=False,
         needs=AFTER_DATA,
@@ -289,6 +293,6 @@ def number(key: str) -> int | None:
 def heading(key: str, own_title: str) -> str:
     """Return the numbered heading of a section (its own title when the spec has none)."""
     s = spec(key)
-    title = s.title or own_title
+    title = _(s.title) if s.title else own_title
     n = number(key)
     return f"{n}. {title}" if n is not None else title

@@ -9,6 +9,8 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from osa_analysis.core.i18n import _
+
 
 @dataclass
 class Section:
@@ -43,6 +45,11 @@ class Section:
     table_ids : list of str
         Anchor of each table (default ``table-<key>-<index>``, :func:`table_anchor`); the
         tables annex gives each table the anchor of its place of origin.
+    editions : dict of str to Section
+        The same section in the brief's other languages (built from the same analysis by
+        :class:`~osa_analysis.brief.assemble.Brief`; shown after this one, each output marked
+        with its language, and split into ``brief.<lang>.html`` by the renderer). Their
+        ``values`` are not written: ``summary.json`` holds the reference edition's.
     """
 
     key: str
@@ -56,6 +63,7 @@ class Section:
     method: str = ""
     html: str = ""
     table_ids: list[str] = field(default_factory=list)
+    editions: dict[str, Section] = field(default_factory=dict, repr=False)
 
     def table_id(self, index: int) -> str:
         """Return the anchor of the ``index``-th table."""
@@ -93,8 +101,8 @@ def esc(text: object) -> str:
     return out
 
 
-def fmt_num(value: float | int | None, digits: int = 0, missing: str = "n/a") -> str:
-    """Format a number with thousands separators; ``missing`` for None/NaN."""
+def fmt_num(value: float | int | None, digits: int = 0, missing: str | None = None) -> str:
+    """Format a number with thousands separators; ``missing`` (default "n/a") for None/NaN."""
     if value is None or (isinstance(value, float) and value != value):
-        return missing
+        return _("n/a") if missing is None else missing
     return f"{value:,.{digits}f}"

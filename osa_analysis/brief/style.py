@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 RC = {
     "figure.dpi": 100,
     "savefig.dpi": 110,
-    "font.family": "DejaVu Sans",
+    "font.family": ["DejaVu Sans", "Noto Sans CJK JP"],  # CJK glyphs: the Japanese edition
     "font.size": 9,
     "axes.titlesize": 10,
     "axes.titleweight": "bold",

@@ -60,6 +60,8 @@ _STAMP = re.compile(r"^(\d{8}T\d{6}Z)")
 _BRIEF_FILES = {
     "html": "brief.html",
     "pdf": "brief.pdf",
+    "html_ja": "brief.ja.html",
+    "pdf_ja": "brief.ja.pdf",
     "ipynb": "brief.ipynb",
     "summary": "summary.json",
     "judgements": "judgements.json",

@@ -37,6 +37,7 @@ from rich.table import Table
 
 from osa_analysis.build.argtypes import positive_int, positive_seconds
 from osa_analysis.build.backtest import add_backtest_parser
+from osa_analysis.build.messages import add_messages_parser
 from osa_analysis.build.methods_command import add_methods_parser
 from osa_analysis.core import config
 from osa_analysis.core.provenance import __version__
@@ -591,6 +592,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_build_parser(sub)
     add_backtest_parser(sub)
     add_methods_parser(sub)
+    add_messages_parser(sub)
     return parser
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from osa_analysis.core.config import CURATED_DIR, PROJECT_ROOT
+from osa_analysis.core.i18n import LANGUAGES
 from osa_analysis.sources.cache import cached
 
 LOOKBACK_YEARS_RANGE = (1, 30)
@@ -177,6 +178,18 @@ def _default_output_dir(iso3: str) -> Path:
     return PROJECT_ROOT / "reports" / "_scratch" / iso3
 
 
+def _check_languages(value: Any, problems: list[str]) -> tuple[str, ...]:
+    """Return the brief's languages (reference first), adding a problem for unknown ones."""
+    if value is None:
+        return LANGUAGES
+    items = value.split(",") if isinstance(value, str) else list(value)
+    langs = [str(v).strip().lower() for v in items if str(v).strip()]
+    unknown = [v for v in langs if v not in LANGUAGES]
+    if unknown:
+        problems.append(f"languages={unknown} are unknown; valid languages: {', '.join(LANGUAGES)}")
+    return tuple(dict.fromkeys([LANGUAGES[0], *(v for v in langs if v in LANGUAGES)]))
+
+
 @dataclass(frozen=True)
 class BriefParams:
     """Parameters of one country brief, validated and normalised on construction.
@@ -201,6 +214,10 @@ class BriefParams:
         Overrides of ``OSA_DATA_DIR`` and ``OSA_CACHE_DIR`` (see :meth:`apply_environment`).
     mc_draws : int, default 1000
         Monte Carlo draws for uncertainty intervals (1 to 1,000,000).
+    languages : tuple of str
+        Editions of the brief (default every language of
+        :data:`~osa_analysis.core.i18n.LANGUAGES`: English, the reference, and Japanese).
+        Accepts a list, a tuple or a comma-separated string; English is always included.
     previous_summary : Path or None
         ``summary.json`` of the last published brief of the country, for "what changed"
         (the runner sets it; a path, so not part of the run key).
@@ -221,6 +238,7 @@ class BriefParams:
     data_dir: Path | None = None
     cache_dir: Path | None = None
     mc_draws: int = 1000
+    languages: tuple[str, ...] = None  # type: ignore[assignment]  # None -> LANGUAGES
     previous_summary: Path | None = None
     today: InitVar[dt.date | None] = field(default=None, kw_only=True)
 
@@ -252,6 +270,7 @@ class BriefParams:
         )
         values["mc_draws"] = _check_int("mc_draws", self.mc_draws, MC_DRAWS_RANGE, problems)
         values["peers"] = _check_peers(self.peers, valid, problems)
+        values["languages"] = _check_languages(self.languages, problems)
         for name in ("data_dir", "cache_dir", "previous_summary"):
             values[name] = _check_path(name, getattr(self, name), problems, optional=True)
         output_dir = self.output_dir
@@ -338,6 +357,7 @@ class BriefParams:
             "data_dir": None if self.data_dir is None else str(self.data_dir),
             "cache_dir": None if self.cache_dir is None else str(self.cache_dir),
             "mc_draws": self.mc_draws,
+            "languages": list(self.languages),
             "previous_summary": (
                 None if self.previous_summary is None else str(self.previous_summary)
             ),

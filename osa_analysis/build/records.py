@@ -30,10 +30,13 @@ BRIEF_FILES = {
     "ipynb": "brief.ipynb",
     "html": "brief.html",
     "pdf": "brief.pdf",
+    "html_ja": "brief.ja.html",
+    "pdf_ja": "brief.ja.pdf",
     "summary": SUMMARY_FILE,
     "judgements": "judgements.json",
 }
-"""Published files by kind (relative names inside ``reports/<ISO3>/``)."""
+"""Published files by kind (relative names inside ``reports/<ISO3>/``); ``html_<lang>`` and
+``pdf_<lang>`` are the editions in the other languages, rendered from the same run."""
 DEBUG_HTML = "brief_debug.html"
 
 TRACEBACK_TAIL_LINES = 20

@@ -56,6 +56,16 @@ from osa_analysis.build.pages import (
     vintage_rows,
 )
 from osa_analysis.core.files import atomic_write_text, read_json_object
+from osa_analysis.core.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    N_,
+    REFERENCE,
+    _,
+    language,
+    tr,
+    use_language,
+)
 from osa_analysis.core.provenance import __version__
 
 #: Tags whose cells the shared brief drops entirely.
@@ -68,17 +78,17 @@ REMOVE_INPUT_TAGS = frozenset({"remove-input"})
 # Provenance keys shown first, in this order, with their labels; other keys follow sorted,
 # and the data vintage (the longest entry) comes last.
 _PROVENANCE_LABELS = {
-    "country": "Country",
-    "country_name": "Country",
+    "country": N_("Country"),
+    "country_name": N_("Country"),
     "country_iso3": "ISO3",
-    "as_of": "Data as of",
-    "package_version": "osa_analysis version",
-    "git_commit": "Git commit",
-    "run_key": "Run key",
-    "parameters": "Parameters",
-    "params": "Parameters",
+    "as_of": N_("Data as of"),
+    "package_version": N_("osa_analysis version"),
+    "git_commit": N_("Git commit"),
+    "run_key": N_("Run key"),
+    "parameters": N_("Parameters"),
+    "params": N_("Parameters"),
 }
-_LAST_KEYS = {"data_vintage": "Data vintage"}
+_LAST_KEYS = {"data_vintage": N_("Data vintage")}
 BRIEF_HEADER_KEYS = ("country_name", "as_of", "package_version")
 """What a country brief's header shows (country, as-of, version): page one is the bottom
 line, and the rest of the provenance is the brief's annex."""
@@ -107,6 +117,7 @@ def render_html(
     summary: Path | Mapping[str, Any] | None = None,
     kicker: str | None = None,
     header_keys: tuple[str, ...] | None = None,
+    lang: str = REFERENCE,
 ) -> Path:
     """Render an executed notebook to one self-contained, deterministic HTML file.
 
@@ -132,6 +143,11 @@ def render_html(
     header_keys : tuple of str, optional
         The provenance keys the header shows (default all). A brief's header shows
         :data:`BRIEF_HEADER_KEYS` only; the rest of its provenance is its annex.
+    lang : str, default "en"
+        The edition: outputs marked with another language (``osa_lang`` in their metadata,
+        :func:`osa_analysis.brief.display.show`) are left out, and the page's own words
+        (header, contents, footer) are in ``lang``. The header links the other editions
+        (:func:`edition_name` of ``out_html``'s reference name).
 
     Returns
     -------
@@ -143,22 +159,42 @@ def render_html(
     RenderError
         When the notebook cannot be read or nbconvert fails.
     """
+    with use_language(lang):
+        return _render_html(
+            Path(executed_ipynb), Path(out_html), hide_code, title, summary, kicker, header_keys
+        )
+
+
+def _render_html(
+    executed_ipynb: Path,
+    out_html: Path,
+    hide_code: bool,
+    title: str | None,
+    summary: Path | Mapping[str, Any] | None,
+    kicker: str | None,
+    header_keys: tuple[str, ...] | None,
+) -> Path:
+    """:func:`render_html` in the current language."""
     from nbconvert import HTMLExporter
 
-    executed_ipynb = Path(executed_ipynb)
-    out_html = Path(out_html)
+    lang = language()
     try:
         nb = nbformat.read(executed_ipynb, as_version=4)
     except Exception as exc:  # nbformat raises several unrelated types
         raise RenderError(f"cannot read notebook {executed_ipynb}: {exc}") from exc
 
     provenance = _provenance(nb, _read_summary(executed_ipynb, summary))
-    nb = _prepare_notebook(nb, hide_code=hide_code)
+    nb = _prepare_notebook(nb, hide_code=hide_code, lang=lang)
     meta_title = nb.metadata.get("title")
     if not title and isinstance(meta_title, str) and meta_title.strip():
         title = meta_title.strip()
     country = (provenance or {}).get("country_name") or (provenance or {}).get("country")
-    fallback = f"{country}: country risk brief" if country else executed_ipynb.stem
+    fallback = (
+        _("{country}: country risk brief").format(country=tr(country))
+        if country
+        else executed_ipynb.stem
+    )
+    reference_name = out_html.name.replace(f".{lang}.", ".") if lang != REFERENCE else out_html.name
 
     exporter = HTMLExporter(
         template_name=BRIEF_TEMPLATE,
@@ -181,11 +217,15 @@ def render_html(
             ),
             "debug": not hide_code,
             "css": STYLE_FILE.read_text(encoding="utf-8"),
-            "footer": f"Rendered by osa_analysis {__version__} from {executed_ipynb.name}.",
+            "footer": _("Rendered by osa_analysis {version} from {name}.").format(
+                version=__version__, name=executed_ipynb.name
+            ),
+            "lang": lang,
+            "editions": [] if not hide_code else edition_links(reference_name, lang),
         },
     }
     try:
-        body, _ = exporter.from_notebook_node(nb, resources=resources)
+        body, _resources = exporter.from_notebook_node(nb, resources=resources)
     except Exception as exc:  # nbconvert/jinja errors carry no common base class
         raise RenderError(f"nbconvert failed on {executed_ipynb}: {exc}") from exc
     page = finalize_html(
@@ -407,7 +447,11 @@ def toc_html(headings: list[tuple[int, str, str]], *, max_level: int = 3) -> str
     if not items:
         return ""
     base = min(level for level, _, _ in items)
-    out = ['<nav class="osa-toc" aria-label="Contents">', '<p class="osa-toc-title">Contents</p>']
+    contents = html_lib.escape(_("Contents"))
+    out = [
+        f'<nav class="osa-toc" aria-label="{contents}">',
+        f'<p class="osa-toc-title">{contents}</p>',
+    ]
     depth = 0  # lists currently open; a nested <ol> sits inside the open <li>
     for level, anchor, text in items:
         target = min(level - base + 1, depth + 1)
@@ -585,8 +629,12 @@ def normalise_styler_ids(page: str) -> str:
     return page
 
 
-def _prepare_notebook(nb: nbformat.NotebookNode, *, hide_code: bool) -> nbformat.NotebookNode:
+def _prepare_notebook(
+    nb: nbformat.NotebookNode, *, hide_code: bool, lang: str | None = None
+) -> nbformat.NotebookNode:
     """Return a copy of ``nb`` without run-specific metadata, with stable cell ids.
+
+    With ``lang``, outputs marked with another language (``metadata.osa_lang``) are dropped.
 
     In shared mode (``hide_code``) cells tagged with :data:`REMOVE_CELL_TAGS` are dropped,
     cells tagged with :data:`REMOVE_INPUT_TAGS` lose their source (nbconvert's
@@ -620,8 +668,12 @@ def _prepare_notebook(nb: nbformat.NotebookNode, *, hide_code: bool) -> nbformat
                     for out in outputs
                     if not (out.get("output_type") == "stream" and out.get("name") == "stderr")
                 ]
-                if not outputs:
-                    continue
+            if lang is not None:
+                outputs = [
+                    out for out in outputs if out.get("metadata", {}).get("osa_lang", lang) == lang
+                ]
+            if hide_code and not outputs:
+                continue
             for out in outputs:
                 # execute_result/display_data metadata may carry a transient display id
                 out.pop("transient", None)
@@ -678,12 +730,14 @@ def _provenance_rows(provenance: Mapping[str, Any] | None) -> list[tuple[str, An
             continue
         value = provenance[key]
         label = {**_PROVENANCE_LABELS, **_LAST_KEYS}.get(key, key.replace("_", " ").capitalize())
+        label = _(label)
         if key == "data_vintage":
             vintage = vintage_rows(value)
             if len(vintage) == 1 and not vintage[0][0]:
                 rows.append((label, vintage[0][1]))
             elif len(vintage) > _VINTAGE_OPEN_MAX:  # long: folded (<details>, no script)
-                rows.append((label, {"summary": f"{len(vintage)} sources", "rows": vintage}))
+                summary = _("{n} sources").format(n=len(vintage))
+                rows.append((label, {"summary": summary, "rows": vintage}))
             elif vintage:
                 rows.append((label, vintage))
             continue
@@ -694,10 +748,40 @@ def _provenance_rows(provenance: Mapping[str, Any] | None) -> list[tuple[str, An
                 if not (key in ("parameters", "params") and _PATH_PARAM.search(str(k)))
             }
             rows.append((label, [(k, format_value(items[k])) for k in sorted(items)]))
+        elif key in ("country", "country_name"):
+            rows.append((label, str(tr(format_value(value)))))
+        elif key == "as_of" and isinstance(value, str) and _ISO_DAY.fullmatch(value):
+            rows.append((label, _date_text(value)))
         else:
             rows.append((label, format_value(value)))
     return rows
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date_text(iso: str) -> str:
+    """Return an ISO date as the current language writes it (ISO in English)."""
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{year}年{month}月{day}日" if language() == "ja" else iso
+
+
+def edition_name(file_name: str, lang: str) -> str:
+    """Return the file of an edition: ``brief.html`` in English, ``brief.ja.html`` in Japanese."""
+    if lang == REFERENCE:
+        return file_name
+    stem, dot, ext = file_name.rpartition(".")
+    return f"{stem}.{lang}.{ext}" if dot else f"{file_name}.{lang}"
+
+
+def edition_links(file_name: str, lang: str) -> list[tuple[str, str, str]]:
+    """Return ``(lang, name, href)`` of the page's other editions (same folder)."""
+    return [
+        (other, LANGUAGE_NAMES[other], edition_name(file_name, other))
+        for other in LANGUAGES
+        if other != lang
+    ]
+
+
 def _kicker(*, debug: bool) -> str:
-    return "Debug render" if debug else "Country risk brief"
+    return "Debug render" if debug else _("Country risk brief")

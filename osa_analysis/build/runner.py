@@ -21,7 +21,8 @@ One brief (:func:`run_brief`)
     3. **Check completeness**: ``summary.json`` written to ``output_dir``, every non-empty
        code cell executed, no error output (papermill reports ``sys.exit(0)`` in a cell as
        success with the remaining cells unexecuted; this check catches it).
-    4. **Render** ``brief.html`` (code hidden) and ``brief.pdf`` (when Chromium is installed)
+    4. **Render** ``brief.html`` (code hidden) and ``brief.pdf`` (when Chromium is installed),
+       and the Japanese edition ``brief.ja.html`` and ``brief.ja.pdf`` from the same run,
        with :mod:`osa_analysis.build.render` and :mod:`osa_analysis.build.pdf`.
     5. **Publish** (:mod:`osa_analysis.build.publish`): copy the complete staging folder to
        ``reports/<ISO3>/history/<as_of>--<key12>/`` (renamed into place), then move each file
@@ -123,6 +124,7 @@ from osa_analysis.build.records import (
 from osa_analysis.core import config
 from osa_analysis.core.config import PROJECT_ROOT
 from osa_analysis.core.files import write_json
+from osa_analysis.core.i18n import LANGUAGES, REFERENCE
 from osa_analysis.core.provenance import __version__, git_commit
 
 __all__ = [
@@ -470,16 +472,19 @@ def _render(executed: Path, staging: Path, *, pdf: bool) -> dict | None:
     try:
         from osa_analysis.build import render as rendering
 
-        html = rendering.render_html(
-            executed,
-            staging / BRIEF_FILES["html"],
-            hide_code=True,
-            header_keys=rendering.BRIEF_HEADER_KEYS,
-        )
-        if pdf:
-            from osa_analysis.build import pdf as printing
+        for lang in LANGUAGES:  # one page per edition, from the same executed notebook
+            suffix = "" if lang == REFERENCE else f"_{lang}"
+            html = rendering.render_html(
+                executed,
+                staging / BRIEF_FILES[f"html{suffix}"],
+                hide_code=True,
+                header_keys=rendering.BRIEF_HEADER_KEYS,
+                lang=lang,
+            )
+            if pdf:
+                from osa_analysis.build import pdf as printing
 
-            printing.render_pdf(html, staging / BRIEF_FILES["pdf"])
+                printing.render_pdf(html, staging / BRIEF_FILES[f"pdf{suffix}"])
     except Exception as exc:
         return _error(type(exc).__name__, f"rendering failed: {exc}", None, traceback.format_exc())
     return None
