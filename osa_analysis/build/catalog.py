@@ -44,6 +44,16 @@ from osa_analysis.build.params import osa_fiscal_years
 from osa_analysis.build.screening import screening_entry
 from osa_analysis.core.config import CURATED_DIR
 from osa_analysis.core.files import atomic_write_text, read_json_object
+from osa_analysis.core.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    N_,
+    REFERENCE,
+    _,
+    catalog_files,
+    tr,
+    use_language,
+)
 from osa_analysis.core.provenance import __version__
 
 log = logging.getLogger(__name__)
@@ -399,21 +409,75 @@ def _catalog_json(catalog: Mapping[str, Any]) -> str:
     return json.dumps(catalog, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def index_source_digest(catalog: Mapping[str, Any]) -> str:
-    """Return the sha256 of everything ``index.html`` is made from.
+def index_source_digest(catalog: Mapping[str, Any], lang: str = REFERENCE) -> str:
+    """Return the sha256 of everything the index page in ``lang`` is made from.
 
-    The catalog (as ``index.json`` text), the page template, the style sheet and the package
-    version. The page carries it (``<meta name="osa-index-source">``), so
-    :func:`build_index` can tell that an existing page is current without rendering it.
+    The catalog (as ``index.json`` text), the page template, the style sheet, the package
+    version and, for another language, its catalogs. The page carries it
+    (``<meta name="osa-index-source">``), so :func:`build_index` can tell that an existing
+    page is current without rendering it.
     """
     digest = hashlib.sha256(_catalog_json(catalog).encode())
-    for path in (TEMPLATES_DIR / INDEX_TEMPLATE, STYLE_FILE):
+    extra = [] if lang == REFERENCE else catalog_files(lang)
+    for path in (TEMPLATES_DIR / INDEX_TEMPLATE, STYLE_FILE, *extra):
         digest.update(b"\0" + path.read_bytes())
+    digest.update(b"\0" + lang.encode())
     digest.update(b"\0" + __version__.encode())
     return "sha256:" + digest.hexdigest()
 
 
-def render_index_html(catalog: Mapping[str, Any], source_digest: str | None = None) -> str:
+STATUS_LABELS = {"ok": N_("ok"), "stale": N_("stale"), "failed": N_("failed")}
+"""The status words of the index (translated where shown)."""
+
+
+def index_name(lang: str) -> str:
+    """Return the file of the index in ``lang``: ``index.html``, ``index.ja.html``."""
+    return "index.html" if lang == REFERENCE else f"index.{lang}.html"
+
+
+def _page_helpers(markupsafe) -> dict[str, Any]:
+    """Return the functions and filters the index template uses for its words and links."""
+
+    def link(href: str | None, text: str):
+        if not href:
+            return text
+        return markupsafe.Markup('<a href="{}">{}</a>').format(href, text)
+
+    def links_list(items, sep: str = "; "):
+        pairs = [
+            (i.get("href"), i.get("name")) if isinstance(i, Mapping) else tuple(i) for i in items
+        ]
+        return markupsafe.Markup(sep).join(link(h, t) for h, t in pairs if h)
+
+    def format_html(message: str, **values: Any):
+        """Return a translated message holding markup, its placeholders filled, escaped."""
+        escaped = {k: markupsafe.escape(v) for k, v in values.items()}
+        return markupsafe.Markup(message.format(**escaped))
+
+    def day(value: Any) -> str:
+        from osa_analysis.brief.numbers import date_text
+
+        text = str(value or "")
+        return date_text(text) if _ISO_DAY.fullmatch(text) else text
+
+    def fiscal_year(year: Any) -> str:
+        return _("FY{year}").format(year=year)
+
+    return {
+        "link": link,
+        "links_list": links_list,
+        "format_html": format_html,
+        "day": day,
+        "fiscal_year": fiscal_year,
+    }
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def render_index_html(
+    catalog: Mapping[str, Any], source_digest: str | None = None, lang: str = REFERENCE
+) -> str:
     """Render the catalog as a self-contained HTML page (no script, no external loads).
 
     Parameters
@@ -422,12 +486,20 @@ def render_index_html(catalog: Mapping[str, Any], source_digest: str | None = No
         As returned by :func:`collect_catalog`.
     source_digest : str, optional
         :func:`index_source_digest` of the catalog, when the caller has it already.
+    lang : str, default "en"
+        The language of the page (:func:`index_name`); its briefs link to their edition in
+        that language, and the page links its other editions.
 
     Returns
     -------
     str
         The page; all data text is HTML-escaped (Jinja autoescape).
     """
+    with use_language(lang):
+        return _render_index_html(catalog, source_digest, lang)
+
+
+def _render_index_html(catalog: Mapping[str, Any], source_digest: str | None, lang: str) -> str:
     import markupsafe
 
     # only when the page is rendered: an up-to-date build imports no pandas or matplotlib
@@ -437,8 +509,13 @@ def render_index_html(catalog: Mapping[str, Any], source_digest: str | None = No
     env = page_environment()
     env.filters["human_time"] = lambda value: _human(parse_utc(value))
     env.filters["vintage_rows"] = vintage_rows
+    helpers = _page_helpers(markupsafe)
+    env.filters["format_html"] = helpers.pop("format_html")
+    env.filters["day"] = helpers.pop("day")
+    env.globals.update(helpers, _=_, tr=tr)
     template = env.get_template(INDEX_TEMPLATE)
-    countries = sorted(catalog["countries"], key=lambda c: (str(c["name"]), c["iso3"]))
+    # by name in the page's language (katakana names sort in the order of the kana table)
+    countries = sorted(catalog["countries"], key=lambda c: (str(tr(str(c["name"]))), c["iso3"]))
     page = template.render(
         catalog=catalog,
         published=[c for c in countries if c["status"] != "failed"],
@@ -447,7 +524,13 @@ def render_index_html(catalog: Mapping[str, Any], source_digest: str | None = No
         freshness=catalog.get("freshness"),
         css=markupsafe.Markup(STYLE_FILE.read_text(encoding="utf-8")),
         version=__version__,
-        source_digest=source_digest or index_source_digest(catalog),
+        source_digest=source_digest or index_source_digest(catalog, lang),
+        lang=lang,
+        editions=[
+            (other, LANGUAGE_NAMES[other], index_name(other))
+            for other in LANGUAGES
+            if other != lang
+        ],
     )
     return page.strip("\n") + "\n"
 
@@ -476,10 +559,12 @@ def build_index(reports_dir: Path) -> tuple[Path, Path]:
     text = _catalog_json(catalog)
     if _read_text(json_path) != text:
         atomic_write_text(json_path, text)
-    digest = index_source_digest(catalog)
-    marker = f'<meta name="osa-index-source" content="{digest}">'
-    if marker not in (_read_text(html_path) or ""):
-        atomic_write_text(html_path, render_index_html(catalog, digest))
+    for lang in LANGUAGES:  # index.html, index.ja.html
+        page = reports_dir / index_name(lang)
+        digest = index_source_digest(catalog, lang)
+        marker = f'<meta name="osa-index-source" content="{digest}">'
+        if marker not in (_read_text(page) or ""):
+            atomic_write_text(page, render_index_html(catalog, digest, lang))
     write_feed(reports_dir, catalog)
     return html_path, json_path
 

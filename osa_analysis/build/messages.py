@@ -42,6 +42,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 _CATALOG_DATE = datetime.datetime(2026, 12, 7, tzinfo=datetime.UTC)
 """Header date of the catalogs (fixed: an update changes a catalog only where messages do)."""
 _ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ ,;:]+[A-Za-z][A-Za-z'’-]*){%d,}")
+_KEYWORDS = frozenset({"_", "N_"})
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[:!][^{}]*)?\}(?!\})")
 
 
@@ -78,15 +79,42 @@ def extract() -> dict[str, list[str]]:
     from babel.messages.extract import extract_from_dir
 
     found: dict[str, list[str]] = {}
-    method_map = [("**.py", "python"), ("**/templates/*.j2", "jinja2.ext:babel_extract")]
+    for module in sorted(PACKAGE_DIR.rglob("*.py")):
+        for lineno, message in python_messages(module):
+            found.setdefault(message, []).append(
+                f"{module.relative_to(PACKAGE_DIR.parent).as_posix()}:{lineno}"
+            )
+    method_map = [("**/templates/*.j2", "jinja2.ext:babel_extract")]
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(PACKAGE_DIR), method_map=method_map, options_map={"**/templates/*.j2": {}}
+        str(PACKAGE_DIR), method_map=method_map
     ):
         if isinstance(message, str) and message:
             found.setdefault(message, []).append(f"osa_analysis/{filename}:{lineno}")
     for message, where in data_messages():
         found.setdefault(message, []).append(where)
     return found
+
+
+def python_messages(path: Path) -> list[tuple[int, str]]:
+    """Return ``(line, msgid)`` of every ``_("...")`` and ``N_("...")`` call of a module.
+
+    Read from the syntax tree, so calls inside f-strings are found too (Babel's extractor
+    skips them).
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    out = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in _KEYWORDS
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+            and node.args[0].value
+        ):
+            out.append((node.lineno, node.args[0].value))
+    return sorted(out)
 
 
 def data_messages(root: Path = PROJECT_ROOT) -> Iterator[tuple[str, str]]:
