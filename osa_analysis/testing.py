@@ -181,8 +181,51 @@ def _block_remote_urls(pipe: _DevToolsPipe, session: str, deadline: float) -> No
             log.debug("cannot block remote URLs over DevTools: %s", exc)
 
 
+LAYOUT_PROBE = """(() => {
+  const root = document.documentElement;
+  const colour = el => getComputedStyle(el).backgroundColor;
+  return {
+    width: window.innerWidth,
+    scroll_width: root.scrollWidth,
+    client_width: root.clientWidth,
+    tiles: [...document.querySelectorAll('.osa-tile, .osa-chip')].map(colour),
+    lang: root.lang,
+  };
+})()"""
+"""What :func:`page_layout` measures: the viewport, the page's scroll width, the background
+colour of every rating tile (brief) and chip (index), and the page's language."""
+
+
+def page_layout(
+    html: Path, *, width: int = 1280, height: int = 1400, chromium: str | None = None
+) -> tuple[list[str], dict[str, Any]]:
+    """Open a page in headless Chromium at ``width`` px; return its problems and its layout.
+
+    Returns
+    -------
+    problems : list of str
+        As :func:`check_html_in_chromium`.
+    layout : dict
+        :data:`LAYOUT_PROBE`'s result: ``width``, ``scroll_width`` and ``client_width`` (a
+        page that scrolls sideways has ``scroll_width > client_width``), ``tiles`` (CSS
+        colours) and ``lang``.
+    """
+    out: dict[str, Any] = {}
+    problems = check_html_in_chromium(
+        html, chromium=chromium, viewport=(width, height), evaluate=LAYOUT_PROBE, result=out
+    )
+    return problems, out.get("value") or {}
+
+
 def check_html_in_chromium(
-    html: Path, *, chromium: str | None = None, timeout_s: int = 60, settle_ms: int = 300
+    html: Path,
+    *,
+    chromium: str | None = None,
+    timeout_s: int = 60,
+    settle_ms: int = 300,
+    viewport: tuple[int, int] | None = None,
+    evaluate: str | None = None,
+    result: dict[str, Any] | None = None,
 ) -> list[str]:
     """Open a page in headless Chromium; return its console errors and failed requests.
 
@@ -203,6 +246,13 @@ def check_html_in_chromium(
         Wall-clock limit for the whole check.
     settle_ms : int, default 300
         Time the page is given after its load event for late errors.
+    viewport : (int, int), optional
+        Width and height of the window in CSS pixels (default Chromium's).
+    evaluate : str, optional
+        A JavaScript expression evaluated in the loaded page; its JSON value is stored in
+        ``result["value"]``.
+    result : dict, optional
+        Receives the value of ``evaluate``.
 
     Returns
     -------
@@ -269,6 +319,10 @@ def check_html_in_chromium(
             for method in ("Runtime.enable", "Log.enable", "Network.enable", "Page.enable"):
                 pipe.call(method, None, session, deadline)
             _block_remote_urls(pipe, session, deadline)
+            if viewport is not None:
+                metrics = {"width": viewport[0], "height": viewport[1]}
+                metrics |= {"deviceScaleFactor": 1, "mobile": False}
+                pipe.call("Emulation.setDeviceMetricsOverride", metrics, session, deadline)
             nav = pipe.call("Page.navigate", {"url": html.resolve().as_uri()}, session, deadline)
             problems = [f"navigation failed: {nav['errorText']}"] if nav.get("errorText") else []
             if not pipe.wait_event("Page.loadEventFired", session, deadline):
@@ -282,6 +336,15 @@ def check_html_in_chromium(
                 session,
                 deadline,
             )
+            if evaluate is not None:
+                answer = pipe.call(
+                    "Runtime.evaluate",
+                    {"expression": evaluate, "returnByValue": True},
+                    session,
+                    deadline,
+                )
+                if result is not None:
+                    result["value"] = answer.get("result", {}).get("value")
             problems += _page_problems(pipe.events, session)
             pipe.send("Browser.close")
             done = True

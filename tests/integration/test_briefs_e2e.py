@@ -15,13 +15,14 @@ import pytest
 
 from osa_analysis.brief.assemble import Brief
 from osa_analysis.build import runner
+from osa_analysis.build.messages import english_runs
 from osa_analysis.build.params import BriefParams
 from osa_analysis.build.pdf import find_chromium
 from osa_analysis.build.warmkernel import KernelServer
 from osa_analysis.core import config
 from osa_analysis.core.schemas import schema_problems
 from osa_analysis.sources.registry import registry
-from osa_analysis.testing import check_html_in_chromium
+from osa_analysis.testing import check_html_in_chromium, page_layout
 
 pytestmark = pytest.mark.mirror
 
@@ -55,7 +56,8 @@ def test_briefs_build_with_status_ok_and_all_files(built):
     for iso3 in COUNTRIES:
         assert results[iso3].status == "ok", results[iso3].error
         folder = reports / iso3
-        for name in ("brief.html", "brief.ipynb", "summary.json", "judgements.json", "run.json"):
+        names = ("brief.html", "brief.ja.html", "brief.ipynb", "summary.json", "judgements.json")
+        for name in (*names, "run.json"):
             assert (folder / name).is_file(), f"{iso3}/{name}"
         run = json.loads((folder / "run.json").read_text())
         assert run["status"] == "ok" and run["country_iso3"] == iso3
@@ -63,6 +65,7 @@ def test_briefs_build_with_status_ok_and_all_files(built):
         assert len(list((folder / "history").iterdir())) == 1
         if find_chromium():
             assert (folder / "brief.pdf").read_bytes()[:5] == b"%PDF-"
+            assert (folder / "brief.ja.pdf").read_bytes()[:5] == b"%PDF-"
 
 
 def test_every_brief_file_follows_its_json_schema(built):
@@ -194,6 +197,93 @@ def test_index_and_brief_open_in_chromium_without_console_errors(built):
     runner.rebuild_index(reports)
     for page in (reports / "index.html", reports / "PHL" / "brief.html"):
         assert check_html_in_chromium(Path(page)) == [], page
+
+
+def test_pages_at_1280_px_do_not_scroll_sideways_and_show_tiles_in_colour(built):
+    if find_chromium() is None:
+        if os.environ.get("OSA_REQUIRE_CHROMIUM"):
+            pytest.fail("CI needs Chromium for the screenshot checks")
+        pytest.skip("Chromium not installed")
+    reports, _ = built
+    runner.rebuild_index(reports)
+    pages = [reports / "index.html", reports / "index.ja.html"]
+    pages += [reports / c / name for c in COUNTRIES for name in ("brief.html", "brief.ja.html")]
+    for page in pages:
+        problems, layout = page_layout(page, width=1280)
+        assert problems == [], page
+        assert layout["scroll_width"] <= layout["client_width"], (page, layout)
+        colours = [tuple(map(int, re.findall(r"\d+", c)[:3])) for c in layout["tiles"]]
+        assert len(colours) >= 4, page  # four tiles per brief, four chips per index row
+        assert all(max(c) - min(c) > 60 for c in colours), (page, layout["tiles"])  # not grey
+
+
+# ----------------------------------------------------------------- the Japanese edition
+
+
+class _MainText(HTMLParser):
+    """Collect the text of a page's ``<main>`` by section (h2), outside links and code."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_main = self.skip = 0
+        self.sections: list[list[str]] = [[]]
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "main":
+            self.in_main += 1
+        elif tag == "h2":
+            self.sections.append([])
+        if tag in ("a", "code", "style", "script"):
+            self.skip += 1
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self.in_main -= 1
+        if tag in ("a", "code", "style", "script"):
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if self.in_main and not self.skip:
+            self.sections[-1].append(data)
+
+
+KEPT_IN_ORIGINAL = ("出典とライセンス", "作成情報")
+"""Annexes of the Japanese edition that list sources by their own titles (in English)."""
+
+
+def test_japanese_edition_has_no_english_sentence_outside_the_source_lists(built):
+    reports, _ = built
+    for iso3 in COUNTRIES:
+        page = (reports / iso3 / "brief.ja.html").read_text()
+        assert '<html lang="ja">' in page and "国別リスク評価" in page
+        text = _MainText()
+        text.feed(page)
+        runs = [
+            run
+            for section in text.sections
+            if not any(name in "".join(section[:3]) for name in KEPT_IN_ORIGINAL)
+            for run in english_runs(" ".join(section))
+        ]
+        assert runs == [], (iso3, len(runs), runs[:20])
+
+
+def test_japanese_pdf_embeds_a_cjk_font_and_figures_lack_no_glyph(built):
+    _needs_pdf_text()
+    reports, _ = built
+    for iso3 in COUNTRIES:
+        fonts = subprocess.run(
+            ["pdffonts", str(reports / iso3 / "brief.ja.pdf")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        cjk = [line for line in fonts.splitlines() if "CJK" in line]
+        assert cjk and all(" yes " in line for line in cjk), fonts  # embedded (emb = yes)
+        first = _page_texts(reports / iso3 / "brief.ja.pdf")[0]
+        assert "結論" in first and "主要判断" in first, first[:300]
+        # matplotlib warns "Glyph ... missing from font(s)" in the cell's stderr
+        executed = (reports / iso3 / "brief.ipynb").read_text()
+        assert "missing from font" not in executed and "missing from current font" not in executed
 
 
 # ----------------------------------------------------------------- the reader's brief
