@@ -412,14 +412,15 @@ def _catalog_json(catalog: Mapping[str, Any]) -> str:
 def index_source_digest(catalog: Mapping[str, Any], lang: str = REFERENCE) -> str:
     """Return the sha256 of everything the index page in ``lang`` is made from.
 
-    The catalog (as ``index.json`` text), the page template, the style sheet, the package
-    version and, for another language, its catalogs. The page carries it
+    The catalog (as ``index.json`` text), the page template, the style sheet, the code of
+    the map, the package version and, for another language, its catalogs. The page carries it
     (``<meta name="osa-index-source">``), so :func:`build_index` can tell that an existing
     page is current without rendering it.
     """
     digest = hashlib.sha256(_catalog_json(catalog).encode())
     extra = [] if lang == REFERENCE else catalog_files(lang)
-    for path in (TEMPLATES_DIR / INDEX_TEMPLATE, STYLE_FILE, *extra):
+    drawn_by = Path(__file__).with_name("index_map.py")  # the map's code
+    for path in (TEMPLATES_DIR / INDEX_TEMPLATE, STYLE_FILE, drawn_by, *extra):
         digest.update(b"\0" + path.read_bytes())
     digest.update(b"\0" + lang.encode())
     digest.update(b"\0" + __version__.encode())
@@ -516,7 +517,17 @@ def _render_index_html(catalog: Mapping[str, Any], source_digest: str | None, la
     template = env.get_template(INDEX_TEMPLATE)
     # by name in the page's language (katakana names sort in the order of the kana table)
     countries = sorted(catalog["countries"], key=lambda c: (str(tr(str(c["name"]))), c["iso3"]))
+    from osa_analysis.build.index_map import recipients_map_svg
+
+    scale = tile_rules()["scale"]
+    classes = {
+        c["iso3"]: (c.get("composite") or {}).get("class")
+        for c in countries
+        if c["status"] != "failed"
+    }
+    svg = recipients_map_svg(classes, functools.partial(rating_class, scale=scale), scale)
     page = template.render(
+        recipients_map=markupsafe.Markup(svg) if svg else None,
         catalog=catalog,
         published=[c for c in countries if c["status"] != "failed"],
         rating_class=functools.partial(rating_class, scale=tile_rules()["scale"]),

@@ -118,6 +118,7 @@ def render_html(
     kicker: str | None = None,
     header_keys: tuple[str, ...] | None = None,
     lang: str = REFERENCE,
+    editions: bool = False,
 ) -> Path:
     """Render an executed notebook to one self-contained, deterministic HTML file.
 
@@ -146,8 +147,10 @@ def render_html(
     lang : str, default "en"
         The edition: outputs marked with another language (``osa_lang`` in their metadata,
         :func:`osa_analysis.brief.display.show`) are left out, and the page's own words
-        (header, contents, footer) are in ``lang``. The header links the other editions
-        (:func:`edition_name` of ``out_html``'s reference name).
+        (header, contents, footer) are in ``lang``.
+    editions : bool, default False
+        Whether the header links the other editions (:func:`edition_name` of ``out_html``'s
+        reference name: ``brief.html`` and ``brief.ja.html`` link each other).
 
     Returns
     -------
@@ -161,7 +164,14 @@ def render_html(
     """
     with use_language(lang):
         return _render_html(
-            Path(executed_ipynb), Path(out_html), hide_code, title, summary, kicker, header_keys
+            Path(executed_ipynb),
+            Path(out_html),
+            hide_code,
+            title,
+            summary,
+            kicker,
+            header_keys,
+            editions,
         )
 
 
@@ -173,6 +183,7 @@ def _render_html(
     summary: Path | Mapping[str, Any] | None,
     kicker: str | None,
     header_keys: tuple[str, ...] | None,
+    editions: bool,
 ) -> Path:
     """:func:`render_html` in the current language."""
     from nbconvert import HTMLExporter
@@ -221,7 +232,7 @@ def _render_html(
                 version=__version__, name=executed_ipynb.name
             ),
             "lang": lang,
-            "editions": [] if not hide_code else edition_links(reference_name, lang),
+            "editions": edition_links(reference_name, lang) if editions and hide_code else [],
         },
     }
     try:

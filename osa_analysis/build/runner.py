@@ -480,6 +480,7 @@ def _render(executed: Path, staging: Path, *, pdf: bool) -> dict | None:
                 hide_code=True,
                 header_keys=rendering.BRIEF_HEADER_KEYS,
                 lang=lang,
+                editions=True,
             )
             if pdf:
                 from osa_analysis.build import pdf as printing

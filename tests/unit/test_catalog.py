@@ -148,6 +148,8 @@ def test_index_json_statuses_and_links(reports: Path):
     assert phl["links"] == {
         "html": "PHL/brief.html",
         "pdf": "PHL/brief.pdf",
+        "html_ja": None,  # this synthetic brief has no Japanese edition
+        "pdf_ja": None,
         "ipynb": "PHL/brief.ipynb",
         "summary": "PHL/summary.json",
         "judgements": None,  # this synthetic brief has no judgements.json

@@ -77,8 +77,9 @@ def test_show_marks_each_edition_and_the_renderer_keeps_one(tmp_path: Path, monk
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("show()", outputs=outputs)])
     nbformat.write(nb, tmp_path / "brief.ipynb")
-    en = render_html(tmp_path / "brief.ipynb", tmp_path / "brief.html").read_text()
-    ja = render_html(tmp_path / "brief.ipynb", tmp_path / "brief.ja.html", lang="ja").read_text()
+    executed = tmp_path / "brief.ipynb"
+    en = render_html(executed, tmp_path / "brief.html", editions=True).read_text()
+    ja = render_html(executed, tmp_path / "brief.ja.html", lang="ja", editions=True).read_text()
     assert "Only English here." in en and "日本語のみ" not in en
     assert "日本語のみ" in ja and "Only English here." not in ja
     assert '<html lang="ja">' in ja and '<html lang="en">' in en

@@ -22,6 +22,7 @@ FIELDS = (
     "data_dir",
     "cache_dir",
     "mc_draws",
+    "languages",
     "previous_summary",
 )
 
@@ -88,6 +89,7 @@ def test_notebook_parameters_are_json_and_round_trip():
         "data_dir": "/data/raw",
         "cache_dir": None,
         "mc_draws": 1000,
+        "languages": ["en", "ja"],
         "previous_summary": None,
     }
     assert BriefParams.from_mapping(values, today=TODAY) == params
@@ -97,6 +99,7 @@ def test_notebook_parameters_are_json_and_round_trip():
         "lookback_years": 5,
         "peers": ["PHL", "IDN"],
         "mc_draws": 1000,
+        "languages": ["en", "ja"],
     }
 
 
