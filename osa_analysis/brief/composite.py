@@ -27,41 +27,65 @@ from osa_analysis.analyse.composite import (
     previous_scores,
     primary_indicators,
 )
+from osa_analysis.analyse.composite.reasons import LIST_SEPARATOR as REASON_LIST_SEPARATOR
+from osa_analysis.analyse.composite.reasons import parse_reason
 from osa_analysis.analyse.composite.uncertainty import data_settings
 from osa_analysis.brief import registry
-from osa_analysis.brief.composite_figures import CHOICE_LABELS, dot_whisker_figure, tornado_figure
+from osa_analysis.brief.composite_figures import choice_label, dot_whisker_figure, tornado_figure
 from osa_analysis.brief.context import BriefContext
+from osa_analysis.brief.numbers import date_text
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.core.countries import country_name
+from osa_analysis.core.i18n import N_, _, language, tr
 
 KEY = "composite"
 
 METHOD_FILE = "data/risk/composite.yaml"
 """The method file as the brief names it."""
 
+DATA_MESSAGES = (
+    ("data/risk/composite.yaml", "dimensions.*.label"),
+    ("data/risk/composite.yaml", "indicators.*.label"),
+    ("data/risk/composite.yaml", "indicators.*.short"),
+    ("data/risk/composite.yaml", "indicators.*.unit"),
+    ("data/risk/composite.yaml", "classes.labels[]"),
+)
+"""Texts of the method file the section shows (through ``tr``)."""
+
 DIRECTION_WORDS = {
-    "up": "higher (riskier), beyond the data's uncertainty",
-    "down": "lower (less risky), beyond the data's uncertainty",
-    "flat": "no change beyond the data's uncertainty",
+    "up": N_("higher (riskier), beyond the data's uncertainty"),
+    "down": N_("lower (less risky), beyond the data's uncertainty"),
+    "flat": N_("no change beyond the data's uncertainty"),
 }
+UNCHANGED_WORDS = N_("unchanged: the same data")
 
 CAVEATS = (
-    "The method range shows how far the score moves across method choices (weights, "
-    "aggregation, normalisation, indicator set, denominator); it is not an uncertainty of "
-    "the data. The sources' own uncertainty (WGI margins, V-Dem intervals, under-reporting "
-    "of incidents) is not yet propagated into the score.",
-    "The geometric mean is shifted by {offset} point "
-    "(a documented deviation from INFORM): most countries record no incidents and no "
-    "armed conflict, and a plain geometric mean would give them all a composite of 0 "
-    "whatever their fragility and capacity.",
-    "Incident counts depend on which reporting channels existed each year (the IMB "
-    "series, NGA ASAM and the ReCAAP/IMB live feed cover different periods): rates are "
-    "comparable across countries in one window, less so across windows. Gray-zone events "
-    "cover the South China Sea only.",
-    "Coastline (Natural Earth 1:50m) and EEZ (1:10m) are approximations; military spending is "
-    "read as capacity (low spending = riskier), a choice stated in the method file.",
-    "A structural score, not a forecast: it summarises conditions, not the likelihood of "
-    "a specific misuse of OSA equipment.",
+    N_(
+        "The method range shows how far the score moves across method choices (weights, "
+        "aggregation, normalisation, indicator set, denominator); it is not an uncertainty of "
+        "the data. The sources' own uncertainty (WGI margins, V-Dem intervals, under-reporting "
+        "of incidents) is not yet propagated into the score."
+    ),
+    N_(
+        "The geometric mean is shifted by {offset} point "
+        "(a documented deviation from INFORM): most countries record no incidents and no "
+        "armed conflict, and a plain geometric mean would give them all a composite of 0 "
+        "whatever their fragility and capacity."
+    ),
+    N_(
+        "Incident counts depend on which reporting channels existed each year (the IMB "
+        "series, NGA ASAM and the ReCAAP/IMB live feed cover different periods): rates are "
+        "comparable across countries in one window, less so across windows. Gray-zone events "
+        "cover the South China Sea only."
+    ),
+    N_(
+        "Coastline (Natural Earth 1:50m) and EEZ (1:10m) are approximations; military spending "
+        "is read as capacity (low spending = riskier), a choice stated in the method file."
+    ),
+    N_(
+        "A structural score, not a forecast: it summarises conditions, not the likelihood of "
+        "a specific misuse of OSA equipment."
+    ),
 )
 """Caveats of the section (``{offset}``: the geometric offset)."""
 
@@ -83,6 +107,9 @@ def _get(row: pd.Series, key: str):
 
 
 def _possessive(name: str) -> str:
+    """Return a country's name as owner ("Fiji's", "Philippines'"; "Fijiの" in Japanese)."""
+    if language() == "ja":
+        return f"{name}の"
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
@@ -324,27 +351,82 @@ def _key_figure(values: dict, name: str) -> dict:
 # --------------------------------------------------------------------------- text
 
 
+def _sentences(*sentences: str | None) -> str:
+    """Join sentences (a space between them in English, none in Japanese)."""
+    return ("" if language() == "ja" else " ").join(s for s in sentences if s)
+
+
+def _list(items, sep: str = "; ") -> str:
+    """Join the items of a list in a sentence (``sep`` in English, its Japanese form)."""
+    if language() == "ja":
+        sep = {"; ": "；", ", ": "、"}.get(sep, sep)
+    return sep.join(items)
+
+
+def _span(low, high, digits: int | None = None) -> str:
+    """Return a range of two numbers ("4.6–5.1"; "4.6〜5.1" in Japanese); ``digits``: fmt_num's."""
+    if digits is not None:
+        low, high = fmt_num(low, digits), fmt_num(high, digits)
+    return _("{low}–{high}").format(low=low, high=high)
+
+
+def _cls(label) -> str:
+    """Return a class label of the method file in the current language (escaped)."""
+    return esc(tr(label))
+
+
+def _reason(text) -> str:
+    """Return a reason of the analysis (``missing_reason``) in the current language.
+
+    The analysis writes its reasons in English from the templates of
+    :mod:`osa_analysis.analyse.composite.reasons`; a reason is read back into its template
+    and shown through the template's translation (a reason no template fits stays as it is).
+    """
+    text = str(text)
+    found = parse_reason(text)
+    if found is None:
+        return text
+    template, fields = found
+    if "dimensions" in fields:
+        labels = fields["dimensions"].split(REASON_LIST_SEPARATOR)
+        fields["dimensions"] = _list((str(tr(d)) for d in labels), REASON_LIST_SEPARATOR)
+    return _(template).format(**fields)
+
+
 def _method_paragraph(values: dict) -> str:
-    return (
-        f"**Method {esc(values['method_version'])}** (`{values['method_file']}`): "
-        f"{values['n_indicators']} indicators in three dimensions (threat, fragility, lack of "
-        f"control capacity), each rescaled to 0–10 against fixed goalposts (the "
-        f"{values['goalpost_percentiles'][0]}th and {values['goalpost_percentiles'][1]}th "
-        f"percentiles of the {values['reference_year']} global distribution; higher = "
-        "riskier), averaged inside each dimension and combined across dimensions by a "
-        f"geometric mean (shifted by {fmt_num(values['geometric_offset'], 0)}, see the "
-        "caveats). The score is this nominal method; its interval comes from "
-        f"{fmt_num(values['mc_draws'])} draws of the inputs by their own uncertainty (WGI "
-        "standard errors, V-Dem intervals, Poisson draws of incident and gray-zone counts; "
-        "coups, conflicts, deaths and military spending taken as exact). Its class uses the "
-        "brief's one "
-        "yardstick (INFORM's fixed edges "
-        + ", ".join(fmt_num(t, 1) for t in values["class_thresholds"])
-        + "; a score on an edge takes the higher class). The method range comes from "
-        f"{fmt_num(values['mc_draws'])} Monte Carlo draws (seeded) over the weights, the "
-        "aggregation rule, the normalisation, leaving one indicator out and the "
-        "incident-rate denominator: it shows how much the score depends on those choices, "
-        "not how uncertain the data are."
+    draws = fmt_num(values["mc_draws"])
+    return _sentences(
+        _(
+            "**Method {version}** (`{file}`): {n} indicators in three dimensions (threat, "
+            "fragility, lack of control capacity), each rescaled to 0–10 against fixed "
+            "goalposts (the {p_low}th and {p_high}th percentiles of the {year} global "
+            "distribution; higher = riskier), averaged inside each dimension and combined "
+            "across dimensions by a geometric mean (shifted by {offset}, see the caveats)."
+        ).format(
+            version=esc(values["method_version"]),
+            file=values["method_file"],
+            n=values["n_indicators"],
+            p_low=values["goalpost_percentiles"][0],
+            p_high=values["goalpost_percentiles"][1],
+            year=values["reference_year"],
+            offset=fmt_num(values["geometric_offset"], 0),
+        ),
+        _(
+            "The score is this nominal method; its interval comes from {draws} draws of the "
+            "inputs by their own uncertainty (WGI standard errors, V-Dem intervals, Poisson "
+            "draws of incident and gray-zone counts; coups, conflicts, deaths and military "
+            "spending taken as exact)."
+        ).format(draws=draws),
+        _(
+            "Its class uses the brief's one yardstick (INFORM's fixed edges {edges}; a score "
+            "on an edge takes the higher class)."
+        ).format(edges=_list((fmt_num(t, 1) for t in values["class_thresholds"]), ", ")),
+        _(
+            "The method range comes from {draws} Monte Carlo draws (seeded) over the weights, "
+            "the aggregation rule, the normalisation, leaving one indicator out and the "
+            "incident-rate denominator: it shows how much the score depends on those choices, "
+            "not how uncertain the data are."
+        ).format(draws=draws),
     )
 
 
@@ -354,35 +436,62 @@ def _pct(interval: dict) -> int:
 
 def _score_paragraph(values: dict, name: str) -> str:
     m, iv = values["method_range"], values["interval"]
-    return (
-        f"**{esc(name)} scores {fmt_num(values['score'], 1)}** on the 0–10 scale "
-        f"({_pct(iv)}% interval {fmt_num(iv['low'], 1)}–{fmt_num(iv['high'], 1)} from the "
-        f"data's own uncertainty), in the **{esc(values['class'])}** class"
-        + (
-            ""
-            if iv["class_low"] == iv["class_high"] == values["class"]
-            else f" (across the interval: {esc(iv['class_low'])} to {esc(iv['class_high'])})"
-        )
-        + f". It ranks {values['rank']} of the "
-        f"{values['rank_of']} countries compared here and {values['global_rank']} of "
-        f"{values['global_rank_of']} countries with data (1 = highest risk)."
-        f" Across method choices ({values['interval_pct']}% of the draws) the score ranges "
-        f"{fmt_num(m['method_low'], 1)}–{fmt_num(m['method_high'], 1)} (class "
-        f"{esc(m['class_low'])} to {esc(m['class_high'])}; rank {m['rank_low']}–"
-        f"{m['rank_high']} here, {m['global_rank_low']}–{m['global_rank_high']} worldwide)."
+    fields = {
+        "name": esc(name),
+        "score": fmt_num(values["score"], 1),
+        "pct": _pct(iv),
+        "interval": _span(iv["low"], iv["high"], 1),
+        "cls": _cls(values["class"]),
+    }
+    if iv["class_low"] == iv["class_high"] == values["class"]:
+        first = _(
+            "**{name} scores {score}** on the 0–10 scale ({pct}% interval {interval} from the "
+            "data's own uncertainty), in the **{cls}** class."
+        ).format(**fields)
+    else:
+        first = _(
+            "**{name} scores {score}** on the 0–10 scale ({pct}% interval {interval} from the "
+            "data's own uncertainty), in the **{cls}** class (across the interval: {cls_low} "
+            "to {cls_high})."
+        ).format(**fields, cls_low=_cls(iv["class_low"]), cls_high=_cls(iv["class_high"]))
+    return _sentences(
+        first,
+        _(
+            "It ranks {rank} of the {rank_of} countries compared here and {global_rank} of "
+            "{global_rank_of} countries with data (1 = highest risk)."
+        ).format(
+            rank=values["rank"],
+            rank_of=values["rank_of"],
+            global_rank=values["global_rank"],
+            global_rank_of=values["global_rank_of"],
+        ),
+        _(
+            "Across method choices ({pct}% of the draws) the score ranges {range} (class "
+            "{cls_low} to {cls_high}; rank {ranks} here, {global_ranks} worldwide)."
+        ).format(
+            pct=values["interval_pct"],
+            range=_span(m["method_low"], m["method_high"], 1),
+            cls_low=_cls(m["class_low"]),
+            cls_high=_cls(m["class_high"]),
+            ranks=_span(m["rank_low"], m["rank_high"]),
+            global_ranks=_span(m["global_rank_low"], m["global_rank_high"]),
+        ),
     )
 
 
 def _dimensions_paragraph(values: dict) -> str:
-    return (
-        "Dimensions (score and interval, class; method range): "
-        + "; ".join(
-            f"{esc(v['label'].lower())} {fmt_num(v['score'], 1)} ({fmt_num(v['low'], 1)}–"
-            f"{fmt_num(v['high'], 1)}), {esc(v['class'])}; "
-            f"{fmt_num(v['method_low'], 1)}–{fmt_num(v['method_high'], 1)}"
-            for v in values["dimensions"].values()
+    items = (
+        _("{label} {score} ({interval}), {cls}; {method_range}").format(
+            label=esc(str(tr(v["label"])).lower()),
+            score=fmt_num(v["score"], 1),
+            interval=_span(v["low"], v["high"], 1),
+            cls=_cls(v["class"]),
+            method_range=_span(v["method_low"], v["method_high"], 1),
         )
-        + "."
+        for v in values["dimensions"].values()
+    )
+    return _("Dimensions (score and interval, class; method range): {items}.").format(
+        items=_list(items)
     )
 
 
@@ -391,52 +500,75 @@ def _reliability_paragraph(values: dict) -> str:
     missing = [i for i in primary if i["missing"] and i["applicable"]]
     stale = [i for i in primary if i["stale"]]
     not_applicable = [i for i in primary if not i["applicable"]]
-    text = f"**Reliability {fmt_num(values['reliability'], 1)}/10**"
+    reliability = fmt_num(values["reliability"], 1)
     if not missing and not stale:
         n_ok = len(primary) - len(not_applicable)
-        text += f": all {n_ok} applicable indicators are available and current."
+        text = _(
+            "**Reliability {reliability}/10**: all {n} applicable indicators are available "
+            "and current."
+        ).format(reliability=reliability, n=n_ok)
     else:
         parts = []
         if missing:
             parts.append(
-                "missing: "
-                + "; ".join(f"{esc(i['label'])} ({esc(i['missing_reason'])})" for i in missing)
+                _("missing: {items}").format(
+                    items=_list(
+                        _("{label} ({reason})").format(
+                            label=esc(tr(i["label"])), reason=esc(_reason(i["missing_reason"]))
+                        )
+                        for i in missing
+                    )
+                )
             )
         if stale:
             parts.append(
-                "older than expected by this date (stale): "
-                + "; ".join(
-                    f"{esc(i['short'])} {i['year']} ({i['expected_year']} expected)" for i in stale
+                _("older than expected by this date (stale): {items}").format(
+                    items=_list(
+                        _("{short} {year} ({expected} expected)").format(
+                            short=esc(tr(i["short"])), year=i["year"], expected=i["expected_year"]
+                        )
+                        for i in stale
+                    )
                 )
             )
-        text += (
-            ": "
-            + "; ".join(parts)
-            + ". The dimension scores use the indicators available; nothing is imputed."
-        )
-    if not_applicable:
-        text += (
-            " Not applicable (left out, not counted as missing): "
-            + "; ".join(f"{esc(i['label'])} ({esc(i['missing_reason'])})" for i in not_applicable)
-            + "."
-        )
-    return text
+        text = _(
+            "**Reliability {reliability}/10**: {details}. The dimension scores use the "
+            "indicators available; nothing is imputed."
+        ).format(reliability=reliability, details=_list(parts))
+    if not not_applicable:
+        return text
+    return _sentences(
+        text,
+        _("Not applicable (left out, not counted as missing): {items}.").format(
+            items=_list(
+                _("{label} ({reason})").format(
+                    label=esc(tr(i["label"])), reason=esc(_reason(i["missing_reason"]))
+                )
+                for i in not_applicable
+            )
+        ),
+    )
 
 
 def _direction_words(trend: dict) -> str:
     if trend["difference_low"] == trend["difference_high"] == 0:
-        return "unchanged: the same data"
-    return DIRECTION_WORDS[trend["direction"]]
+        return _(UNCHANGED_WORDS)
+    return _(DIRECTION_WORDS[trend["direction"]])
 
 
 def _trend_paragraph(trend: dict) -> str | None:
     if trend["direction"] is None:
         return None
-    return (
-        f"**Trend.** With the same method at {trend['previous_as_of']} the score was "
-        f"{fmt_num(trend['previous_score'], 1)} (change {fmt_num(trend['change'], 2)}; "
-        f"draw by draw the change ranges {fmt_num(trend['difference_low'], 2)} to "
-        f"{fmt_num(trend['difference_high'], 2)}): {_direction_words(trend)}."
+    return _(
+        "**Trend.** With the same method at {date} the score was {score} (change {change}; "
+        "draw by draw the change ranges {low} to {high}): {direction}."
+    ).format(
+        date=date_text(trend["previous_as_of"]),
+        score=fmt_num(trend["previous_score"], 1),
+        change=fmt_num(trend["change"], 2),
+        low=fmt_num(trend["difference_low"], 2),
+        high=fmt_num(trend["difference_high"], 2),
+        direction=_direction_words(trend),
     )
 
 
@@ -447,19 +579,25 @@ def _sensitivity_paragraph(sensitivity: dict) -> str | None:
     )
     if not shares:
         return None
+    items = [f"{choice_label(k)} {fmt_num(100 * v, 0)}%" for k, v in shares]
     interactions = sensitivity.get("interactions")
-    return (
-        "**What drives the method range** (first-order share of its variance): "
-        + "; ".join(f"{CHOICE_LABELS.get(k, k)} {fmt_num(100 * v, 0)}%" for k, v in shares)
-        + ("." if interactions is None else f"; interactions {fmt_num(100 * interactions, 0)}%.")
-    )
+    if interactions is not None:
+        items.append(f"{_('interactions')} {fmt_num(100 * interactions, 0)}%")
+    return _(
+        "**What drives the method range** (first-order share of its variance): {shares}."
+    ).format(shares=_list(items))
 
 
 def _without_composite_paragraph(values: dict) -> str | None:
     without = values["peers_without_composite"]
     if not without:
         return None
-    return "No composite for: " + "; ".join(f"{c} ({esc(r)})" for c, r in without.items()) + "."
+    return _("No composite for: {items}.").format(
+        items=_list(
+            _("{country} ({reason})").format(country=c, reason=esc(_reason(r)))
+            for c, r in without.items()
+        )
+    )
 
 
 def _markdown(values: dict, name: str) -> str:
@@ -477,42 +615,47 @@ def _markdown(values: dict, name: str) -> str:
 # --------------------------------------------------------------------------- tables
 
 
+def _indicator_note(ind: dict) -> str:
+    if ind["missing"]:
+        kind = N_("missing: {reason}") if ind["applicable"] else N_("not applicable: {reason}")
+        return _(kind).format(reason=_reason(ind["missing_reason"]))
+    notes = []
+    if ind["stale"]:
+        notes.append(
+            _("stale: {year}, {expected} expected by this date").format(
+                year=ind["year"], expected=ind["expected_year"]
+            )
+        )
+    if ind["carried_forward"]:
+        notes.append(
+            _("carried forward (the source's latest is {year})").format(year=ind["latest_year"])
+        )
+    return _list(notes)
+
+
 def _indicator_table(indicators: list[dict], method: CompositeMethod) -> pd.DataFrame:
     rows = []
     for ind in indicators:
         if ind["alternative_of"]:
             continue
         if ind["missing"]:
-            kind = "missing" if ind["applicable"] else "not applicable"
-            raw, year, note = "n/a", "n/a", f"{kind}: {ind['missing_reason']}"
+            raw, year = _("n/a"), _("n/a")
         else:
             raw = fmt_num(ind["raw"], ind["raw_digits"])
             year = (
-                f"{ind['window_start']}–{ind['year']}"
+                _span(ind["window_start"], ind["year"])
                 if ind["window_start"] is not None
                 else str(ind["year"])
             )
-            note = "; ".join(
-                n
-                for n in (
-                    f"stale: {ind['year']}, {ind['expected_year']} expected by this date"
-                    if ind["stale"]
-                    else "",
-                    f"carried forward (the source's latest is {ind['latest_year']})"
-                    if ind["carried_forward"]
-                    else "",
-                )
-                if n
-            )
         rows.append(
             {
-                "dimension": method["dimensions"][ind["dimension"]]["label"],
-                "indicator": ind["label"],
-                "raw value": raw,
-                "unit": ind["unit"],
-                "data year(s)": year,
-                "score 0–10": fmt_num(ind["score_0_10"], 1),
-                "note": note,
+                _("dimension"): tr(method["dimensions"][ind["dimension"]]["label"]),
+                _("indicator"): tr(ind["label"]),
+                _("raw value"): raw,
+                _("unit"): tr(ind["unit"]),
+                _("data year(s)"): year,
+                _("score 0–10"): fmt_num(ind["score_0_10"], 1),
+                _("note"): _indicator_note(ind),
             }
         )
     return pd.DataFrame(rows)
@@ -520,23 +663,21 @@ def _indicator_table(indicators: list[dict], method: CompositeMethod) -> pd.Data
 
 def _range(low, high, digits: int | None = None) -> str:
     if low is None:
-        return "n/a"
-    if digits is None:
-        return f"{low}–{high}"
-    return f"{fmt_num(low, digits)}–{fmt_num(high, digits)}"
+        return _("n/a")
+    return _span(low, high, digits)
 
 
 def _peer_table(values: dict) -> pd.DataFrame:
     rows = [
         {
-            "country": iso3,
-            "score": fmt_num(p["score"], 1),
-            "interval": _range(p["low"], p["high"], 1),
-            "class": p["class"] or "n/a",
-            "peer rank": "n/a" if p["rank"] is None else str(p["rank"]),
-            "global rank": "n/a" if p["global_rank"] is None else str(p["global_rank"]),
-            "method range": _range(p["method_low"], p["method_high"], 1),
-            "reliability": fmt_num(p["reliability"], 1),
+            _("country"): iso3,
+            _("score"): fmt_num(p["score"], 1),
+            _("interval"): _range(p["low"], p["high"], 1),
+            _("class"): tr(p["class"]) if p["class"] else _("n/a"),
+            _("peer rank"): _("n/a") if p["rank"] is None else str(p["rank"]),
+            _("global rank"): _("n/a") if p["global_rank"] is None else str(p["global_rank"]),
+            _("method range"): _range(p["method_low"], p["method_high"], 1),
+            _("reliability"): fmt_num(p["reliability"], 1),
         }
         for iso3, p in values["peers"].items()
     ]
@@ -568,9 +709,10 @@ def _missing_section(method: CompositeMethod, name: str, reason: str, values: di
     return Section(
         key=KEY,
         title=registry.heading(KEY, ""),
-        markdown=(
-            f"No structural risk composite can be computed for {esc(name)} (method "
-            f"{esc(method['method_version'])}): {esc(reason)}."
+        markdown=_(
+            "No structural risk composite can be computed for {name} (method {version}): {reason}."
+        ).format(
+            name=esc(name), version=esc(method["method_version"]), reason=esc(_reason(reason))
         ),
         values=values,
         sources=panel_source_ids(method),
@@ -583,28 +725,36 @@ def _scored_section(values: dict, method: CompositeMethod, name: str) -> Section
     pct = values["interval_pct"]
     figures = [
         (
-            f"Structural risk composite and its three dimensions for {name} and its peers: "
-            f"score (dot), {pct}% interval from the data's uncertainty (thick line) and method "
-            f"range ({pct}% of the draws over method choices; thin line); background of the "
-            "composite panel: the five classes.",
+            _(
+                "Structural risk composite and its three dimensions for {name} and its peers: "
+                "score (dot), {pct}% interval from the data's uncertainty (thick line) and "
+                "method range ({pct}% of the draws over method choices; thin line); background "
+                "of the composite panel: the five classes."
+            ).format(name=name, pct=pct),
             dot_whisker_figure(values, iso3),
         ),
         (
-            f"What drives the method range of {_possessive(name)} composite: share of the "
-            "Monte Carlo variance explained by each method choice alone.",
+            _(
+                "What drives the method range of {possessive} composite: share of the Monte "
+                "Carlo variance explained by each method choice alone."
+            ).format(possessive=_possessive(name)),
             tornado_figure(values, name),
         ),
     ]
     tables = [
         (
-            f"Indicators of {name} (method {values['method_version']}): raw value, data "
-            "year(s), 0–10 score (nominal goalposts; higher = riskier).",
+            _(
+                "Indicators of {name} (method {version}): raw value, data year(s), 0–10 score "
+                "(nominal goalposts; higher = riskier)."
+            ).format(name=name, version=values["method_version"]),
             _indicator_table(values["indicators"], method),
         ),
         (
-            f"Composite of each country compared (score, {pct}% interval from the data and "
-            f"class; method range: {pct}% of the draws over method choices; ranks: 1 = "
-            "highest risk).",
+            _(
+                "Composite of each country compared (score, {pct}% interval from the data and "
+                "class; method range: {pct}% of the draws over method choices; ranks: 1 = "
+                "highest risk)."
+            ).format(pct=pct),
             _peer_table(values),
         ),
     ]
@@ -618,7 +768,7 @@ def _scored_section(values: dict, method: CompositeMethod, name: str) -> Section
         tables=tables,
         values=values,
         sources=panel_source_ids(method),
-        caveats=[caveat.format(offset=offset) for caveat in CAVEATS],
+        caveats=[_(caveat).format(offset=offset) for caveat in CAVEATS],
     )
 
 

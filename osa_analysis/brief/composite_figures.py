@@ -9,16 +9,24 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from osa_analysis.brief.style import ACCENT, COUNTRY_COLORS, NEUTRAL, figure, vspans
+from osa_analysis.core.i18n import N_, _, tr
 
 CHOICE_LABELS = {
-    "weights": "weights (Dirichlet)",
-    "aggregation": "aggregation rule",
-    "normalisation": "normalisation (goalposts vs z-scores)",
-    "leave_one_out": "leaving one indicator out",
-    "incident_denominator": "incident denominator (coast vs EEZ)",
-    "interactions": "interactions between choices",
+    "weights": N_("weights (Dirichlet)"),
+    "aggregation": N_("aggregation rule"),
+    "normalisation": N_("normalisation (goalposts vs z-scores)"),
+    "leave_one_out": N_("leaving one indicator out"),
+    "incident_denominator": N_("incident denominator (coast vs EEZ)"),
+    "interactions": N_("interactions between choices"),
 }
-"""Plain labels of the Monte Carlo choices (keys of the method file's ``choices``)."""
+"""Plain labels of the Monte Carlo choices (keys of the method file's ``choices``; messages:
+shown through :func:`choice_label`)."""
+
+
+def choice_label(key: str) -> str:
+    """Return the label of a Monte Carlo choice in the current language (the key if unknown)."""
+    return _(CHOICE_LABELS[key]) if key in CHOICE_LABELS else key
+
 
 CLASS_COLORS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
 """Background bands of the five classes, very low to very high."""
@@ -36,7 +44,9 @@ def dot_whisker_figure(values: dict, iso3: str) -> Figure:
         The brief's country (highlighted).
     """
     dims = list(values["dimensions"])
-    panels = [("composite", "Composite")] + [(d, values["dimensions"][d]["label"]) for d in dims]
+    panels = [("composite", _("Composite"))] + [
+        (d, tr(values["dimensions"][d]["label"])) for d in dims
+    ]
     peers = values["peers"]
     order = list(peers)
     fig, axes = figure(
@@ -52,7 +62,7 @@ def dot_whisker_figure(values: dict, iso3: str) -> Figure:
             p = peers[c] if key == "composite" else peers[c]["dimensions"][key]
             color = COUNTRY_COLORS.get(c, ACCENT if c == iso3 else NEUTRAL)
             if p["score"] is None:
-                ax.text(5, yi, "n/a", ha="center", va="center", fontsize=7, color=NEUTRAL)
+                ax.text(5, yi, _("n/a"), ha="center", va="center", fontsize=7, color=NEUTRAL)
                 continue
             if p["method_low"] is not None:  # the method range, thin and light
                 ax.plot(
@@ -63,16 +73,16 @@ def dot_whisker_figure(values: dict, iso3: str) -> Figure:
             ax.plot(p["score"], yi, "o", color=color, ms=6 if c == iso3 else 4.5)
         ax.set_xlim(0, 10)
         ax.set_title(label, fontsize=8)
-        ax.set_xlabel("score (0–10)", fontsize=8)
+        ax.set_xlabel(_("score (0–10)"), fontsize=8)
     ax0 = np.asarray(axes).ravel()[0]
     ax0.set_yticks(y, [f"{c} ◀" if c == iso3 else c for c in order])
     handles = [
-        Patch(color=CLASS_COLORS[k], alpha=0.35, label=lab)
+        Patch(color=CLASS_COLORS[k], alpha=0.35, label=tr(lab))
         for k, lab in enumerate(values["class_labels"])
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=5, fontsize=7)
     fig.suptitle(
-        "Structural security risk: score, 90% interval and method range (higher = riskier)",
+        _("Structural security risk: score, 90% interval and method range (higher = riskier)"),
         fontsize=10,
         fontweight="bold",
     )
@@ -93,15 +103,20 @@ def tornado_figure(values: dict, name: str) -> Figure:
     items = sorted(shares.items(), key=lambda kv: kv[1])
     fig, ax = figure(width=7.0, height=0.6 + 0.38 * max(len(items), 1))
     if not items:
-        ax.text(0.5, 0.5, "score does not vary across draws", ha="center", transform=ax.transAxes)
+        ax.text(
+            0.5, 0.5, _("score does not vary across draws"), ha="center", transform=ax.transAxes
+        )
         ax.set_axis_off()
         return fig
-    labels = [CHOICE_LABELS.get(k, k) for k, _ in items]
-    vals = [100 * v for _, v in items]
-    colors = [NEUTRAL if k == "interactions" else "#2b6a99" for k, _ in items]
+    labels = [choice_label(k) for k, _share in items]
+    vals = [100 * v for _key, v in items]
+    colors = [NEUTRAL if k == "interactions" else "#2b6a99" for k, _share in items]
     ax.barh(np.arange(len(items)), vals, color=colors)
     ax.set_yticks(np.arange(len(items)), labels)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("share of the score's Monte Carlo variance (%)")
-    ax.set_title(f"{name}: what drives the composite's uncertainty (first-order)", fontsize=9)
+    ax.set_xlabel(_("share of the score's Monte Carlo variance (%)"))
+    ax.set_title(
+        _("{name}: what drives the composite's uncertainty (first-order)").format(name=name),
+        fontsize=9,
+    )
     return fig

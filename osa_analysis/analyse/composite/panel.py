@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from osa_analysis.analyse.composite import reasons
 from osa_analysis.analyse.composite.coverage import indicator_coverage
 from osa_analysis.analyse.composite.method import CompositeMethod
 from osa_analysis.analyse.composite.windows import window_panel, window_ratio_panel
@@ -445,34 +446,27 @@ def missing_reason(inputs: PanelInputs, iid: str, iso3: str) -> tuple[str, bool]
     if iid in ("incidents_coast", "incidents_eez"):
         if iso3 not in inputs.eez_area.index:
             if inputs.coastline(iso3) == 0.0:
-                return f"{name} is landlocked: no coast and no EEZ (not applicable)", False
-            return f"no EEZ polygon for {name} in the approximate EEZ (Natural Earth 1:10m)", True
+                return reasons.LANDLOCKED.format(name=name), False
+            return reasons.NO_EEZ_POLYGON.format(name=name), True
         if iid == "incidents_coast":
-            return f"no coastline length for {name} (Natural Earth 1:50m)", True
-        return f"no EEZ area for {name}", True
+            return reasons.NO_COASTLINE.format(name=name), True
+        return reasons.NO_EEZ_AREA.format(name=name), True
     if iid in ("conflict_years", "coups"):
-        return f"{name} is not in UCDP's list of independent states (Gleditsch–Ward)", True
+        return reasons.NOT_UCDP_STATE.format(name=name), True
     if iid == "violence_deaths":
-        return (
-            f"{name} is not in UCDP's list of independent states or has no World Bank population",
-            True,
-        )
+        return reasons.NOT_UCDP_STATE_OR_POPULATION.format(name=name), True
     if iid.startswith("wgi_"):
-        return f"WGI has no estimate for {name}", True
+        return reasons.NO_WGI.format(name=name), True
     if iid == "vdem_polyarchy":
-        return f"V-Dem does not cover {name}", True
+        return reasons.NO_VDEM.format(name=name), True
     if iid == "milex_share":
-        return f"the World Bank (SIPRI) publishes no military-expenditure share for {name}", True
+        return reasons.NO_MILEX.format(name=name), True
     if iid == "grayzone":
         scope = applicable_countries(inputs.method["indicators"][iid])
         if scope is not None and iso3 not in scope:
-            return (
-                f"{name} is not a South China Sea littoral state and SCSDI covers only that "
-                "sea (not applicable)",
-                False,
-            )
-        return f"no SCSDI coverage for {name}", True
-    return "no data", True
+            return reasons.NOT_LITTORAL.format(name=name), False
+        return reasons.NO_SCSDI.format(name=name), True
+    return reasons.NO_DATA, True
 
 
 # --------------------------------------------------------------------------- the panel

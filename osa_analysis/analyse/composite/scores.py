@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from osa_analysis.analyse.composite import reasons
 from osa_analysis.analyse.composite.method import (
     CompositeMethod,
     dimension_index,
@@ -261,7 +262,7 @@ def _empty_dimensions(run: GlobalRun, method: CompositeMethod, c: int) -> str:
         for d, dname in enumerate(dimension_names(method))
         if not run.matrices["available"][0, c, dim_of == d].any()
     ]
-    return "no indicator available in: " + ", ".join(empty)
+    return reasons.NO_INDICATOR_IN.format(dimensions=reasons.LIST_SEPARATOR.join(empty))
 
 
 def _score_fields(
@@ -309,7 +310,7 @@ def _country_rows(
     row: dict = {"country_iso3": iso3}
     no_shares = {"country_iso3": iso3}
     if iso3 not in summary.positions:
-        row["missing_reason"] = f"{country_label(iso3)} is not in the composite's data"
+        row["missing_reason"] = reasons.NOT_IN_DATA.format(name=country_label(iso3))
         return row, no_shares
     c = summary.positions[iso3]
     row.update(

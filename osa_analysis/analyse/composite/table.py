@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from osa_analysis.analyse.composite import reasons as why
 from osa_analysis.analyse.composite.coverage import last_usable_year
 from osa_analysis.analyse.composite.method import CompositeMethod, load_method
 from osa_analysis.analyse.composite.panel import indicator_panel, panel_source_ids
@@ -64,23 +65,21 @@ def _missing_reasons(
     lookback = int(spec["lookback_years"])
     reasons = pd.Series(pd.NA, index=frame.index, dtype="string")
     if latest_year is None:
-        reasons[:] = f"no data up to {as_of.year}"
+        reasons[:] = why.NO_DATA_UP_TO.format(year=as_of.year)
         return reasons
     if as_of.year - latest_year > lag_max:
-        reasons[:] = (
-            f"the source ends in {latest_year}, more than {lag_max} years before {as_of.year}"
-        )
+        reasons[:] = why.SOURCE_ENDED.format(latest_year=latest_year, lag=lag_max, year=as_of.year)
         return reasons
     none = frame["year"].isna()
     note = notes.reindex(frame.index)
-    reasons[none] = note[none].fillna(f"no value up to {limit}")
+    reasons[none] = note[none].fillna(why.NO_VALUE_UP_TO.format(year=limit))
     old = frame["year"].notna() & (frame["age"] > lookback)
     for iso3 in frame.index[old.fillna(False).to_numpy()]:
         y = int(frame.at[iso3, "year"])
         reasons[iso3] = (
-            f"latest value is from {y}, older than the {lookback}-year look-back from {latest_year}"
+            why.OLDER_THAN_LOOKBACK.format(year=y, lookback=lookback, latest_year=latest_year)
             if lookback
-            else f"no value for {latest_year} (latest {y})"
+            else why.NO_VALUE_FOR.format(latest_year=latest_year, year=y)
         )
     return reasons
 
