@@ -23,33 +23,53 @@ from osa_analysis.analyse.governance import (
 from osa_analysis.brief import governance_figures as figs
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.governance_text import (
+    COUP_LABELS,
     DATASET_LABELS,
     coup_lines,
     coup_tables,
+    day_text,
+    joined,
+    label,
     possessive,
+    sentences,
     ucdp_lines,
     ucdp_tables,
     vdem_lines,
     wgi_lines,
     wgi_table,
 )
+from osa_analysis.brief.numbers import date_text
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.core.countries import country_name
+from osa_analysis.core.i18n import N_, _, tr
 
-CAVEATS = (
-    "V-Dem and WGI are expert- and survey-based measures with their own uncertainty; the "
-    "intervals shown are the sources' own.",
-    f"Coup lists stop at {PT_COVERAGE_END} (Powell & Thyne) and {CLINE_COVERAGE_END_YEAR} "
-    "(Cline): later events are not covered. Only dates and categories are shown (both lists "
-    "are internal-use sources).",
-    "UCDP counts conflicts with at least 25 battle-related deaths in a year; lower-level "
-    "violence and maritime incidents are outside it.",
-)
+
+def caveats(wgi_latest_year: int) -> list[str]:
+    """Return the section's caveats (WGI's latest year, the sources' uncertainty, coverage)."""
+    return [
+        _(
+            "WGI estimates are rounded to 2 decimals in the registered file; bands are good to "
+            "about ±0.01. WGI's latest year ({year}) lags the brief's date."
+        ).format(year=wgi_latest_year),
+        _(
+            "V-Dem and WGI are expert- and survey-based measures with their own uncertainty; the "
+            "intervals shown are the sources' own."
+        ),
+        _(
+            "Coup lists stop at {pt_end} (Powell & Thyne) and {cline_end} (Cline): later events "
+            "are not covered. Only dates and categories are shown (both lists are internal-use "
+            "sources)."
+        ).format(pt_end=date_text(PT_COVERAGE_END), cline_end=CLINE_COVERAGE_END_YEAR),
+        _(
+            "UCDP counts conflicts with at least 25 battle-related deaths in a year; lower-level "
+            "violence and maritime incidents are outside it."
+        ),
+    ]
 
 
 def _paragraph(lines: list[str]) -> str:
     """Join the first line, then the others as a second paragraph."""
-    return lines[0] + ("\n\n" + " ".join(lines[1:]) if len(lines) > 1 else "")
+    return lines[0] + ("\n\n" + sentences(lines[1:]) if len(lines) > 1 else "")
 
 
 def _wgi_part(result: GovernanceResult, name: str, iso3: str, year_max: int):
@@ -60,12 +80,16 @@ def _wgi_part(result: GovernanceResult, name: str, iso3: str, year_max: int):
     year = wgi["release_latest_year"]
     figures = [
         (
-            f"WGI estimates of {name} over time with {WGI_BAND_PCT}% bands (same scale in every "
-            "panel).",
+            _(
+                "WGI estimates of {country} over time with {band_pct}% bands (same scale in every "
+                "panel)."
+            ).format(country=name, band_pct=WGI_BAND_PCT),
             figs.wgi_time_figure(wgi["series"], name),
         ),
         (
-            f"WGI {year}: {name} and its peers, estimate and {WGI_BAND_PCT}% band (same scale).",
+            _(
+                "WGI {year}: {country} and its peers, estimate and {band_pct}% band (same scale)."
+            ).format(year=year, country=name, band_pct=WGI_BAND_PCT),
             figs.wgi_peer_figure(wgi["peers"], iso3, year),
         ),
     ]
@@ -77,8 +101,10 @@ def _vdem_part(result: GovernanceResult, name: str):
     if not vdem["covered"]:
         return vdem_lines(vdem, name), [], []
     figure = (
-        f"V-Dem electoral democracy index of {name} since {VDEM_SINCE} with its interval; "
-        "background: Regimes of the World category.",
+        _(
+            "V-Dem electoral democracy index of {country} since {since} with its interval; "
+            "background: Regimes of the World category."
+        ).format(country=name, since=VDEM_SINCE),
         figs.vdem_figure(vdem["history"], name),
     )
     return vdem_lines(vdem, name), [], [figure]
@@ -86,11 +112,36 @@ def _vdem_part(result: GovernanceResult, name: str):
 
 def _ucdp_part(result: GovernanceResult, name: str, iso3: str):
     figure = (
-        f"UCDP: conflicts per year involving {name} (last {UCDP_YEARS} years) and "
-        f"organized-violence deaths by type (last {DEATH_YEARS} years, best estimates).",
+        _(
+            "UCDP: conflicts per year involving {country} (last {years} years) and "
+            "organized-violence deaths by type (last {death_years} years, best estimates)."
+        ).format(country=name, years=UCDP_YEARS, death_years=DEATH_YEARS),
         figs.ucdp_figure(result.ucdp, name),
     )
     return ucdp_lines(result.ucdp, name), ucdp_tables(result.ucdp, name, iso3), [figure]
+
+
+_WGI_CHANGE = {
+    ("up", True): N_(
+        "up from {base} in {base_year} (beyond the combined 90% uncertainty ±{threshold})"
+    ),
+    ("up", False): N_(
+        "up from {base} in {base_year} (within the combined 90% uncertainty ±{threshold})"
+    ),
+    ("down", True): N_(
+        "down from {base} in {base_year} (beyond the combined 90% uncertainty ±{threshold})"
+    ),
+    ("down", False): N_(
+        "down from {base} in {base_year} (within the combined 90% uncertainty ±{threshold})"
+    ),
+    ("unchanged", True): N_(
+        "unchanged from {base} in {base_year} (beyond the combined 90% uncertainty ±{threshold})"
+    ),
+    ("unchanged", False): N_(
+        "unchanged from {base} in {base_year} (within the combined 90% uncertainty ±{threshold})"
+    ),
+}
+"""The change of WGI political stability in the key figure: direction, beyond the noise."""
 
 
 def _wgi_key_figure(wgi: dict, name: str) -> dict | None:
@@ -100,63 +151,122 @@ def _wgi_key_figure(wgi: dict, name: str) -> dict | None:
     change_text = None
     if pv["change"] is not None:
         direction = "up" if pv["change"] > 0 else "down" if pv["change"] < 0 else "unchanged"
-        change_text = (
-            f"{direction} from {fmt_num(pv['base_estimate'], 2)} in {pv['base_year']} "
-            f"({'beyond' if pv['significant'] else 'within'} the combined 90% uncertainty "
-            f"±{fmt_num(pv['change_threshold'], 2)})"
+        change_text = _(_WGI_CHANGE[(direction, bool(pv["significant"]))]).format(
+            base=fmt_num(pv["base_estimate"], 2),
+            base_year=pv["base_year"],
+            threshold=fmt_num(pv["change_threshold"], 2),
         )
-    sentence = (
-        f"{possessive(name)} WGI political-stability score was {fmt_num(pv['estimate'], 2)} "
-        f"in {pv['year']} "
-        f"(90% band {fmt_num(pv['low'], 2)} to {fmt_num(pv['high'], 2)}; percentile rank "
-        f"{fmt_num(pv['pct_rank'], 1)})"
-        + (
-            f", {'a significant' if pv['significant'] else 'not a significant'} change from "
-            f"{fmt_num(pv['base_estimate'], 2)} in {pv['base_year']}"
-            if pv["change"] is not None
-            else ""
+    if pv["change"] is None:
+        sentence = _(
+            "{country_pos} WGI political-stability score was {estimate} in {year} (90% band "
+            "{low} to {high}; percentile rank {rank}); WGI's latest year is {latest_year}."
         )
-        + f"; WGI's latest year is {wgi['release_latest_year']}."
-    )
+    elif pv["significant"]:
+        sentence = _(
+            "{country_pos} WGI political-stability score was {estimate} in {year} (90% band "
+            "{low} to {high}; percentile rank {rank}), a significant change from {base} in "
+            "{base_year}; WGI's latest year is {latest_year}."
+        )
+    else:
+        sentence = _(
+            "{country_pos} WGI political-stability score was {estimate} in {year} (90% band "
+            "{low} to {high}; percentile rank {rank}), not a significant change from {base} in "
+            "{base_year}; WGI's latest year is {latest_year}."
+        )
     return {
         "id": "wgi_political_stability",
-        "label": f"WGI political stability ({pv['year']})",
+        "label": _("WGI political stability ({year})").format(year=pv["year"]),
         "value": pv["estimate"],
-        "unit": "WGI estimate (σ units)",
+        "unit": _("WGI estimate (σ units)"),
         "interval": [pv["low"], pv["high"]],
-        "interval_kind": "WGI 90% (±1.645 SE)",
+        "interval_kind": _("WGI 90% (±1.645 SE)"),
         "change": pv["change"],
         "change_text": change_text,
         "significant": pv["significant"],
-        "sentence": sentence,
+        "sentence": sentence.format(
+            country_pos=possessive(name),
+            estimate=fmt_num(pv["estimate"], 2),
+            year=pv["year"],
+            low=fmt_num(pv["low"], 2),
+            high=fmt_num(pv["high"], 2),
+            rank=fmt_num(pv["pct_rank"], 1),
+            base=fmt_num(pv["base_estimate"], 2),
+            base_year=pv["base_year"],
+            latest_year=wgi["release_latest_year"],
+        ),
     }
+
+
+_CONFLICT_SENTENCES = {
+    # (one conflict, against whom, compared with the base year)
+    (True, True, True): N_(
+        "In {latest} (UCDP's latest year) the state of {country} was a primary party to {n} "
+        "active armed conflict (against {against}), compared with {base} in {base_year}."
+    ),
+    (True, True, False): N_(
+        "In {latest} (UCDP's latest year) the state of {country} was a primary party to {n} "
+        "active armed conflict (against {against})."
+    ),
+    (True, False, True): N_(
+        "In {latest} (UCDP's latest year) the state of {country} was a primary party to {n} "
+        "active armed conflict, compared with {base} in {base_year}."
+    ),
+    (True, False, False): N_(
+        "In {latest} (UCDP's latest year) the state of {country} was a primary party to {n} "
+        "active armed conflict."
+    ),
+    (False, True, True): N_(
+        "In {latest} (UCDP's latest year) the state of {country} was a primary party to {n} "
+        "active armed conflicts (against {against}), compared with {base} in {base_year}."
+    ),
+    (False, True, False): N_(
+        "In {latest} (UCDP's latest year) the state of {country} was a primary party to {n} "
+        "active armed conflicts (against {against})."
+    ),
+    (False, False, True): N_(
+        "In {latest} (UCDP's latest year) the state of {country} was a primary party to {n} "
+        "active armed conflicts, compared with {base} in {base_year}."
+    ),
+    (False, False, False): N_(
+        "In {latest} (UCDP's latest year) the state of {country} was a primary party to {n} "
+        "active armed conflicts."
+    ),
+}
+"""The conflict key figure's sentence by (a single conflict, sides named, a base year)."""
 
 
 def _conflict_key_figure(ucdp: dict, name: str) -> dict:
     latest, n = ucdp["latest_year"], ucdp["n_active_primary_latest"]
     prim = [a for a in ucdp["active_latest"] if a["state_role"] == "primary party"]
-    against = "; ".join(
-        esc(a["side_b"]) if a["side_a"].startswith("Government of") else esc(a["side_a"])
-        for a in prim
+    against = joined(
+        [
+            esc(a["side_b"]) if a["side_a"].startswith("Government of") else esc(a["side_a"])
+            for a in prim
+        ]
     )
     base = ucdp["n_primary_base_year"]
+    sentence = _(_CONFLICT_SENTENCES[(n == 1, bool(prim), base is not None)])
     return {
         "id": "ucdp_active_conflicts_primary_party",
-        "label": f"Active UCDP conflicts with the state as primary party ({latest})",
+        "label": _("Active UCDP conflicts with the state as primary party ({year})").format(
+            year=latest
+        ),
         "value": n,
-        "unit": "conflicts",
+        "unit": _("conflicts"),
         "interval": None,
         "interval_kind": None,
         "change": base,
-        "change_text": None if base is None else f"{base} in {ucdp['base_year']}",
+        "change_text": None
+        if base is None
+        else _("{n} in {year}").format(n=base, year=ucdp["base_year"]),
         "significant": None,
-        "sentence": (
-            f"In {latest} (UCDP's latest year) the state of {name} was a primary party to "
-            f"{n} active armed conflict"
-            + ("s" if n != 1 else "")
-            + (f" (against {against})" if prim else "")
-            + (f", compared with {base} in {ucdp['base_year']}" if base is not None else "")
-            + "."
+        "sentence": sentence.format(
+            latest=latest,
+            country=name,
+            n=n,
+            against=against,
+            base=base,
+            base_year=ucdp["base_year"],
         ),
     }
 
@@ -165,8 +275,8 @@ def _coup_key_figure(coups: dict, name: str) -> dict:
     la = coups["last_attempt_any"]
     figure = {
         "id": "years_since_coup_attempt",
-        "label": "Years since the last coup attempt",
-        "unit": "years",
+        "label": _("Years since the last coup attempt"),
+        "unit": _("years"),
         "interval": None,
         "interval_kind": None,
         "change": None,
@@ -176,28 +286,46 @@ def _coup_key_figure(coups: dict, name: str) -> dict:
         return {
             **figure,
             "value": None,
-            "change_text": f"none recorded since {COUP_SINCE}",
-            "sentence": (
-                f"No coup attempt in {name} is recorded since {COUP_SINCE} (Powell & Thyne to "
-                f"{PT_COVERAGE_END}; Cline Center to {CLINE_COVERAGE_END_YEAR})."
+            "change_text": _("none recorded since {since}").format(since=COUP_SINCE),
+            "sentence": _(
+                "No coup attempt in {country} is recorded since {since} (Powell & Thyne to "
+                "{pt_end}; Cline Center to {cline_end})."
+            ).format(
+                country=name,
+                since=COUP_SINCE,
+                pt_end=date_text(PT_COVERAGE_END),
+                cline_end=CLINE_COVERAGE_END_YEAR,
             ),
         }
-    other_text = "; ".join(
-        f"{DATASET_LABELS[ds]}'s latest is {v['date']}"
-        if v
-        else f"{DATASET_LABELS[ds]} records none"
-        for ds, v in coups["last_attempt"].items()
-        if ds != la["dataset"]
+    other_text = joined(
+        [
+            _("{dataset}'s latest is {date}").format(
+                dataset=DATASET_LABELS[ds], date=day_text(v["date"])
+            )
+            if v
+            else _("{dataset} records none").format(dataset=DATASET_LABELS[ds])
+            for ds, v in coups["last_attempt"].items()
+            if ds != la["dataset"]
+        ]
     )
     return {
         **figure,
         "value": la["years_since"],
-        "change_text": f"last: {la['date']} ({DATASET_LABELS[la['dataset']]})",
-        "sentence": (
-            f"The last coup attempt recorded in {name} was on {la['date']} "
-            f"({DATASET_LABELS[la['dataset']]}, {la['category']}), "
-            f"{fmt_num(la['years_since'], 1)} years before {coups['as_of']}; {other_text} "
-            f"(coup data end {PT_COVERAGE_END})."
+        "change_text": _("last: {date} ({dataset})").format(
+            date=day_text(la["date"]), dataset=DATASET_LABELS[la["dataset"]]
+        ),
+        "sentence": _(
+            "The last coup attempt recorded in {country} was on {date} ({dataset}, {category}), "
+            "{years} years before {as_of}; {others} (coup data end {pt_end})."
+        ).format(
+            country=name,
+            date=day_text(la["date"]),
+            dataset=DATASET_LABELS[la["dataset"]],
+            category=label(COUP_LABELS, la["category"]),
+            years=fmt_num(la["years_since"], 1),
+            as_of=date_text(coups["as_of"]),
+            others=other_text,
+            pt_end=date_text(PT_COVERAGE_END),
         ),
     }
 
@@ -230,7 +358,7 @@ def governance_section(ctx: BriefContext) -> Section:
         the last coup attempt) and ``country``.
     """
     iso3 = ctx.country_iso3
-    name = country_name(iso3)
+    name = str(tr(country_name(iso3)))  # the recipient's name in the current language
     result = governance(ctx.scope, ctx.tables)
     parts = (
         _wgi_part(result, name, iso3, ctx.scope.year),
@@ -238,7 +366,7 @@ def governance_section(ctx: BriefContext) -> Section:
         (coup_lines(result.coups, name), coup_tables(result.coups, name), []),
         _ucdp_part(result, name, iso3),
     )
-    markdown = [_paragraph(lines) for lines, _, _ in parts]
+    markdown = [_paragraph(lines) for lines, _tables, _figures in parts]
     values = {
         "wgi": result.wgi,
         "vdem": result.vdem,
@@ -247,18 +375,13 @@ def governance_section(ctx: BriefContext) -> Section:
         "key_figures": key_figures(result, name),
         "country": iso3,
     }
-    caveats = [
-        f"WGI estimates are rounded to 2 decimals in the registered file; bands are good to about "
-        f"±0.01. WGI's latest year ({result.wgi['release_latest_year']}) lags the brief's date.",
-        *CAVEATS,
-    ]
     return Section(
         key="governance",
-        title="Governance and stability",
+        title=_("Governance and stability"),
         markdown="\n\n".join(m for m in markdown if m),
-        figures=[f for _, _, fs in parts for f in fs],
-        tables=[t for _, ts, _ in parts for t in ts],
+        figures=[f for _lines, _tables, fs in parts for f in fs],
+        tables=[t for _lines, ts, _figures in parts for t in ts],
         values=values,
         sources=list(SOURCES),
-        caveats=caveats,
+        caveats=caveats(result.wgi["release_latest_year"]),
     )

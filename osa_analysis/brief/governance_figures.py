@@ -7,8 +7,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from osa_analysis.analyse.governance import WGI_BAND_PCT, WGI_ORDER, WGI_SHORT
+from osa_analysis.analyse.governance import WGI_BAND_PCT, WGI_ORDER
+from osa_analysis.brief.governance_text import DEATH_LABELS, REGIME_LABELS, wgi_name
 from osa_analysis.brief.style import ACCENT, COUNTRY_COLORS, NEUTRAL, bars, figure
+from osa_analysis.core.i18n import _
 
 REGIME_COLORS = {
     "closed autocracy": "#d7301f",
@@ -32,12 +34,16 @@ def wgi_time_figure(series: dict, name: str) -> Figure:
             ax.fill_between(years, lo, hi, color="#9ecae1", alpha=0.6, lw=0)
             ax.plot(years, est, color="#08519c", lw=1.2, marker="o", ms=2)
         ax.axhline(0, color=NEUTRAL, lw=0.6)
-        ax.set_title(WGI_SHORT[code], fontsize=9)
+        ax.set_title(wgi_name(code), fontsize=9)
         ax.set_ylim(-2.5, 2.5)
     for ax in np.asarray(axes)[:, 0]:
-        ax.set_ylabel("estimate (σ units)")
+        ax.set_ylabel(_("estimate (σ units)"))
     fig.suptitle(
-        f"{name}: WGI estimates with {WGI_BAND_PCT}% bands", fontsize=10, fontweight="bold"
+        _("{country}: WGI estimates with {band_pct}% bands").format(
+            country=name, band_pct=WGI_BAND_PCT
+        ),
+        fontsize=10,
+        fontweight="bold",
     )
     return fig
 
@@ -52,18 +58,22 @@ def wgi_peer_figure(peers: dict, iso3: str, year: int) -> Figure:
             v = peers[iso][code]
             color = COUNTRY_COLORS.get(iso, ACCENT if iso == iso3 else NEUTRAL)
             if v["estimate"] is None:
-                ax.text(0, yi, "n/a", ha="center", va="center", fontsize=7, color=NEUTRAL)
+                ax.text(0, yi, _("n/a"), ha="center", va="center", fontsize=7, color=NEUTRAL)
                 continue
             ax.plot([v["low"], v["high"]], [yi, yi], color=color, lw=2.2, alpha=0.5)
             ax.plot(v["estimate"], yi, "o", color=color, ms=5 if iso == iso3 else 4)
         ax.axvline(0, color=NEUTRAL, lw=0.6)
         ax.set_xlim(-2.5, 2.5)
-        ax.set_title(WGI_SHORT[code], fontsize=8)
-        ax.set_xlabel("estimate", fontsize=8)
+        ax.set_title(wgi_name(code), fontsize=8)
+        ax.set_xlabel(_("estimate"), fontsize=8)
     ax0 = np.asarray(axes).ravel()[0]
     ax0.set_yticks(y, [f"{c} ◀" if c == iso3 else c for c in countries])
     fig.suptitle(
-        f"WGI {year}: estimate and {WGI_BAND_PCT}% band by country", fontsize=10, fontweight="bold"
+        _("WGI {year}: estimate and {band_pct}% band by country").format(
+            year=year, band_pct=WGI_BAND_PCT
+        ),
+        fontsize=10,
+        fontweight="bold",
     )
     return fig
 
@@ -93,11 +103,18 @@ def vdem_figure(history: dict, name: str) -> Figure:
     ax.step(years, est, where="mid", color="#08519c", lw=1.4)
     ax.set_ylim(0, 1)
     ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
-    ax.set_ylabel("electoral democracy (0–1)")
-    ax.set_xlabel("year")
-    handles = [Patch(color=c, alpha=0.4, label=k) for k, c in REGIME_COLORS.items()]
+    ax.set_ylabel(_("electoral democracy (0–1)"))
+    ax.set_xlabel(_("year"))
+    handles = [
+        Patch(color=c, alpha=0.4, label=_(REGIME_LABELS[k])) for k, c in REGIME_COLORS.items()
+    ]
     ax.legend(handles=handles, loc="upper left", fontsize=7, ncols=4)
-    ax.set_title(f"{name}: V-Dem polyarchy with interval; background = regime type", fontsize=9)
+    ax.set_title(
+        _("{country}: V-Dem polyarchy with interval; background = regime type").format(
+            country=name
+        ),
+        fontsize=9,
+    )
     return fig
 
 
@@ -108,31 +125,38 @@ def ucdp_figure(values: dict, name: str) -> Figure:
     years = sorted(per)
     loc = [per[y]["location"] for y in years]
     prim = [per[y]["primary_party"] for y in years]
-    bars(ax1, np.array(years) - 0.2, loc, width=0.4, color="#9ecae1", label="on its territory")
+    bars(ax1, np.array(years) - 0.2, loc, width=0.4, color="#9ecae1", label=_("on its territory"))
     bars(
-        ax1, np.array(years) + 0.2, prim, width=0.4, color="#08519c", label="state a primary party"
+        ax1,
+        np.array(years) + 0.2,
+        prim,
+        width=0.4,
+        color="#08519c",
+        label=_("state a primary party"),
     )
-    ax1.set_ylabel("active conflicts")
-    ax1.set_xlabel("year")
+    ax1.set_ylabel(_("active conflicts"))
+    ax1.set_xlabel(_("year"))
     ax1.set_ylim(0, max([1, *loc, *prim]) + 1)
     ax1.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax1.legend(fontsize=7, loc="upper left")
-    ax1.set_title("Armed conflicts (UCDP/PRIO ACD)", fontsize=9)
+    ax1.set_title(_("Armed conflicts (UCDP/PRIO ACD)"), fontsize=9)
     deaths = values["deaths"]
     dyears = sorted(deaths)
     bottom = np.zeros(len(dyears))
     colors = {"state_based": "#08519c", "non_state": "#fd8d3c", "one_sided": "#a50f15"}
     for k, color in colors.items():
         vals = np.array([deaths[y][k] if deaths[y] else np.nan for y in dyears], dtype=float)
-        bars(
-            ax2, dyears, np.nan_to_num(vals), bottom=bottom, color=color, label=k.replace("_", "-")
-        )
+        bars(ax2, dyears, np.nan_to_num(vals), bottom=bottom, color=color, label=_(DEATH_LABELS[k]))
         bottom = bottom + np.nan_to_num(vals)
-    ax2.set_ylabel("deaths (best estimate)")
-    ax2.set_xlabel("year")
+    ax2.set_ylabel(_("deaths (best estimate)"))
+    ax2.set_xlabel(_("year"))
     ax2.legend(fontsize=7, loc="upper right")
-    ax2.set_title("Organized-violence deaths (UCDP)", fontsize=9)
+    ax2.set_title(_("Organized-violence deaths (UCDP)"), fontsize=9)
     if not any(deaths.values()):
-        ax2.text(0.5, 0.5, "no UCDP data", transform=ax2.transAxes, ha="center")
-    fig.suptitle(f"{name}: armed conflict and organized violence", fontsize=10, fontweight="bold")
+        ax2.text(0.5, 0.5, _("no UCDP data"), transform=ax2.transAxes, ha="center")
+    fig.suptitle(
+        _("{country}: armed conflict and organized violence").format(country=name),
+        fontsize=10,
+        fontweight="bold",
+    )
     return fig

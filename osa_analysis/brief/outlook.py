@@ -10,17 +10,29 @@ from osa_analysis.analyse.context import context_outlook
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.incident_wording import capitalised
 from osa_analysis.brief.incident_wording import country_name as running_name
+from osa_analysis.brief.numbers import date_text, range_text
 from osa_analysis.brief.section import Section, esc
+from osa_analysis.core.i18n import N_, REFERENCE, _, language, tr
 from osa_analysis.sources.context import context_file, load_context
 
+DATA_MESSAGES = (("data/context/*.yaml", "events[].event"),)
+"""The curated event texts this section shows (translated through the catalog)."""
+
 KIND_WORDS = {
-    "transition": "change of government",
-    "election": "election",
-    "incident_at_sea": "incident at sea",
-    "conflict": "armed conflict",
-    "programme": "OSA programme",
-    "scheduled": "scheduled",
+    "transition": N_("change of government"),
+    "election": N_("election"),
+    "incident_at_sea": N_("incident at sea"),
+    "conflict": N_("armed conflict"),
+    "programme": N_("OSA programme"),
+    "scheduled": N_("scheduled"),
 }
+"""Each event kind as shown (translated where shown)."""
+
+_EVENT_LINES = {
+    "VERIFIED": N_("- **{when}** ({kind}): {event} ({sources})"),
+    "SINGLE-SOURCE": N_("- **{when}** ({kind}): {event} ({sources}; single source)"),
+}
+"""An event's list item by its status: a single-source event is marked."""
 
 
 def _link(url: str, text: str) -> str:
@@ -28,18 +40,44 @@ def _link(url: str, text: str) -> str:
     return f"[{text}]({quote(url, safe=':/?#=&%~+,;@!$*')})"
 
 
+def event_date(text: str) -> str:
+    """Return an event date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) in the current language.
+
+    English keeps the text as written; Japanese writes "1987年", "2006年12月", "2024年6月17日".
+    """
+    parts = text.split("-")
+    if len(parts) == 3:
+        return date_text(text)
+    if language() != "ja" or not all(p.isdigit() for p in parts):
+        return text
+    return f"{parts[0]}年" if len(parts) == 1 else f"{parts[0]}年{int(parts[1])}月"
+
+
 def event_line(event: Mapping[str, Any]) -> str:
     """One event as a list item: date, kind, the paraphrase, its sources (and if single)."""
-    when = event["date"] + (f" to {event['date_to']}" if event.get("date_to") else "")
-    sources = ", ".join(
-        _link(url, f"source {i + 1}" if len(event["sources"]) > 1 else "source")
+    when = event_date(event["date"])
+    if event.get("date_to"):
+        when = range_text(when, event_date(event["date_to"]))
+    n_sources = len(event["sources"])
+    sources = ("、" if language() == "ja" else ", ").join(
+        _link(url, _("source {n}").format(n=i + 1) if n_sources > 1 else _("source"))
         for i, url in enumerate(event["sources"])
     )
-    single = "; single source" if event["status"] == "SINGLE-SOURCE" else ""
-    return (
-        f"- **{esc(when)}** ({KIND_WORDS[event['kind']]}): {esc(event['event'])} "
-        f"({sources}{single})"
+    line = _EVENT_LINES["SINGLE-SOURCE" if event["status"] == "SINGLE-SOURCE" else "VERIFIED"]
+    return _(line).format(
+        when=esc(when),
+        kind=_(KIND_WORDS[event["kind"]]),
+        event=esc(tr(event["event"])),
+        sources=sources,
     )
+
+
+def _name(ctx: BriefContext) -> str:
+    """Return the country's name for running text ("the Philippines"; no article in Japanese)."""
+    name = running_name(ctx)
+    if language() != REFERENCE and name.startswith("the "):
+        return name.removeprefix("the ")
+    return name
 
 
 def outlook_section(ctx: BriefContext) -> Section:
@@ -52,48 +90,54 @@ def outlook_section(ctx: BriefContext) -> Section:
         plus ``file`` (the curated file's path in the repository).
     """
     iso3 = ctx.country_iso3
-    name = running_name(ctx)
+    name = _name(ctx)
     path = f"data/context/{context_file(iso3).name}"
     values = context_outlook(load_context(iso3), ctx.scope.as_of)
     values["file"] = path
     months = values["outlook_months"]
     if not values["curated"]:
-        markdown = (
-            f"No dated context events are curated for {esc(name)} yet (`{path}` does not "
-            "exist): transitions, elections, incidents at sea and scheduled events are left "
-            "out rather than guessed."
-        )
+        markdown = _(
+            "No dated context events are curated for {country} yet (`{path}` does not exist): "
+            "transitions, elections, incidents at sea and scheduled events are left out rather "
+            "than guessed."
+        ).format(country=esc(name), path=path)
     else:
         lines = [
-            f"Dated events the project has curated for {esc(name)}, each paraphrased from the "
-            f"sources it links (`{path}`); only what was known at {ctx.scope.as_of_text}."
+            _(
+                "Dated events the project has curated for {country}, each paraphrased from the "
+                "sources it links (`{path}`); only what was known at {as_of}."
+            ).format(country=esc(name), path=path, as_of=date_text(ctx.scope.as_of_text))
         ]
         if values["past"]:
             lines += ["", *[event_line(e) for e in values["past"]]]
         else:
-            lines.append("No past event is curated.")
+            lines.append(_("No past event is curated."))
         lines.append("")
         if values["upcoming"]:
             lines += [
-                f"**Ahead (next {months} months):**",
+                _("**Ahead (next {months} months):**").format(months=months),
                 "",
                 *[event_line(e) for e in values["upcoming"]],
             ]
         else:
             lines.append(
-                f"**Ahead (next {months} months):** no scheduled event is curated for "
-                f"{esc(name)}; that is not a finding that none is due."
+                _(
+                    "**Ahead (next {months} months):** no scheduled event is curated for "
+                    "{country}; that is not a finding that none is due."
+                ).format(months=months, country=esc(name))
             )
         markdown = "\n".join(lines)
     return Section(
         key="context",
-        title="Context and outlook",
+        title=_("Context and outlook"),
         markdown=markdown,
         values=values,
         caveats=[
-            f"{capitalised(name)}'s events are the project's selection, not a complete "
-            "chronology; each is a paraphrase checked against the linked sources, marked when "
-            "only one source reports it."
+            _(
+                "{country}'s events are the project's selection, not a complete chronology; "
+                "each is a paraphrase checked against the linked sources, marked when only one "
+                "source reports it."
+            ).format(country=capitalised(name))
         ]
         if values["curated"]
         else [],

@@ -16,6 +16,12 @@ from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section
 from osa_analysis.brief.style import COUNTRY_COLORS, NEUTRAL, bars, figure
 from osa_analysis.core.countries import country_name
+from osa_analysis.core.i18n import _, tr
+
+
+def shown_name(iso3: str) -> str:
+    """Return a country's name in the current language (recipients' names are translated)."""
+    return str(tr(country_name(iso3)))
 
 
 def peers_figure(peers: PeerTables, iso3: str) -> Figure:
@@ -36,7 +42,11 @@ def peers_figure(peers: PeerTables, iso3: str) -> Figure:
         color = COUNTRY_COLORS.get(country, NEUTRAL)
         ax = axes[0][j]
         bars(ax, counts.index, counts[country], color=color)
-        ax.set_title(f"{country_name(country)}" + (" (this brief)" if country == iso3 else ""))
+        ax.set_title(
+            _("{country} (this brief)").format(country=shown_name(country))
+            if country == iso3
+            else shown_name(country)
+        )
         w = wgi[wgi["country_iso3"] == country].sort_values("year")
         ax = axes[1][j]
         ax.fill_between(w["year"], w["estimate_low"], w["estimate_high"], color=color, alpha=0.25)
@@ -45,10 +55,10 @@ def peers_figure(peers: PeerTables, iso3: str) -> Figure:
         m = milex[milex["country_iso3"] == country].sort_values("year")
         ax = axes[2][j]
         ax.plot(m["year"], m["milex_share_gdp_pct"], color=color, marker="o", ms=2.5)
-        ax.set_xlabel("year")
-    axes[0][0].set_ylabel("piracy/robbery events\nper year (count)")
-    axes[1][0].set_ylabel("WGI political stability\n(estimate, 90% band)")
-    axes[2][0].set_ylabel("military expenditure\n(% of GDP)")
+        ax.set_xlabel(_("year"))
+    axes[0][0].set_ylabel(_("piracy/robbery events\nper year (count)"))
+    axes[1][0].set_ylabel(_("WGI political stability\n(estimate, 90% band)"))
+    axes[2][0].set_ylabel(_("military expenditure\n(% of GDP)"))
     for ax in axes[2]:
         ax.set_ylim(bottom=0)
     return fig
@@ -56,8 +66,10 @@ def peers_figure(peers: PeerTables, iso3: str) -> Figure:
 
 def _est(est, low, high, year) -> str:
     if est is None or np.isnan(est):
-        return "n/a (no data)"
-    return f"{est:.2f} [{low:.2f}, {high:.2f}] ({year})"
+        return _("n/a (no data)")
+    return _("{estimate} [{low}, {high}] ({year})").format(
+        estimate=f"{est:.2f}", low=f"{low:.2f}", high=f"{high:.2f}", year=year
+    )
 
 
 def latest_table(peers: PeerTables, year: int) -> pd.DataFrame:
@@ -65,15 +77,19 @@ def latest_table(peers: PeerTables, year: int) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "country": country_name(iso3),
-                f"events {year - 4}–{year}": v["events_last_5_calendar_years"],
-                "WGI political stability": _est(
+                _("country"): shown_name(iso3),
+                _("events {first}–{last}").format(first=year - 4, last=year): v[
+                    "events_last_5_calendar_years"
+                ],
+                _("WGI political stability"): _est(
                     v["wgi_pv_estimate"], v["wgi_pv_low"], v["wgi_pv_high"], v["wgi_pv_year"]
                 ),
-                "military exp. % GDP": (
-                    f"{v['milex_share_gdp_pct']:.2f} ({v['milex_year']})"
+                _("military exp. % GDP"): (
+                    _("{value} ({year})").format(
+                        value=f"{v['milex_share_gdp_pct']:.2f}", year=v["milex_year"]
+                    )
                     if v["milex_share_gdp_pct"] is not None
-                    else "n/a (no data)"
+                    else _("n/a (no data)")
                 ),
             }
             for iso3, v in peers.latest.items()
@@ -89,26 +105,25 @@ def prepare(ctx: BriefContext) -> None:
 def peers_section(ctx: BriefContext) -> Section:
     """Small multiples: incidents per year, WGI political stability, military spending."""
     peers = peer_tables(ctx.scope, ctx.tables)
-    markdown = (
+    markdown = _(
         "The same three measures for each peer, on identical scales. Incident counts are events "
         "attributed to each country's approximate EEZ (all sources merged and de-duplicated); "
-        "their coverage changes over time for every country alike (see section "
-        f"{registry.number('maritime')}). WGI bands are "
-        "90% intervals (±1.645 standard errors): overlapping bands mean the difference is not "
-        "clear. Military expenditure is the World Bank's copy of SIPRI's series."
-    )
+        "their coverage changes over time for every country alike (see section {section}). WGI "
+        "bands are 90% intervals (±1.645 standard errors): overlapping bands mean the difference "
+        "is not clear. Military expenditure is the World Bank's copy of SIPRI's series."
+    ).format(section=registry.number("maritime"))
     countries = list(peers.countries)
     return Section(
         key="peers",
-        title="Peers",
+        title=_("Peers"),
         markdown=markdown,
         figures=[
             (
-                "Peers on identical scales: incidents, political stability, military spending",
+                _("Peers on identical scales: incidents, political stability, military spending"),
                 peers_figure(peers, ctx.country_iso3),
             )
         ],
-        tables=[("Peers, latest values", latest_table(peers, ctx.scope.year))],
+        tables=[(_("Peers, latest values"), latest_table(peers, ctx.scope.year))],
         values={
             "countries": countries,
             "incidents_per_year": {
