@@ -21,6 +21,7 @@ from osa_analysis.analyse.incident_tables import share_pct
 from osa_analysis.analyse.scope import Scope
 from osa_analysis.analyse.tables import TableStore
 from osa_analysis.core.dates import parse_coverage
+from osa_analysis.core.i18n import N_
 from osa_analysis.core.stats import poisson_interval
 from osa_analysis.sources.registry import get_source
 
@@ -33,28 +34,29 @@ GRAYZONE_MIN_EVENTS = 30
 """A non-claimant gets the gray-zone analysis when SCSDI has at least this many events with
 it as an actor (Indonesia); otherwise a short note."""
 SCSDI_LEVEL_LABELS = {
-    0.08: "1 (≈0.08°)",
-    0.4: "2 (≈0.4°)",
-    0.7: "3–4 (≈0.7°)",
-    1.8: "5 (≈1.8°)",
-    7.2: "6 (South China Sea as a whole)",
+    0.08: N_("1 (≈0.08°)"),
+    0.4: N_("2 (≈0.4°)"),
+    0.7: N_("3–4 (≈0.7°)"),
+    1.8: N_("5 (≈1.8°)"),
+    7.2: N_("6 (South China Sea as a whole)"),
 }
-"""SCSDI location precision levels by the radius (degrees) the harmonised table carries."""
+"""SCSDI location precision levels by the radius (degrees) the harmonised table carries
+(English in the values; messages, shown translated by the brief)."""
 LEVEL6_RADIUS_DEG = 7.2
 """Radius of level 6 (located only to the South China Sea as a whole)."""
-OTHER_LEVEL_LABEL = "outside 1–6 (e.g. 2.8, 7)"
-NO_POSITION_LABEL = "no position"
+OTHER_LEVEL_LABEL = N_("outside 1–6 (e.g. 2.8, 7)")
+NO_POSITION_LABEL = N_("no position")
 GRAYZONE_MAP_MAX_PRECISION_DEG = 1.8
 """Gray-zone events are mapped when their location radius is at most this (levels 1–5)."""
 GRAYZONE_KDE_MAX_PRECISION_DEG = 0.7
 """Only events located to ≤ 0.7° (levels 1–4) enter the density layer."""
 MULTILATERAL_MIN = 4
-MULTILATERAL = "multilateral (4 or more states)"
+MULTILATERAL = N_("multilateral (4 or more states)")
 """Label of events naming :data:`MULTILATERAL_MIN` or more states (exercises, ASEAN...)."""
 TOP_PAIRS = 5
 """Actor pairs shown on their own in the yearly counts and on the map; the rest are
 :data:`OTHER_PAIRS`."""
-OTHER_PAIRS = "other combinations"
+OTHER_PAIRS = N_("other combinations")
 PAIR_TABLE_ROWS = 10
 """Actor pairs in the table of counts."""
 CHINA = "CHN"

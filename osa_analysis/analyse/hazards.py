@@ -38,6 +38,7 @@ from osa_analysis.analyse.track_distance import (
     densify_tracks,
     storm_passages,
 )
+from osa_analysis.core.i18n import N_
 from osa_analysis.core.stats import poisson_interval, rate_ratio
 from osa_analysis.harmonise.tracks import AGENCY_COVERAGE, HAZARD_SOURCE_IDS, prepare_fixes
 from osa_analysis.sources.cache import cached
@@ -61,12 +62,13 @@ CHART_FIRST_SEASON = 1980
 """First season in the chart (the satellite era; earlier records miss storms)."""
 
 AGENCY_LABELS = {
-    "ibtracs_wmo": "IBTrACS, WMO agency",
-    "ibtracs_usa": "IBTrACS, US agencies",
-    "jtwc": "JTWC best track",
-    "imd": "IMD RSMC New Delhi",
+    "ibtracs_wmo": N_("IBTrACS, WMO agency"),
+    "ibtracs_usa": N_("IBTrACS, US agencies"),
+    "jtwc": N_("JTWC best track"),
+    "imd": N_("IMD RSMC New Delhi"),
 }
-"""Short names of the agencies of the fix table."""
+"""Short names of the agencies of the fix table (English in the values; messages, shown
+translated by :func:`osa_analysis.brief.exposure_figures.agency_label`)."""
 
 AGENCY_PREFERENCE = ("ibtracs_wmo", "jtwc", "imd", "ibtracs_usa")
 """Tie-break order for the headline agency: the official RSMC record first."""

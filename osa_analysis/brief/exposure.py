@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from osa_analysis.analyse import hazards
 from osa_analysis.analyse.hazards import (
-    AGENCY_LABELS,
     AGENCY_PREFERENCE,
     DISTANCES_KM,
     HEADLINE_KM,
@@ -21,17 +20,24 @@ from osa_analysis.analyse.hazards import (
 from osa_analysis.brief import registry
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.exposure_figures import (
+    agency_label,
     agency_table,
+    basin_periods,
+    dash_span,
+    day_text,
     exposure_figure,
     intense_table,
+    join_list,
     track_map,
     winds_label,
 )
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.core.countries import country_name
+from osa_analysis.core.i18n import REFERENCE, _, language, tr
 from osa_analysis.harmonise.tracks import COVERAGE_GAPS, HAZARD_SOURCES
 
 KEY = "exposure"
+
 
 
 def prepare(ctx: BriefContext) -> None:
@@ -39,90 +45,173 @@ def prepare(ctx: BriefContext) -> None:
     hazards.prepared_fixes(ctx.tables)
 
 
+def _sentences(*parts: str) -> str:
+    """Join sentences: with a space in English, directly in Japanese (empty ones dropped)."""
+    return (" " if language() == REFERENCE else "").join(p for p in parts if p)
+
+
+def _possessive(name: str) -> str:
+    """``"Fiji's"``, ``"Philippines'"`` in English; the name itself in other languages."""
+    if language() != REFERENCE:
+        return name
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _storm_label(name: str | None, storm_id: str) -> str:
+    """Return a storm's name (escaped), or its id when the record has no name."""
+    return esc(name) if name else _("storm {id}").format(id=storm_id)
+
+
+def _ci_text(ci) -> str:
+    if not ci or ci[0] is None:
+        return _("n/a")
+    hi = "∞" if ci[1] is None else fmt_num(ci[1], 2)
+    return dash_span(fmt_num(ci[0], 2), hi)
+
+
 def _key_figures(exp: dict, name: str) -> list[dict]:
+    """Return the key figures (in the values: built in English, see :func:`exposure_section`)."""
     agency = exp.get("headline_agency")
     h = HEADLINE_KM
     if agency is None:
-        basins = ", ".join(exp["relevant_basins"])
         return [
             {
                 "id": "cyclones_within_200km_per_season",
-                "label": f"Gale-force storms within {h} km per season",
+                "label": _("Gale-force storms within {h} km per season").format(h=h),
                 "value": None,
-                "unit": "storms/season",
+                "unit": _("storms/season"),
                 "interval": None,
                 "interval_kind": None,
                 "change": None,
                 "change_text": None,
                 "significant": None,
-                "sentence": (
-                    f"Cyclone exposure of {name} cannot be counted: no record covers a complete "
-                    f"season of its basin(s) ({basins}) by the brief's as-of date."
-                ),
+                "sentence": _(
+                    "Cyclone exposure of {name} cannot be counted: no record covers a complete "
+                    "season of its basin(s) ({basins}) by the brief's as-of date."
+                ).format(name=name, basins=join_list(exp["relevant_basins"])),
             }
         ]
     e = exp["agencies"][agency]
     d = e["by_distance"][str(h)]
     rec = e["recent_seasons"]
-    label = e["label"]
+    label = agency_label(agency)
     wind_label = winds_label(e["wind_avg_periods_min"])
-    partial = f" ({', '.join(e['basins_covered'])} basin only)" if e["basins_not_covered"] else ""
-    if e["n_recent_seasons"] < RECENT_SEASONS:
-        span = f"the only {e['n_recent_seasons']} complete seasons covered ({rec[0]}–{rec[1]})"
-    else:
-        span = f"the last {RECENT_SEASONS} complete seasons ({rec[0]}–{rec[1]})"
+    partial = join_list(e["basins_covered"]) if e["basins_not_covered"] else None
     mean = d["storm_strength_mean_recent"]
     all_mean = d["mean_recent"]
     change = d.get("storm_strength_mean_previous")
     prev = e["previous_seasons"]
     significant = d.get("rate_ratio_significant")
     if change is not None and prev:
-        word = "not a significant change" if not significant else "a significant change"
-        change_text = (
-            f"{fmt_num(change, 2)} per season in {prev[0]}–{prev[1]} ({word}: exact 95% "
-            f"rate-ratio CI {_ci_text(d.get('rate_ratio_ci95'))})"
-            if d.get("rate_ratio_ci95") and d["rate_ratio_ci95"][0] is not None
-            else f"{fmt_num(change, 2)} per season in {prev[0]}–{prev[1]}"
-        )
+        if d.get("rate_ratio_ci95") and d["rate_ratio_ci95"][0] is not None:
+            change_text = (
+                _(
+                    "{rate} per season in {first}–{last} (a significant change: exact 95% "
+                    "rate-ratio CI {ci})"
+                )
+                if significant
+                else _(
+                    "{rate} per season in {first}–{last} (not a significant change: exact 95% "
+                    "rate-ratio CI {ci})"
+                )
+            ).format(
+                rate=fmt_num(change, 2),
+                first=prev[0],
+                last=prev[1],
+                ci=_ci_text(d.get("rate_ratio_ci95")),
+            )
+        else:
+            change_text = _("{rate} per season in {first}–{last}").format(
+                rate=fmt_num(change, 2), first=prev[0], last=prev[1]
+            )
     else:
         change_text = None
     closest = exp["closest_approach"]
     last = exp.get("last_within_far")
     far = max(DISTANCES_KM)
     if all_mean == 0 and closest["distance_km"] > far:
-        sentence = (
-            f"No tropical-cyclone track in any agency's record came within {far} km of "
-            f"{_possessive(name)} land (closest: {fmt_num(closest['distance_km'])} km, "
-            f"{closest['date']}); cyclones are not a direct hazard."
+        sentence = _(
+            "No tropical-cyclone track in any agency's record came within {far} km of "
+            "{name_possessive} land (closest: {distance} km, {date}); cyclones are not a direct "
+            "hazard."
+        ).format(
+            far=far,
+            name_possessive=_possessive(name),
+            distance=fmt_num(closest["distance_km"]),
+            date=day_text(closest["date"]),
         )
     elif exp.get("landlocked") and all_mean == 0:
-        since = (
-            f"; the last decayed remnant within {far} km was in season {last['season']}"
-            if last
-            else ""
-        )
+        fields = {"name": name, "h": h, "first": rec[0], "last": rec[1], "agency": label}
         sentence = (
-            f"{name} is landlocked and no storm passed within {h} km in {rec[0]}–{rec[1]} "
-            f"({label}){since}: tropical cyclones are not a direct hazard."
+            _(
+                "{name} is landlocked and no storm passed within {h} km in {first}–{last} "
+                "({agency}); the last decayed remnant within {far} km was in season {season}: "
+                "tropical cyclones are not a direct hazard."
+            ).format(**fields, far=far, season=last["season"])
+            if last
+            else _(
+                "{name} is landlocked and no storm passed within {h} km in {first}–{last} "
+                "({agency}): tropical cyclones are not a direct hazard."
+            ).format(**fields)
         )
     else:
-        sentence = (
-            f"Over {span}, {fmt_num(mean, 2)} storms per season of gale force (≥{STORM_WIND_KT} "
-            "kt, "
-            f"{wind_label}) passed within {h} km of {_possessive(name)} land "
-            f"({fmt_num(all_mean, 2)} tracked systems of any strength), per the {label} "
-            f"record{partial}."
+        few = e["n_recent_seasons"] < RECENT_SEASONS
+        if few and partial:
+            message = _(
+                "Over the only {n} complete seasons covered ({first}–{last}), {mean} storms per "
+                "season of gale force (≥{kt} kt, {winds}) passed within {h} km of "
+                "{name_possessive} land ({all_mean} tracked systems of any strength), per the "
+                "{agency} record ({basins} basin only)."
+            )
+        elif few:
+            message = _(
+                "Over the only {n} complete seasons covered ({first}–{last}), {mean} storms per "
+                "season of gale force (≥{kt} kt, {winds}) passed within {h} km of "
+                "{name_possessive} land ({all_mean} tracked systems of any strength), per the "
+                "{agency} record."
+            )
+        elif partial:
+            message = _(
+                "Over the last {n} complete seasons ({first}–{last}), {mean} storms per season of "
+                "gale force (≥{kt} kt, {winds}) passed within {h} km of {name_possessive} land "
+                "({all_mean} tracked systems of any strength), per the {agency} record ({basins} "
+                "basin only)."
+            )
+        else:
+            message = _(
+                "Over the last {n} complete seasons ({first}–{last}), {mean} storms per season of "
+                "gale force (≥{kt} kt, {winds}) passed within {h} km of {name_possessive} land "
+                "({all_mean} tracked systems of any strength), per the {agency} record."
+            )
+        sentence = message.format(
+            n=e["n_recent_seasons"] if few else RECENT_SEASONS,
+            first=rec[0],
+            last=rec[1],
+            mean=fmt_num(mean, 2),
+            kt=STORM_WIND_KT,
+            winds=wind_label,
+            h=h,
+            name_possessive=_possessive(name),
+            all_mean=fmt_num(all_mean, 2),
+            agency=label,
+            basins=partial,
         )
     ci = d.get("storm_strength_mean_recent_ci95")
+    figure_label = (
+        _("Gale-force storms within {h} km per season ({agency} ({basins} basin only), {span})")
+        if partial
+        else _("Gale-force storms within {h} km per season ({agency}, {span})")
+    )
     figures = [
         {
             "id": "cyclones_within_200km_per_season",
-            "label": f"Gale-force storms within {h} km per season ({label}{partial}, "
-            f"{rec[0]}–{rec[1]})",
+            "label": figure_label.format(
+                h=h, agency=label, basins=partial, span=dash_span(rec[0], rec[1])
+            ),
             "value": mean,
-            "unit": "storms/season",
+            "unit": _("storms/season"),
             "interval": ci,
-            "interval_kind": "exact Poisson 95%",
+            "interval_kind": _("exact Poisson 95%"),
             "change": change,
             "change_text": change_text,
             "significant": significant,
@@ -132,58 +221,62 @@ def _key_figures(exp: dict, name: str) -> list[dict]:
     strongest = e["strongest_recent"]
     if strongest is not None:
         who = _storm_label(strongest["name"], strongest["storm_id"])
+        minutes = strongest["wind_avg_period_min"]
         figures.append(
             {
                 "id": "cyclone_max_wind_within_200km",
-                "label": f"Strongest wind within {h} km, {rec[0]}–{rec[1]} ({label}, "
-                f"{strongest['wind_avg_period_min']}-min mean)",
+                "label": _(
+                    "Strongest wind within {h} km, {first}–{last} ({agency}, {minutes}-min mean)"
+                ).format(h=h, first=rec[0], last=rec[1], agency=label, minutes=minutes),
                 "value": strongest["wind_kt"],
-                "unit": f"kt ({strongest['wind_avg_period_min']}-min mean)",
+                "unit": _("kt ({minutes}-min mean)").format(minutes=minutes),
                 "interval": None,
                 "interval_kind": None,
                 "change": None,
                 "change_text": None,
                 "significant": None,
-                "sentence": (
-                    f"The strongest storm within {h} km of {name} in {rec[0]}–{rec[1]} was "
-                    f"{who} (season {strongest['season']}) at {fmt_num(strongest['wind_kt'])} kt "
-                    f"({strongest['wind_avg_period_min']}-minute mean, {label})."
+                "sentence": _(
+                    "The strongest storm within {h} km of {name} in {first}–{last} was {storm} "
+                    "(season {season}) at {wind} kt ({minutes}-minute mean, {agency})."
+                ).format(
+                    h=h,
+                    name=name,
+                    first=rec[0],
+                    last=rec[1],
+                    storm=who,
+                    season=strongest["season"],
+                    wind=fmt_num(strongest["wind_kt"]),
+                    minutes=minutes,
+                    agency=label,
                 ),
             }
         )
     return figures
 
 
-def _storm_label(name: str | None, storm_id: str) -> str:
-    """Return a storm's name (escaped), or its id when the record has no name."""
-    return esc(name) if name else f"storm {storm_id}"
-
-
-def _possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
-def _ci_text(ci) -> str:
-    if not ci or ci[0] is None:
-        return "n/a"
-    hi = "∞" if ci[1] is None else fmt_num(ci[1], 2)
-    return f"{fmt_num(ci[0], 2)}–{hi}"
-
-
 def _method_lines(exp: dict, name: str) -> list[str]:
     """Return the method paragraph: what was measured against which land, per agency."""
-    return [
-        "Tropical-cyclone best tracks of four agencies were measured against "
-        f"{_possessive(esc(name))} land "
-        f"(Natural Earth 1:50m, {exp['land_polygons']} "
-        f"polygon{'s' if exp['land_polygons'] != 1 else ''}), after interpolating each track "
-        f"to steps of at most {fmt_num(INTERP_STEP_KM)} km. Storms are counted per agency and "
-        f"season when their track comes within {', '.join(str(d) for d in DISTANCES_KM[:-1])} or "
-        f"{DISTANCES_KM[-1]} km; agencies are never added together, and each agency's winds "
-        "keep their own averaging period (1-minute US/JTWC, 3-minute IMD, 10-minute WMO "
-        "agencies such as RSMC Nadi and JMA).",
-        "",
-    ]
+    n_polygons = exp["land_polygons"]
+    measured = (
+        _(
+            "Tropical-cyclone best tracks of four agencies were measured against "
+            "{name_possessive} land (Natural Earth 1:50m, {n} polygon), after interpolating "
+            "each track to steps of at most {step} km."
+        )
+        if n_polygons == 1
+        else _(
+            "Tropical-cyclone best tracks of four agencies were measured against "
+            "{name_possessive} land (Natural Earth 1:50m, {n} polygons), after interpolating "
+            "each track to steps of at most {step} km."
+        )
+    ).format(name_possessive=_possessive(esc(name)), n=n_polygons, step=fmt_num(INTERP_STEP_KM))
+    counted = _(
+        "Storms are counted per agency and season when their track comes within {distances} or "
+        "{last_distance} km; agencies are never added together, and each agency's winds keep "
+        "their own averaging period (1-minute US/JTWC, 3-minute IMD, 10-minute WMO agencies "
+        "such as RSMC Nadi and JMA)."
+    ).format(distances=join_list(DISTANCES_KM[:-1]), last_distance=DISTANCES_KM[-1])
+    return [_sentences(measured, counted), ""]
 
 
 def _notes_lines(exp: dict, name: str) -> list[str]:
@@ -194,31 +287,50 @@ def _notes_lines(exp: dict, name: str) -> list[str]:
     who = _storm_label(closest["name"], closest["storm_id"])
     if closest["distance_km"] > far:
         lines.append(
-            f"**No track in any agency's record passes within {far} km of {esc(name)}.** The "
-            "closest "
-            f"approach was {fmt_num(closest['distance_km'])} km "
-            f"({AGENCY_LABELS[closest['agency']]}, "
-            f"{who}, {closest['date']}), so tropical cyclones are not a direct hazard; the "
-            "zero counts below are computed, not assumed."
+            _(
+                "**No track in any agency's record passes within {far} km of {name}.** The "
+                "closest approach was {distance} km ({agency}, {storm}, {date}), so tropical "
+                "cyclones are not a direct hazard; the zero counts below are computed, not "
+                "assumed."
+            ).format(
+                far=far,
+                name=esc(name),
+                distance=fmt_num(closest["distance_km"]),
+                agency=agency_label(closest["agency"]),
+                storm=who,
+                date=day_text(closest["date"]),
+            )
         )
         lines.append("")
     last = exp.get("last_within_far")
     if exp.get("landlocked") and last is not None:
-        wind = (
-            f"{fmt_num(last['max_wind_kt'])} kt ({last['wind_avg_period_min']}-minute mean)"
-            if last["max_wind_kt"] is not None
-            else "no wind recorded"
-        )
-        lines.append(
-            f"**{esc(name)} is landlocked: tropical cyclones are not a direct hazard.** Only "
-            "decayed "
-            f"remnants have come within {far} km; the most recent was "
-            f"{_storm_label(last['name'], last['storm_id'])} ({AGENCY_LABELS[last['agency']]}, "
-            "season "
-            f"{last['season']}, closest {fmt_num(last['distance_km'])} km on {last['date']}, "
-            f"{wind} "
-            f"at most within {far} km). The counts below are computed, not assumed."
-        )
+        fields = {
+            "name": esc(name),
+            "far": far,
+            "storm": _storm_label(last["name"], last["storm_id"]),
+            "agency": agency_label(last["agency"]),
+            "season": last["season"],
+            "distance": fmt_num(last["distance_km"]),
+            "date": day_text(last["date"]),
+        }
+        if last["max_wind_kt"] is not None:
+            text = _(
+                "**{name} is landlocked: tropical cyclones are not a direct hazard.** Only "
+                "decayed remnants have come within {far} km; the most recent was {storm} "
+                "({agency}, season {season}, closest {distance} km on {date}, {wind} kt "
+                "({minutes}-minute mean) at most within {far} km). The counts below are "
+                "computed, not assumed."
+            ).format(
+                **fields, wind=fmt_num(last["max_wind_kt"]), minutes=last["wind_avg_period_min"]
+            )
+        else:
+            text = _(
+                "**{name} is landlocked: tropical cyclones are not a direct hazard.** Only "
+                "decayed remnants have come within {far} km; the most recent was {storm} "
+                "({agency}, season {season}, closest {distance} km on {date}, no wind recorded "
+                "at most within {far} km). The counts below are computed, not assumed."
+            ).format(**fields)
+        lines.append(text)
         lines.append("")
     return lines
 
@@ -231,114 +343,161 @@ def _headline_lines(exp: dict, name: str) -> list[str]:
     lines: list[str] = []
     if headline is None:
         lines.append(
-            f"**No record covers a complete season of {_possessive(esc(name))} basin(s) "
-            f"({', '.join(exp['relevant_basins'])}) by the as-of date**, so storms per season "
-            "cannot be counted (see the coverage below)."
+            _(
+                "**No record covers a complete season of {name_possessive} basin(s) ({basins}) "
+                "by the as-of date**, so storms per season cannot be counted (see the coverage "
+                "below)."
+            ).format(
+                name_possessive=_possessive(esc(name)), basins=join_list(exp["relevant_basins"])
+            )
         )
         lines.append("")
-    else:
-        e = exp["agencies"][headline]
-        d = e["by_distance"][str(h)]
-        rec = e["recent_seasons"]
-        partial = (
-            f" It covers only the {', '.join(e['basins_covered'])} basin(s), "
-            f"{e['coverage_share_pct']}% of the storms passing within {far} km."
-            if e["basins_not_covered"]
-            else ""
+        return lines
+    e = exp["agencies"][headline]
+    d = e["by_distance"][str(h)]
+    rec = e["recent_seasons"]
+    record = _("**Headline record: {agency}** ({winds}), seasons {first}–{last}.").format(
+        agency=agency_label(headline),
+        winds=winds_label(e["wind_avg_periods_min"]),
+        first=rec[0],
+        last=rec[1],
+    )
+    partial = (
+        _(
+            "It covers only the {basins} basin(s), {pct}% of the storms passing within {far} km."
+        ).format(basins=join_list(e["basins_covered"]), pct=e["coverage_share_pct"], far=far)
+        if e["basins_not_covered"]
+        else ""
+    )
+    few = (
+        _(
+            "Only {n} complete seasons are covered by a record of all the country's basins, so "
+            "the mean is uncertain."
+        ).format(n=e["n_recent_seasons"])
+        if e["n_recent_seasons"] < RECENT_SEASONS
+        else ""
+    )
+    rates = _(
+        "Per season, on average {near_mean}, {mean} and {far_mean} tracked systems passed within "
+        "{near}, {h} and {far} km; {storm_mean} per season reached gale force (≥{kt} kt) within "
+        "{h} km (exact Poisson 95% interval {ci}), and {intense} storms reached ≥{intense_kt} kt "
+        "within {h} km in the {n} seasons."
+    ).format(
+        near_mean=fmt_num(e["by_distance"][str(DISTANCES_KM[0])]["mean_recent"], 2),
+        mean=fmt_num(d["mean_recent"], 2),
+        far_mean=fmt_num(e["by_distance"][str(far)]["mean_recent"], 2),
+        near=DISTANCES_KM[0],
+        h=h,
+        far=far,
+        storm_mean=fmt_num(d["storm_strength_mean_recent"], 2),
+        kt=STORM_WIND_KT,
+        ci=_ci_text(d.get("storm_strength_mean_recent_ci95")),
+        intense=fmt_num(d["intense_recent"]),
+        intense_kt=INTENSE_WIND_KT,
+        n=e["n_recent_seasons"],
+    )
+    unknown = (
+        _(
+            "{unknown} of the {storms} storms within {h} km have no wind in this record near the "
+            "country and could not be classed by strength."
+        ).format(unknown=d["wind_unknown_recent"], storms=d["storms_recent"], h=h)
+        if d.get("wind_unknown_recent")
+        else ""
+    )
+    lines.append(_sentences(record, partial, few, rates, unknown))
+    wmo = exp["agencies"]["ibtracs_wmo"]
+    wmo_d = wmo["by_distance"][str(h)]
+    if (
+        headline != "ibtracs_wmo"
+        and wmo["recent_seasons"] == e["recent_seasons"]
+        and wmo["coverage_share"] == e["coverage_share"]
+        and wmo_d.get("wind_unknown_recent")
+    ):
+        lines.append(
+            _(
+                "The WMO-agency record is not the headline because {unknown} of its {storms} "
+                "storms within {h} km in these seasons have no WMO wind near the country (mostly "
+                "provisional tracks), so it undercounts storms by strength."
+            ).format(unknown=wmo_d["wind_unknown_recent"], storms=wmo_d["storms_recent"], h=h)
         )
-        few = (
-            f" Only {e['n_recent_seasons']} complete seasons are covered by a record of all "
-            f"the country's basins, so the mean is uncertain."
-            if e["n_recent_seasons"] < RECENT_SEASONS
-            else ""
+    if d.get("storm_strength_mean_previous") is not None and not (
+        d["storm_strength_recent"] == 0 and d["storm_strength_previous"] == 0
+    ):
+        prev = e["previous_seasons"]
+        message = (
+            _(
+                "In the {n} seasons before ({first}–{last}) the rate was {rate} per season: rate "
+                "ratio {ratio} (exact 95% CI {ci}), a significant change."
+            )
+            if d.get("rate_ratio_significant")
+            else _(
+                "In the {n} seasons before ({first}–{last}) the rate was {rate} per season: rate "
+                "ratio {ratio} (exact 95% CI {ci}), not a significant change."
+            )
         )
         lines.append(
-            f"**Headline record: {e['label']}** ({winds_label(e['wind_avg_periods_min'])}), "
-            f"seasons {rec[0]}–{rec[1]}.{partial}{few} Per season, on average "
-            f"{fmt_num(e['by_distance'][str(DISTANCES_KM[0])]['mean_recent'], 2)}, "
-            f"{fmt_num(d['mean_recent'], 2)} and "
-            f"{fmt_num(e['by_distance'][str(far)]['mean_recent'], 2)} tracked systems passed "
-            "within "
-            f"{DISTANCES_KM[0]}, {h} and {far} km; {fmt_num(d['storm_strength_mean_recent'], 2)} "
-            "per "
-            f"season reached gale force (≥{STORM_WIND_KT} kt) within {h} km (exact Poisson 95% "
-            f"interval {_ci_text(d.get('storm_strength_mean_recent_ci95'))}), and "
-            f"{fmt_num(d['intense_recent'])} storms reached ≥{INTENSE_WIND_KT} kt within {h} km "
-            f"in the {e['n_recent_seasons']} seasons."
-            + (
-                f" {d['wind_unknown_recent']} of the {d['storms_recent']} storms within {h} km "
-                "have "
-                "no wind in this record near the country and could not be classed by strength."
-                if d.get("wind_unknown_recent")
-                else ""
+            message.format(
+                n=RECENT_SEASONS,
+                first=prev[0],
+                last=prev[1],
+                rate=fmt_num(d["storm_strength_mean_previous"], 2),
+                ratio=fmt_num(d.get("rate_ratio"), 2),
+                ci=_ci_text(d.get("rate_ratio_ci95")),
             )
         )
-        wmo = exp["agencies"]["ibtracs_wmo"]
-        wmo_d = wmo["by_distance"][str(h)]
-        if (
-            headline != "ibtracs_wmo"
-            and wmo["recent_seasons"] == e["recent_seasons"]
-            and wmo["coverage_share"] == e["coverage_share"]
-            and wmo_d.get("wind_unknown_recent")
-        ):
-            lines.append(
-                f"The WMO-agency record is not the headline because {wmo_d['wind_unknown_recent']} "
-                f"of its {wmo_d['storms_recent']} storms within {h} km in these seasons have no "
-                "WMO wind near the country (mostly provisional tracks), so it undercounts storms "
-                "by strength."
+    if e["strongest_recent"]:
+        s = e["strongest_recent"]
+        lines.append(
+            _(
+                "The strongest within {h} km was {storm} (season {season}, {wind} kt "
+                "{minutes}-minute mean, closest {distance} km)."
+            ).format(
+                h=h,
+                storm=_storm_label(s["name"], s["storm_id"]),
+                season=s["season"],
+                wind=fmt_num(s["wind_kt"]),
+                minutes=s["wind_avg_period_min"],
+                distance=fmt_num(s["distance_km"]),
             )
-        if d.get("storm_strength_mean_previous") is not None and not (
-            d["storm_strength_recent"] == 0 and d["storm_strength_previous"] == 0
-        ):
-            prev = e["previous_seasons"]
-            sig = d.get("rate_ratio_significant")
-            lines.append(
-                f"In the {RECENT_SEASONS} seasons before ({prev[0]}–{prev[1]}) the rate was "
-                f"{fmt_num(d['storm_strength_mean_previous'], 2)} per season: rate ratio "
-                f"{fmt_num(d.get('rate_ratio'), 2)} (exact 95% CI "
-                f"{_ci_text(d.get('rate_ratio_ci95'))}), "
-                + ("a significant change." if sig else "not a significant change.")
-            )
-        if e["strongest_recent"]:
-            s = e["strongest_recent"]
-            lines.append(
-                f"The strongest within {h} km was {_storm_label(s['name'], s['storm_id'])} (season "
-                f"{s['season']}, {fmt_num(s['wind_kt'])} kt {s['wind_avg_period_min']}-minute "
-                f"mean, closest {fmt_num(s['distance_km'])} km)."
-            )
-        lines.append("")
+        )
+    lines.append("")
     return lines
 
 
 def _coverage_lines(exp: dict, name: str) -> list[str]:
     """Return the list of what each agency's files cover."""
     lines: list[str] = []
-    lines.append("**Coverage by agency** (files in the data mirror):")
+    lines.append(_("**Coverage by agency** (files in the data mirror):"))
     for a in AGENCY_PREFERENCE:
         e = exp["agencies"][a]
         if e["basins_covered"]:
-            cov = "; ".join(f"{b} {p[0]} to {p[1]}" for b, p in e["basins_covered"].items())
             seas = e["complete_seasons"]
             seasons_text = (
-                f"complete seasons {seas[0]}–{seas[1]}"
+                _("complete seasons {first}–{last}").format(first=seas[0], last=seas[1])
                 if seas
-                else "no complete season by the as-of date"
+                else _("no complete season by the as-of date")
             )
-            lines.append(
-                f"- {e['label']} ({winds_label(e['wind_avg_periods_min'])}): {cov}; "
-                + seasons_text
-                + (
-                    f"; does not cover {', '.join(e['basins_not_covered'])}"
-                    if e["basins_not_covered"]
-                    else ""
-                )
-                + "."
-            )
+            fields = {
+                "agency": agency_label(a),
+                "winds": winds_label(e["wind_avg_periods_min"]),
+                "periods": basin_periods(e["basins_covered"]),
+                "seasons": seasons_text,
+            }
+            if e["basins_not_covered"]:
+                line = _("- {agency} ({winds}): {periods}; {seasons}; does not cover {basins}.")
+                fields["basins"] = join_list(e["basins_not_covered"])
+            else:
+                line = _("- {agency} ({winds}): {periods}; {seasons}.")
+            lines.append(line.format(**fields))
         else:
             lines.append(
-                f"- {e['label']}: does not cover {', '.join(exp['relevant_basins'])}, the "
-                "basin(s) of "
-                f"{_possessive(esc(name))} storms."
+                _(
+                    "- {agency}: does not cover {basins}, the basin(s) of {name_possessive} storms."
+                ).format(
+                    agency=agency_label(a),
+                    basins=join_list(exp["relevant_basins"]),
+                    name_possessive=_possessive(esc(name)),
+                )
             )
     return lines
 
@@ -360,16 +519,26 @@ def exposure_section(ctx: BriefContext) -> Section:
         :data:`HEADLINE_KM` with an exact Poisson interval, and the strongest wind there).
     """
     iso3 = ctx.country_iso3
-    name = country_name(iso3)
+    english_name = country_name(iso3)
+    name = tr(english_name)  # the recipients' names are translated (incident_wording)
     result = hazards.cyclone_exposure(ctx.scope, ctx.tables)
     exp = result.values
     values = dict(exp)
     values["coverage_gaps"] = list(COVERAGE_GAPS)
     if "missing_reason" in exp:
+        reason = exp["missing_reason"]
+        text = (
+            _(
+                "Cyclone exposure could not be computed: Natural Earth 1:50m has no polygon for "
+                "{iso3}."
+            ).format(iso3=esc(iso3))
+            if reason == f"Natural Earth 1:50m has no polygon for {iso3}"
+            else _("Cyclone exposure could not be computed: {reason}.").format(reason=esc(reason))
+        )
         return Section(
             key=KEY,
             title=registry.heading(KEY, ""),
-            markdown=f"Cyclone exposure could not be computed: {esc(exp['missing_reason'])}.",
+            markdown=text,
             values={**values, "key_figures": []},
             sources=[*HAZARD_SOURCES, "ne_countries_50m"],
         )
@@ -383,47 +552,66 @@ def exposure_section(ctx: BriefContext) -> Section:
     if fig is not None:
         figures.append(
             (
-                f"Storms per season whose track passes within {h} km of {_possessive(name)} "
-                "land, by agency "
-                f"(same y scale); red: reached ≥{INTENSE_WIND_KT} kt within {h} km in that "
-                "agency's "
-                "own averaging period; grey: season not covered.",
+                _(
+                    "Storms per season whose track passes within {h} km of {name_possessive} "
+                    "land, by agency (same y scale); red: reached ≥{kt} kt within {h} km in that "
+                    "agency's own averaging period; grey: season not covered."
+                ).format(h=h, name_possessive=_possessive(name), kt=INTENSE_WIND_KT),
                 fig,
             )
         )
     tmap = track_map(result, ctx.tables.get("ne_countries"), iso3)
     if tmap is not None:
-        figures.append((f"Recent tracks within {far} km of {name} (headline record).", tmap))
+        figures.append(
+            (
+                _("Recent tracks within {far} km of {name} (headline record).").format(
+                    far=far, name=name
+                ),
+                tmap,
+            )
+        )
     tables = [
         (
-            f"Mean storms per season within each distance, last complete seasons per agency "
-            f"(up to {RECENT_SEASONS}); winds in each agency's own averaging period.",
+            _(
+                "Mean storms per season within each distance, last complete seasons per agency "
+                "(up to {n}); winds in each agency's own averaging period."
+            ).format(n=RECENT_SEASONS),
             agency_table(exp),
         )
     ]
     if exp["intense_recent"]:
         tables.append(
             (
-                f"Storms reaching ≥{INTENSE_WIND_KT} kt within {h} km, recent seasons (IMD "
-                "storms by id: "
-                "internal source).",
+                _(
+                    "Storms reaching ≥{kt} kt within {h} km, recent seasons (IMD storms by id: "
+                    "internal source)."
+                ).format(kt=INTENSE_WIND_KT, h=h),
                 intense_table(exp),
             )
         )
     caveats = [
-        "Counts are per agency and never pooled: the agencies track different systems "
-        "(IMD and RSMC Nadi include depressions), overlap in time, and measure winds over "
-        "1, 3 or 10 minutes (a 10-minute mean is roughly 0.88-0.93 of the 1-minute value).",
-        "Distances are to Natural Earth 1:50m land, which omits many small islands; for "
-        "archipelagos (Fiji, Tonga, the Philippines, Indonesia) storms near outlying islets "
-        "can be missed or measured too far.",
-        f"IBTrACS spur tracks ({exp['removed']['spur_tracks']}) and IMD fixes the source flags "
-        f"as suspect ({exp['removed']['suspect_fixes']}) are left out.",
-        "IBTrACS PROVISIONAL tracks (the latest seasons) often carry no WMO-agency wind, and WMO "
-        "winds are 6-hourly on a 3-hourly track: storms without a wind near the country are "
-        "counted among all systems but cannot be classed by strength (column 'no wind').",
-        *[esc(g) for g in COVERAGE_GAPS],
+        _(
+            "Counts are per agency and never pooled: the agencies track different systems "
+            "(IMD and RSMC Nadi include depressions), overlap in time, and measure winds over "
+            "1, 3 or 10 minutes (a 10-minute mean is roughly 0.88-0.93 of the 1-minute value)."
+        ),
+        _(
+            "Distances are to Natural Earth 1:50m land, which omits many small islands; for "
+            "archipelagos (Fiji, Tonga, the Philippines, Indonesia) storms near outlying islets "
+            "can be missed or measured too far."
+        ),
+        _(
+            "IBTrACS spur tracks ({spur}) and IMD fixes the source flags as suspect ({suspect}) "
+            "are left out."
+        ).format(spur=exp["removed"]["spur_tracks"], suspect=exp["removed"]["suspect_fixes"]),
+        _(
+            "IBTrACS PROVISIONAL tracks (the latest seasons) often carry no WMO-agency wind, and "
+            "WMO winds are 6-hourly on a 3-hourly track: storms without a wind near the country "
+            "are counted among all systems but cannot be classed by strength (column 'no wind')."
+        ),
+        *[esc(_(g)) for g in COVERAGE_GAPS],
     ]
+    # key figures in the edition's language: the key-figures table shows them
     values["key_figures"] = _key_figures(exp, name)
     values["country"] = iso3
     return Section(

@@ -22,18 +22,49 @@ from osa_analysis.analyse.hazards import (
     STORM_WIND_KT,
     CycloneExposure,
 )
+from osa_analysis.brief.numbers import date_text
 from osa_analysis.brief.section import fmt_num
 from osa_analysis.brief.style import ACCENT, NEUTRAL, bars, figure, vspans
 from osa_analysis.core.countries import country_name
+from osa_analysis.core.i18n import REFERENCE, _, language, tr
 from osa_analysis.sources.loaders.geography import lon_extent
+
+
+def agency_label(agency: str) -> str:
+    """Return an agency's short name (:data:`AGENCY_LABELS`) in the current language."""
+    return _(AGENCY_LABELS[agency])
+
+
+def join_list(items) -> str:
+    """Join names or numbers: ``"WP, SP"`` in English, ``"WP、SP"`` in other languages."""
+    return (", " if language() == REFERENCE else "、").join(str(i) for i in items)
+
+
+def dash_span(first: object, last: object) -> str:
+    """``"2012–2021"`` (en dash) in English, ``"2012〜2021"`` in Japanese."""
+    return _("{first}–{last}").format(first=first, last=last)
+
+
+def day_text(value: str) -> str:
+    """Return an ISO date of the values as shown (itself in English)."""
+    return value if language() == REFERENCE or value is None else date_text(value)
+
+
+def basin_periods(covered: dict) -> str:
+    """Return ``"WP 2021-01-01 to 2024-09-22; SP ..."``: the periods each file covers."""
+    sep = "; " if language() == REFERENCE else "、"
+    return sep.join(
+        _("{basin} {first} to {last}").format(basin=b, first=day_text(p[0]), last=day_text(p[1]))
+        for b, p in covered.items()
+    )
 
 
 def winds_label(periods) -> str:
     """``"1-min winds"``, ``"3/10-min winds"`` or ``"no winds recorded"``."""
     vals = sorted({int(p) for p in periods if p is not None and not pd.isna(p)})
     if not vals:
-        return "no winds recorded"
-    return "/".join(str(v) for v in vals) + "-min winds"
+        return _("no winds recorded")
+    return _("{minutes}-min winds").format(minutes="/".join(str(v) for v in vals))
 
 
 def exposure_figure(exp: dict, iso3: str) -> Figure | None:
@@ -65,35 +96,47 @@ def exposure_figure(exp: dict, iso3: str) -> Figure | None:
         seasons = sorted(int(s) for s in e["per_season"])
         counts = [e["per_season"][s][f"within_{h}"] for s in seasons]
         intense = [e["per_season"][s][f"intense_{h}"] for s in seasons]
-        bars(ax, seasons, counts, color="#9ecae1", width=0.85, label=f"all systems within {h} km")
+        bars(
+            ax,
+            seasons,
+            counts,
+            color="#9ecae1",
+            width=0.85,
+            label=_("all systems within {h} km").format(h=h),
+        )
         bars(
             ax,
             seasons,
             intense,
             color=ACCENT,
             width=0.85,
-            label=f"≥{INTENSE_WIND_KT} kt within {h} km",
+            label=_("≥{kt} kt within {h} km").format(kt=INTENSE_WIND_KT, h=h),
         )
         covered = set(seasons)
         gaps = [s for s in range(CHART_FIRST_SEASON, last + 1) if s not in covered]
         vspans(ax, [(s - 0.5, s + 0.5) for s in gaps], "#d9d9d9", alpha=0.6)
-        partial = f"; only {', '.join(e['basins_covered'])}" if e["basins_not_covered"] else ""
-        ax.set_title(
-            f"{e['label']} ({winds_label(e['wind_avg_periods_min'])}{partial})",
-            loc="left",
-            fontsize=9,
+        winds = winds_label(e["wind_avg_periods_min"])
+        title = (
+            _("{agency} ({winds}; only {basins})").format(
+                agency=agency_label(a), winds=winds, basins=join_list(e["basins_covered"])
+            )
+            if e["basins_not_covered"]
+            else _("{agency} ({winds})").format(agency=agency_label(a), winds=winds)
         )
-        ax.set_ylabel("storms")
+        ax.set_title(title, loc="left", fontsize=9)
+        ax.set_ylabel(_("storms"))
         ax.set_ylim(0, ymax * 1.1 + 0.5)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower right", fontsize=7, ncols=2)
     axes[-1][0].set_xlim(CHART_FIRST_SEASON - 0.7, last + 0.7)
     axes[-1][0].set_xlabel(
-        "season (southern basins: July–June, named by the year it ends); grey: not covered"
+        _("season (southern basins: July–June, named by the year it ends); grey: not covered")
     )
     fig.suptitle(
-        f"Tropical cyclones passing within {h} km of {country_name(iso3)}, per agency",
+        _("Tropical cyclones passing within {h} km of {country}, per agency").format(
+            h=h, country=tr(country_name(iso3))
+        ),
         fontsize=10,
         fontweight="bold",
     )
@@ -118,7 +161,7 @@ def track_map(exp: CycloneExposure, countries: gpd.GeoDataFrame, iso3: str) -> F
         return lon % 360.0 if shift else lon
 
     fig, ax = figure(width=6.5, height=4.6)
-    _, miny, _, maxy = shapely.bounds(geom)
+    _west, miny, _east, maxy = shapely.bounds(geom)
     mid = math.cos(math.radians((miny + maxy) / 2))
     pad_lat = far / 111.2
     pad_lon = pad_lat / max(mid, 0.3)
@@ -155,12 +198,21 @@ def track_map(exp: CycloneExposure, countries: gpd.GeoDataFrame, iso3: str) -> F
     ax.set_xlim(west - pad_lon, east + pad_lon)
     ax.set_ylim(miny - pad_lat, maxy + pad_lat)
     ax.set_aspect(1 / max(mid, 0.3))
-    ax.set_xlabel("longitude (°E" + (", Pacific-centred)" if shift else ")"))
-    ax.set_ylabel("latitude (°N)")
+    ax.set_xlabel(_("longitude (°E, Pacific-centred)") if shift else _("longitude (°E)"))
+    ax.set_ylabel(_("latitude (°N)"))
     ax.set_title(
-        f"{entry['label']} tracks within {far} km, seasons {first}–{last}\n"
-        f"(red: ≥{INTENSE_WIND_KT} kt within {HEADLINE_KM} km, "
-        f"{winds_label(entry['wind_avg_periods_min'])})",
+        _(
+            "{agency} tracks within {far} km, seasons {first}–{last}\n"
+            "(red: ≥{kt} kt within {h} km, {winds})"
+        ).format(
+            agency=agency_label(tm.agency),
+            far=far,
+            first=first,
+            last=last,
+            kt=INTENSE_WIND_KT,
+            h=HEADLINE_KM,
+            winds=winds_label(entry["wind_avg_periods_min"]),
+        ),
         fontsize=9,
     )
     return fig
@@ -170,44 +222,51 @@ def agency_table(exp: dict) -> pd.DataFrame:
     """Return the table of mean storms per season and distance, one row per agency."""
     rows = []
     h = HEADLINE_KM
+    na = _("n/a")
+    col_agency, col_winds = _("agency"), _("winds")
+    col_basins, col_seasons = _("basins covered (files)"), _("complete seasons")
+    col_dist = {d: _("storms/season ≤{d} km").format(d=d) for d in DISTANCES_KM}
+    col_storm = _("≥{kt} kt/season ≤{h} km").format(kt=STORM_WIND_KT, h=h)
+    col_intense = _("≥{kt} kt ≤{h} km").format(kt=INTENSE_WIND_KT, h=h)
+    col_unknown = _("no wind ≤{h} km").format(h=h)
     for a in AGENCY_PREFERENCE:
         e = exp["agencies"][a]
         if not e["basins_covered"]:
             rows.append(
                 {
-                    "agency": e["label"],
-                    "winds": winds_label(e["wind_avg_periods_min"]),
-                    "basins covered (files)": "none of " + ", ".join(exp["relevant_basins"]),
-                    "complete seasons": "none",
-                    **{f"storms/season ≤{d} km": "n/a" for d in DISTANCES_KM},
-                    f"≥{STORM_WIND_KT} kt/season ≤{h} km": "n/a",
-                    f"≥{INTENSE_WIND_KT} kt ≤{h} km": "n/a",
-                    f"no wind ≤{h} km": "n/a",
+                    col_agency: agency_label(a),
+                    col_winds: winds_label(e["wind_avg_periods_min"]),
+                    col_basins: _("none of {basins}").format(
+                        basins=join_list(exp["relevant_basins"])
+                    ),
+                    col_seasons: _("none"),
+                    **{col_dist[d]: na for d in DISTANCES_KM},
+                    col_storm: na,
+                    col_intense: na,
+                    col_unknown: na,
                 }
             )
             continue
         rec = e["recent_seasons"]
         rows.append(
             {
-                "agency": e["label"],
-                "winds": winds_label(e["wind_avg_periods_min"]),
-                "basins covered (files)": "; ".join(
-                    f"{b} {p[0]} to {p[1]}" for b, p in e["basins_covered"].items()
-                ),
-                "complete seasons": (
-                    f"{rec[0]}–{rec[1]} ({e['n_recent_seasons']})" if rec else "none"
+                col_agency: agency_label(a),
+                col_winds: winds_label(e["wind_avg_periods_min"]),
+                col_basins: basin_periods(e["basins_covered"]),
+                col_seasons: (
+                    _("{first}–{last} ({n})").format(
+                        first=rec[0], last=rec[1], n=e["n_recent_seasons"]
+                    )
+                    if rec
+                    else _("none")
                 ),
                 **{
-                    f"storms/season ≤{d} km": fmt_num(e["by_distance"][str(d)]["mean_recent"], 2)
+                    col_dist[d]: fmt_num(e["by_distance"][str(d)]["mean_recent"], 2)
                     for d in DISTANCES_KM
                 },
-                f"≥{STORM_WIND_KT} kt/season ≤{h} km": fmt_num(
-                    e["by_distance"][str(h)].get("storm_strength_mean_recent"), 2
-                ),
-                f"≥{INTENSE_WIND_KT} kt ≤{h} km": fmt_num(
-                    e["by_distance"][str(h)].get("intense_recent"), 0
-                ),
-                f"no wind ≤{h} km": fmt_num(e["by_distance"][str(h)].get("wind_unknown_recent")),
+                col_storm: fmt_num(e["by_distance"][str(h)].get("storm_strength_mean_recent"), 2),
+                col_intense: fmt_num(e["by_distance"][str(h)].get("intense_recent"), 0),
+                col_unknown: fmt_num(e["by_distance"][str(h)].get("wind_unknown_recent")),
             }
         )
     return pd.DataFrame(rows)
@@ -215,16 +274,18 @@ def agency_table(exp: dict) -> pd.DataFrame:
 
 def intense_table(exp: dict) -> pd.DataFrame:
     """Return the table of storms reaching intense force near the country."""
+    col_wind = _("max wind ≤{h} km").format(h=HEADLINE_KM)
     rows = [
         {
-            "agency": AGENCY_LABELS[r["agency"]],
-            "season": r["season"],
+            _("agency"): agency_label(r["agency"]),
+            _("season"): r["season"],
             # tables are HTML-escaped when rendered: raw text here
-            "storm": r["name"] or r["storm_id"],
-            "closest approach (UTC date)": r["closest_date"],
-            "closest distance km": fmt_num(r["min_distance_km"]),
-            f"max wind ≤{HEADLINE_KM} km": f"{fmt_num(r['max_wind_kt'])} kt "
-            f"({r['wind_avg_period_min']}-min)",
+            _("storm"): r["name"] or r["storm_id"],
+            _("closest approach (UTC date)"): day_text(r["closest_date"]),
+            _("closest distance km"): fmt_num(r["min_distance_km"]),
+            col_wind: _("{wind} kt ({minutes}-min)").format(
+                wind=fmt_num(r["max_wind_kt"]), minutes=r["wind_avg_period_min"]
+            ),
         }
         for r in exp["intense_recent"]
     ]

@@ -14,6 +14,7 @@ from osa_analysis.analyse.grayzone import (
     GRAYZONE_MIN_EVENTS,
     MULTILATERAL,
     MULTILATERAL_MIN,
+    OTHER_PAIRS,
     PAIR_TABLE_ROWS,
     SCSDI_SOURCE_IDS,
     GrayzoneBreakdown,
@@ -35,11 +36,16 @@ from osa_analysis.brief.maps import (
     Extent,
     country_extent,
     incident_map,
+    kde_projection_text,
+    kde_reason_text,
+    kde_rule_text,
     map_layers,
 )
 from osa_analysis.brief.maritime_figures import grayzone_years_figure, pair_colors
+from osa_analysis.brief.numbers import date_text
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.core.dates import iso_date
+from osa_analysis.core.i18n import N_, REFERENCE, _, language
 
 KEY = "grayzone"
 SCS_EXTENT = (104.0, -2.0, 127.0, 24.0)
@@ -53,12 +59,53 @@ SECTION_SOURCES = sorted({*SCSDI_SOURCE_IDS, *MAP_SOURCE_IDS})
 PAIRS_IN_TEXT = 6
 """Actor pairs named in the text."""
 CAVEATS = (
-    "SCSDI codes events from news reports: coverage depends on media attention and "
-    "language, and quiet, routine coercion is under-recorded.",
-    "The published SCSDI table is an unverified copy with an internal licence: only "
-    "counts and positions are used, never its event text.",
-    "The actor pair names the states involved, not who coerced whom.",
+    N_(
+        "SCSDI codes events from news reports: coverage depends on media attention and "
+        "language, and quiet, routine coercion is under-recorded."
+    ),
+    N_(
+        "The published SCSDI table is an unverified copy with an internal licence: only "
+        "counts and positions are used, never its event text."
+    ),
+    N_("The actor pair names the states involved, not who coerced whom."),
 )
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def _ja() -> bool:
+    return language() != REFERENCE
+
+
+def _years(first: int, last: int) -> str:
+    """``"2021"`` or ``"2019 to 2023"`` (:func:`year_span`); ``"2019〜2023年"`` in Japanese."""
+    if not _ja():
+        return year_span(first, last)
+    return (
+        f"{first}年"
+        if first == last
+        else _("{first_year} to {last_year}").format(first_year=first, last_year=last)
+    )
+
+
+def _date(value) -> str:
+    """Return an ISO date in English, the current language's date form otherwise."""
+    return iso_date(value) if not _ja() else date_text(iso_date(value))
+
+
+def _sentences(*parts: str) -> str:
+    """Join sentences: with a space in English, directly in Japanese (empty ones dropped)."""
+    return ("" if _ja() else " ").join(p for p in parts if p)
+
+
+def pair_label(pair: str) -> str:
+    """Return an actor pair's name in the current language ("CHN–PHL" stays as it is)."""
+    if pair in (MULTILATERAL, OTHER_PAIRS):
+        return _(pair)
+    if pair.endswith(" alone"):
+        return _("{iso3} alone").format(iso3=pair[: -len(" alone")])
+    return pair
 
 
 # --------------------------------------------------------------------------- not applicable
@@ -68,25 +115,24 @@ def _not_applicable(ctx: BriefContext, r: GrayzoneResult, name: str) -> Section:
     """Build the short note of a country the analysis does not apply to."""
     n = r.n_events
     if r.claimant:
-        text = (
-            f"The South China Sea Data Initiative (SCSDI) records no events with {esc(name)} "
-            f"as an actor up to {iso_date(r.as_of)} (its data start in {r.data_start.year})."
-        )
+        text = _(
+            "The South China Sea Data Initiative (SCSDI) records no events with {name} as an "
+            "actor up to {date} (its data start in {year})."
+        ).format(name=esc(name), date=_date(r.as_of), year=r.data_start.year)
         section = not_applicable_section(ctx, KEY, text, r.reason)
         section.values["n_events"] = 0
         section.values["data_start"] = iso_date(r.data_start)
     else:
         if n == 0:
-            text = (
-                f"Not applicable: {esc(name)} is not a South China Sea claimant and does not "
-                "appear as an actor in the South China Sea Data Initiative (SCSDI) events."
-            )
+            text = _(
+                "Not applicable: {name} is not a South China Sea claimant and does not appear as "
+                "an actor in the South China Sea Data Initiative (SCSDI) events."
+            ).format(name=esc(name))
         else:
-            text = (
-                f"Not applicable: {esc(name)} is not a South China Sea claimant; SCSDI lists "
-                f"it as an actor in only {count_noun(n, 'event')} "
-                f"({year_span(*r.year_span)}), too few to analyse."
-            )
+            text = _(
+                "Not applicable: {name} is not a South China Sea claimant; SCSDI lists it as an "
+                "actor in only {events} ({years}), too few to analyse."
+            ).format(name=esc(name), events=count_noun(n, "event"), years=_years(*r.year_span))
         section = not_applicable_section(ctx, KEY, text, r.reason)
         section.values["n_events"] = n
         section.values["min_events"] = GRAYZONE_MIN_EVENTS
@@ -133,81 +179,123 @@ def _values(r: GrayzoneResult, b: GrayzoneBreakdown) -> dict:
 
 
 def _intro(r: GrayzoneResult, b: GrayzoneBreakdown, name: str) -> str:
-    text = (
-        f"The South China Sea Data Initiative (SCSDI) records **{r.n_events}** coercive or "
-        f"confrontational events at sea with {esc(name)} as an actor, {b.first_year} to "
-        f"{b.last_year}"
-        + (f" ({b.n_undated} of them dated only to the month or year)" if b.n_undated else "")
-        + "."
-    )
+    fields = {"n": r.n_events, "name": esc(name), "first": b.first_year, "last": b.last_year}
+    if b.n_undated:
+        text = _(
+            "The South China Sea Data Initiative (SCSDI) records **{n}** coercive or "
+            "confrontational events at sea with {name} as an actor, {first} to {last} ({undated} "
+            "of them dated only to the month or year)."
+        ).format(**fields, undated=b.n_undated)
+    else:
+        text = _(
+            "The South China Sea Data Initiative (SCSDI) records **{n}** coercive or "
+            "confrontational events at sea with {name} as an actor, {first} to {last}."
+        ).format(**fields)
     if not r.claimant:
-        text += (
-            f" {esc(capitalised(name))} is not a South China Sea claimant, but SCSDI records "
-            "it as a party to these events."
+        text = _sentences(
+            text,
+            _(
+                "{name} is not a South China Sea claimant, but SCSDI records it as a party to "
+                "these events."
+            ).format(name=esc(capitalised(name))),
         )
     return text
 
 
 def _recent_text(b: GrayzoneBreakdown) -> str:
     interval = b.n_recent_interval
-    return (
-        f"In the last {count_noun(len(b.recent_years), 'year')} of data "
-        f"({year_span(b.recent_years[0], b.recent_years[-1])}): "
-        f"{count_noun(b.n_recent, 'event')} ({CONFIDENCE_PCT}% Poisson interval "
-        f"{fmt_num(interval[0], 1)}–{fmt_num(interval[1], 1)}), {b.n_recent_with_china} of "
-        f"them with China as another actor ({fmt_num(b.share_recent_with_china_pct)}%)."
+    return _(
+        "In the last {years} of data ({span}): {events} ({pct}% Poisson interval {low}–{high}), "
+        "{china} of them with China as another actor ({share}%)."
+    ).format(
+        years=count_noun(len(b.recent_years), "year"),
+        span=_years(b.recent_years[0], b.recent_years[-1]),
+        events=count_noun(b.n_recent, "event"),
+        pct=CONFIDENCE_PCT,
+        low=fmt_num(interval[0], 1),
+        high=fmt_num(interval[1], 1),
+        china=b.n_recent_with_china,
+        share=fmt_num(b.share_recent_with_china_pct),
     )
 
 
 def _pairs_text(b: GrayzoneBreakdown, iso3: str, name: str) -> str:
     named = list(b.pair_counts.items())[:PAIRS_IN_TEXT]
-    return (
+    intro = _(
         "SCSDI has no event-type field, so events are broken down by the **actor pair**: the "
-        f'states SCSDI names, e.g. "CHN–{iso3}" for China and {esc(name)}, "{iso3} alone" '
-        f'when no other state is named, "{MULTILATERAL}" for {MULTILATERAL_MIN} or more. '
-        + "; ".join(f"{esc(k)}: {int(v)}" for k, v in named)
-        + "."
+        'states SCSDI names, e.g. "CHN–{iso3}" for China and {name}, "{alone}" when no other '
+        'state is named, "{multilateral}" for {min} or more.'
+    ).format(
+        iso3=iso3,
+        name=esc(name),
+        alone=pair_label(f"{iso3} alone"),
+        multilateral=_(MULTILATERAL),
+        min=MULTILATERAL_MIN,
     )
+    sep = "、" if _ja() else "; "
+    pairs = sep.join(_("{pair}: {n}").format(pair=esc(pair_label(k)), n=int(v)) for k, v in named)
+    return _sentences(intro, _("{pairs}.").format(pairs=pairs))
 
 
 def _coverage_text(b: GrayzoneBreakdown, as_of_year: int) -> str:
     gap = (
-        f" SCSDI has no data after {b.data_end}, so the years to {as_of_year} are not covered."
+        _("SCSDI has no data after {end}, so the years to {year} are not covered.").format(
+            end=b.data_end, year=as_of_year
+        )
         if as_of_year > b.data_end
         else ""
     )
     jump = (
-        f" The jump after {b.geocoded_end} is partly a change of file, not only of behaviour; "
-        "no trend test is made."
+        _(
+            "The jump after {end} is partly a change of file, not only of behaviour; no trend "
+            "test is made."
+        ).format(end=b.geocoded_end)
         if b.last_year > b.geocoded_end
-        else " No trend test is made."
+        else _("No trend test is made.")
     )
-    return (
-        f"Coverage: the geo-coded SCSDI file (v1, CC0) runs {b.first_year} to "
-        f"{b.geocoded_end}; the published table (internal licence: counts only, no event text "
-        f"in this brief) runs to {b.data_end} and holds most events from "
-        f"{b.geocoded_end + 1}.{jump}{gap}"
+    coverage = _(
+        "Coverage: the geo-coded SCSDI file (v1, CC0) runs {first} to {geocoded_end}; the "
+        "published table (internal licence: counts only, no event text in this brief) runs to "
+        "{data_end} and holds most events from {published_from}."
+    ).format(
+        first=b.first_year,
+        geocoded_end=b.geocoded_end,
+        data_end=b.data_end,
+        published_from=b.geocoded_end + 1,
     )
+    return _sentences(coverage, jump, gap)
 
 
 def _kde_text(kde: dict) -> str:
     if not kde["applied"]:
-        return f"No density layer: {kde['reason']}."
-    return (
-        f"Shading: kernel density of the {kde['n_points']} positions located to "
-        f"level 4 or better, {kde['bandwidth_rule']} with a standard deviation (bandwidth) "
-        f"of {fmt_num(kde['bandwidth_km'])} km (wider than on the incident map because "
-        f"SCSDI positions are precise only to about 0.4° to 0.7°), computed in an "
-        f"{kde['projection']}."
+        return _("No density layer: {reason}.").format(reason=kde_reason_text(kde))
+    return _(
+        "Shading: kernel density of the {n} positions located to level 4 or better, {rule} with "
+        "a standard deviation (bandwidth) of {bandwidth} km (wider than on the incident map "
+        "because SCSDI positions are precise only to about 0.4° to 0.7°), computed in an "
+        "{projection}."
+    ).format(
+        n=kde["n_points"],
+        rule=kde_rule_text(kde),
+        bandwidth=fmt_num(kde["bandwidth_km"]),
+        projection=kde_projection_text(kde),
     )
 
 
 def _precision_text(b: GrayzoneBreakdown, kde_text: str) -> str:
-    return (
-        "Location precision (SCSDI levels; 1 is the most precise): "
-        + "; ".join(f"level {p['level']}: {p['events']}" for p in b.precision if p["radius_deg"])
-        + f"; level outside 1 to 6: {b.n_other_level}; no position: {b.n_no_position}. Only "
-        f"levels 1 to 5 are mapped. {kde_text}"
+    sep = "、" if _ja() else "; "
+    levels = sep.join(
+        _("level {level}: {n}").format(level=_(p["level"]), n=p["events"])
+        for p in b.precision
+        if p["radius_deg"]
+    )
+    return _sentences(
+        _(
+            "Location precision (SCSDI levels; 1 is the most precise): {levels}; level outside 1 "
+            "to 6: {other}; no position: {none}."
+        ).format(levels=levels, other=b.n_other_level, none=b.n_no_position),
+        _("Only levels 1 to 5 are mapped."),
+        kde_text,
     )
 
 
@@ -215,45 +303,54 @@ def _precision_text(b: GrayzoneBreakdown, kde_text: str) -> str:
 
 
 def _years_figure(b: GrayzoneBreakdown, name: str) -> tuple[str, object]:
-    caption = (
-        f"SCSDI events per year with {name} as an actor ({b.first_year} to {b.last_year}), by "
-        "actor pair."
-        + (
-            f" Dotted line: the geo-coded file ends in {b.geocoded_end}."
-            if b.last_year > b.geocoded_end
-            else ""
-        )
+    caption = _sentences(
+        _(
+            "SCSDI events per year with {name} as an actor ({first} to {last}), by actor pair."
+        ).format(name=name, first=b.first_year, last=b.last_year),
+        _("Dotted line: the geo-coded file ends in {end}.").format(end=b.geocoded_end)
+        if b.last_year > b.geocoded_end
+        else "",
     )
-    return caption, grayzone_years_figure(b.by_year, b.top_pairs, b.years, b.geocoded_end, name)
+    by_year = b.by_year.rename(columns=pair_label)
+    top = [pair_label(p) for p in b.top_pairs]
+    return caption, grayzone_years_figure(by_year, top, b.years, b.geocoded_end, name)
 
 
 def _map(ctx: BriefContext, b: GrayzoneBreakdown, name: str):
     """Draw the events located to level 5 or better over the South China Sea and the EEZ."""
     layers = map_layers(ctx.tables)
-    points = b.mapped.assign(filled=b.mapped["in_density"], in_kde=b.mapped["in_density"])
+    points = b.mapped.assign(
+        group=b.mapped["group"].map(pair_label),
+        filled=b.mapped["in_density"],
+        in_kde=b.mapped["in_density"],
+    )
     extent = Extent(*SCS_EXTENT).union(country_extent(ctx.country_iso3, layers))
     return incident_map(
         points[["longitude", "latitude", "group", "filled", "in_kde"]],
         iso3=ctx.country_iso3,
         layers=layers,
         extent=extent,
-        groups=pair_colors(b.top_pairs),
-        title=f"SCSDI events with {name} as an actor ({b.first_year} to {b.last_year})",
-        legend_title="actor pair",
-        filled_label="located to ≤0.7° (levels 1–4)",
-        open_label="≈1.8° (level 5)",
+        groups={pair_label(k): c for k, c in pair_colors(b.top_pairs).items()},
+        title=_("SCSDI events with {name} as an actor ({first} to {last})").format(
+            name=name, first=b.first_year, last=b.last_year
+        ),
+        legend_title=_("actor pair"),
+        filled_label=_("located to ≤0.7° (levels 1–4)"),
+        open_label=_("≈1.8° (level 5)"),
         kde=True,
         bandwidth_km=GRAYZONE_BANDWIDTH_KM,
     )
 
 
 def _pair_table(b: GrayzoneBreakdown) -> pd.DataFrame:
+    col_all = _("all years ({first} to {last})").format(first=b.first_year, last=b.last_year)
+    col_recent = _("last {years}").format(years=count_noun(len(b.recent_years), "year"))
     return pd.DataFrame(
         [
             {
-                "actor pair": k,
-                f"all years ({b.first_year} to {b.last_year})": int(v),
-                f"last {count_noun(len(b.recent_years), 'year')}": b.pair_table_recent[k],
+                _("actor pair"): pair_label(k),
+                col_all: int(v),
+                col_recent: b.pair_table_recent[k],
             }
             for k, v in list(b.pair_counts.items())[:PAIR_TABLE_ROWS]
         ]
@@ -261,26 +358,37 @@ def _pair_table(b: GrayzoneBreakdown) -> pd.DataFrame:
 
 
 def _key_figures(r: GrayzoneResult, b: GrayzoneBreakdown, name: str) -> list[dict]:
+    """Return the key figures (in the values: built in English, see :func:`grayzone_section`)."""
     if not b.recent_years:
         return []
-    span = year_span(b.recent_years[0], b.recent_years[-1])
-    no_data_after = f"; SCSDI has no data after {b.data_end}." if r.as_of.year > b.data_end else "."
+    span = _years(b.recent_years[0], b.recent_years[-1])
+    fields = {"n": b.n_recent, "name": name, "span": span, "china": b.n_recent_with_china}
+    sentence = (
+        _(
+            "SCSDI recorded {n} coercive or confrontational events at sea with {name} as an "
+            "actor in {span}, {china} of them also involving China; SCSDI has no data after "
+            "{end}."
+        ).format(**fields, end=b.data_end)
+        if r.as_of.year > b.data_end
+        else _(
+            "SCSDI recorded {n} coercive or confrontational events at sea with {name} as an "
+            "actor in {span}, {china} of them also involving China."
+        ).format(**fields)
+    )
     return [
         {
             "id": "grayzone_events_recent",
-            "label": f"SCSDI gray-zone events with {name} as an actor, {span}",
+            "label": _("SCSDI gray-zone events with {name} as an actor, {span}").format(
+                name=name, span=span
+            ),
             "value": b.n_recent,
-            "unit": "events",
+            "unit": _("events"),
             "interval": b.n_recent_interval,
-            "interval_kind": f"exact Poisson {CONFIDENCE_PCT}% (Garwood)",
+            "interval_kind": _("exact Poisson {pct}% (Garwood)").format(pct=CONFIDENCE_PCT),
             "change": None,
             "change_text": None,
             "significant": None,
-            "sentence": (
-                f"SCSDI recorded {b.n_recent} coercive or confrontational events at sea with "
-                f"{name} as an actor in {span}, {b.n_recent_with_china} of them also "
-                f"involving China{no_data_after}"
-            ),
+            "sentence": sentence,
         }
     ]
 
@@ -318,17 +426,20 @@ def grayzone_section(ctx: BriefContext) -> Section:
     map_fig, map_vals = _map(ctx, b, name)
     values["map"] = map_vals
     kde_text = _kde_text(map_vals["kde"])
-    figures.append(
-        (
-            f"SCSDI events located to level 5 or better ({map_vals['n_in_window']} shown); "
-            f"{b.n_level6} events located only to the South China Sea as a whole (level 6), "
-            f"{b.n_other_level} with a level outside 1 to 6 and {b.n_no_position} without a "
-            f"position are not mapped. {kde_text}",
-            map_fig,
-        )
+    not_mapped = _(
+        "SCSDI events located to level 5 or better ({shown} shown); {level6} events located "
+        "only to the South China Sea as a whole (level 6), {other} with a level outside 1 to 6 "
+        "and {none} without a position are not mapped."
+    ).format(
+        shown=map_vals["n_in_window"],
+        level6=b.n_level6,
+        other=b.n_other_level,
+        none=b.n_no_position,
     )
+    figures.append((_sentences(not_mapped, kde_text), map_fig))
     method.append(_precision_text(b, kde_text))
-    values["key_figures"] = _key_figures(r, b, name)
+    # key figures in the edition's language: the key-figures table shows them
+    values["key_figures"] = _key_figures(r, b, country_name(ctx))
     return Section(
         key=KEY,
         title=registry.heading(KEY, ""),
@@ -337,11 +448,13 @@ def grayzone_section(ctx: BriefContext) -> Section:
         figures=figures,
         tables=[
             (
-                f"SCSDI events with {name} as an actor, by actor pair (top {PAIR_TABLE_ROWS})",
+                _("SCSDI events with {name} as an actor, by actor pair (top {n})").format(
+                    name=name, n=PAIR_TABLE_ROWS
+                ),
                 _pair_table(b),
             )
         ],
         values=values,
         sources=list(SECTION_SOURCES),
-        caveats=list(CAVEATS),
+        caveats=[_(c) for c in CAVEATS],
     )

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from osa_analysis.core.i18n import N_
 from osa_analysis.core.validation import validate
 from osa_analysis.sources.cache import cached_table
 from osa_analysis.sources.loaders.ibtracs import IBTRACS_BASINS, load_ibtracs_all
@@ -90,16 +91,22 @@ AGENCY_COVERAGE: dict[str, dict] = {
 dates (UTC) in the registered files, and the wind averaging period."""
 
 COVERAGE_GAPS: tuple[str, ...] = (
-    "South Indian basin (TLS, southern IDN): covered only 2021-01-01 … 2024-09-22 (IBTrACS "
-    "last3years); before that only the SI legs of storms in the SP file.",
-    "WP and SP: nothing after 2024-09-22 (IBTrACS last3years ends then).",
-    "WP before 2021 comes from JTWC alone (1945-04-19 … 2021-12-21, 1-minute winds); "
-    "2021 … 2024-09-22 from IBTrACS (WMO = JMA 10-minute, USA = JTWC 1-minute).",
-    "NI comes from IMD (1982-05-01 … 2026-01-10, 3-minute winds); IBTrACS last3years adds "
-    "2021 … 2024-09-02 (WMO = New Delhi 3-minute, USA = JTWC 1-minute).",
-    "IBTrACS WP, NI, SI and ALL files are not in the mirror (MANIFEST §8).",
+    N_(
+        "South Indian basin (TLS, southern IDN): covered only 2021-01-01 … 2024-09-22 (IBTrACS "
+        "last3years); before that only the SI legs of storms in the SP file."
+    ),
+    N_("WP and SP: nothing after 2024-09-22 (IBTrACS last3years ends then)."),
+    N_(
+        "WP before 2021 comes from JTWC alone (1945-04-19 … 2021-12-21, 1-minute winds); "
+        "2021 … 2024-09-22 from IBTrACS (WMO = JMA 10-minute, USA = JTWC 1-minute)."
+    ),
+    N_(
+        "NI comes from IMD (1982-05-01 … 2026-01-10, 3-minute winds); IBTrACS last3years adds "
+        "2021 … 2024-09-02 (WMO = New Delhi 3-minute, USA = JTWC 1-minute)."
+    ),
+    N_("IBTrACS WP, NI, SI and ALL files are not in the mirror (MANIFEST §8)."),
 )
-"""Known gaps to state in briefs (MANIFEST §8)."""
+"""Known gaps to state in briefs (MANIFEST §8); messages, translated where shown."""
 
 
 FIX_COLUMNS: dict[str, pa.Column] = {
