@@ -21,6 +21,7 @@ pass them in.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ from scipy.stats import gaussian_kde
 from osa_analysis.analyse.maritime import country_eez
 from osa_analysis.analyse.tables import TableStore
 from osa_analysis.brief.style import NEUTRAL, figure
+from osa_analysis.core.i18n import N_, _
 from osa_analysis.sources.loaders.geography import country_bounds, lon_extent, shift_longitudes
 
 MAP_SOURCE_IDS = ("ne_land_50m", "ne_coastline_50m", "ne_countries_50m")
@@ -60,6 +62,17 @@ COAST_COLOR = "#8c8c8c"
 EEZ_FACE = "#cfe3f3"
 EEZ_EDGE = "#2b6a99"
 KDE_CMAP = "Oranges"
+
+KDE_RULE = N_("fixed isotropic Gaussian kernel")
+"""How the density layer's kernel is chosen (``bandwidth_rule`` of :func:`kde_layer`)."""
+KDE_TOO_FEW = N_("fewer than {n} positions")
+KDE_NOT_REQUESTED = N_("not requested")
+KDE_PROJECTION = N_("azimuthal equidistant projection (km) centred on {lat} {lon}")
+"""The density layer's projection (``projection`` of :func:`kde_layer`), with
+:data:`LATITUDE_TEXT` and :data:`LONGITUDE_TEXT`."""
+LATITUDE_TEXT = {"N": N_("{deg}°N"), "S": N_("{deg}°S")}
+LONGITUDE_TEXT = {"E": N_("{deg}°E"), "W": N_("{deg}°W")}
+_PROJECTION_CENTRE = re.compile(r"centred on (\d+\.\d+)°([NS]) (\d+\.\d+)°([EW])$")
 
 
 @dataclass(frozen=True)
@@ -241,14 +254,14 @@ def kde_layer(
         "reason": None,
         "n_points": len(lon),
         "bandwidth_km": float(bandwidth_km),
-        "bandwidth_rule": "fixed isotropic Gaussian kernel",
-        "projection": (
-            f"azimuthal equidistant projection (km) centred on {abs(lat0):.2f}°"
-            f"{'N' if lat0 >= 0 else 'S'} {abs(lon0):.2f}°{'E' if lon0 >= 0 else 'W'}"
+        "bandwidth_rule": KDE_RULE,
+        "projection": KDE_PROJECTION.format(
+            lat=LATITUDE_TEXT["N" if lat0 >= 0 else "S"].format(deg=f"{abs(lat0):.2f}"),
+            lon=LONGITUDE_TEXT["E" if lon0 >= 0 else "W"].format(deg=f"{abs(lon0):.2f}"),
         ),
     }
     if len(lon) < MIN_KDE_POINTS:
-        out["reason"] = f"fewer than {MIN_KDE_POINTS} positions"
+        out["reason"] = KDE_TOO_FEW.format(n=MIN_KDE_POINTS)
         return out
     to_km = Transformer.from_crs("EPSG:4326", proj, always_xy=True)
     lon180 = ((np.asarray(lon, float) + 180.0) % 360.0) - 180.0
@@ -262,6 +275,36 @@ def kde_layer(
     density = kde(np.vstack([gx.ravel(), gy.ravel()])).reshape(mlon.shape)
     out.update(applied=True, _grid=(mlon, mlat, density))
     return out
+
+
+def kde_rule_text(kde: Mapping) -> str:
+    """Return the density layer's ``bandwidth_rule`` in the current language."""
+    return _(str(kde["bandwidth_rule"]))
+
+
+def kde_projection_text(kde: Mapping) -> str:
+    """Return the density layer's ``projection`` in the current language.
+
+    The values keep the English text (:func:`kde_layer`); the centre is read back from it.
+    """
+    text = str(kde["projection"])
+    found = _PROJECTION_CENTRE.search(text)
+    if found is None:
+        return text
+    lat, ns, lon, ew = found.groups()
+    return _(KDE_PROJECTION).format(
+        lat=_(LATITUDE_TEXT[ns]).format(deg=lat), lon=_(LONGITUDE_TEXT[ew]).format(deg=lon)
+    )
+
+
+def kde_reason_text(kde: Mapping) -> str:
+    """Return why the density layer was not drawn (``reason``) in the current language."""
+    reason = kde.get("reason")
+    if reason == KDE_TOO_FEW.format(n=MIN_KDE_POINTS):
+        return _(KDE_TOO_FEW).format(n=MIN_KDE_POINTS)
+    if reason == KDE_NOT_REQUESTED:
+        return _(KDE_NOT_REQUESTED)
+    return "" if reason is None else str(reason)
 
 
 # --------------------------------------------------------------------------- the map
@@ -332,7 +375,7 @@ def _draw_density(ax, shown: pd.DataFrame, extent: Extent, kde: bool, bandwidth_
         if len(levels) >= 2:
             ax.contourf(mlon, mlat, dens, levels=levels, cmap=KDE_CMAP, alpha=0.45, zorder=5)
     elif not kde:
-        kde_values.update(applied=False, reason="not requested")
+        kde_values.update(applied=False, reason=KDE_NOT_REQUESTED)
     kde_values.pop("_grid", None)
     return kde_values
 
@@ -378,14 +421,15 @@ def _marker_handle(label: str, marker: str, filled: bool) -> Line2D:
 def _legend_handles(
     shown: pd.DataFrame,
     groups: Mapping[str, str],
-    labels: dict[str, str | None],
+    labels: dict,
     eez_rows: gpd.GeoDataFrame,
     density_drawn: bool,
 ) -> list:
     """Legend entries: the groups shown, marker meanings, the EEZ and the density layer."""
-    _, coarse = _marker_flags(shown)
+    _filled, coarse = _marker_flags(shown)
+    names = labels.get("groups") or {}
     handles: list = [
-        Patch(facecolor=color, edgecolor="none", label=label)
+        Patch(facecolor=color, edgecolor="none", label=names.get(label, label))
         for label, color in groups.items()
         if shown["group"].eq(label).any()
     ]
@@ -397,10 +441,10 @@ def _legend_handles(
         handles.append(_marker_handle(labels["coarse"], "s", filled=False))
     if len(eez_rows):
         approximate = eez_rows["method"].iloc[0].startswith("approx")
-        label = "EEZ (approximate)" if approximate else "EEZ"
+        label = _("EEZ (approximate)") if approximate else _("EEZ")
         handles.append(Line2D([], [], color=EEZ_EDGE, linestyle="--", label=label))
     if density_drawn:
-        handles.append(Patch(facecolor="#f4a460", alpha=0.5, label="incident density (KDE)"))
+        handles.append(Patch(facecolor="#f4a460", alpha=0.5, label=_("incident density (KDE)")))
     return handles
 
 
@@ -411,13 +455,13 @@ def _finish_axes(ax, extent: Extent, title: str) -> None:
     ax.set_ylim(extent.south, extent.north)
     ax.set_aspect(1.0 / max(math.cos(mid), 0.2))
     ax.set_title(title)
-    ax.set_xlabel("longitude (°E" + (", 0–360°)" if extent.shifted else ")"))
-    ax.set_ylabel("latitude (°N)")
+    ax.set_xlabel(_("longitude (°E, 0–360°)") if extent.shifted else _("longitude (°E)"))
+    ax.set_ylabel(_("latitude (°N)"))
     if extent.shifted:
         ticks = ax.get_xticks()
         ax.set_xticks(ticks)
         ax.set_xticklabels([f"{t if t <= 180 else t - 360:g}" for t in ticks])
-        ax.set_xlabel("longitude (° east positive; map crosses 180°)")
+        ax.set_xlabel(_("longitude (° east positive; map crosses 180°)"))
         ax.set_xlim(extent.west, extent.east)
 
 
@@ -433,6 +477,7 @@ def incident_map(
     open_label: str | None = None,
     filled_label: str | None = None,
     coarse_label: str | None = None,
+    group_labels: Mapping[str, str] | None = None,
     kde: bool = True,
     bandwidth_km: float = DEFAULT_BANDWIDTH_KM,
     width: float = 7.6,
@@ -460,6 +505,8 @@ def incident_map(
         Axes title.
     legend_title, open_label, filled_label, coarse_label : str, optional
         Legend texts (marker meanings are listed only when a label is given).
+    group_labels : mapping of str to str, optional
+        Shown legend text of a group (e.g. translated); default the group label itself.
     kde : bool, default True
         Draw the kernel density of the positions inside the window.
     bandwidth_km : float
@@ -480,7 +527,12 @@ def incident_map(
     pts, shown, n_without = points_in_window(points, extent)
     kde_values = _draw_density(ax, shown, extent, kde, bandwidth_km)
     _draw_points(ax, shown, groups)
-    labels = {"filled": filled_label, "open": open_label, "coarse": coarse_label}
+    labels = {
+        "filled": filled_label,
+        "open": open_label,
+        "coarse": coarse_label,
+        "groups": dict(group_labels or {}),
+    }
     handles = _legend_handles(shown, groups, labels, eez_rows, kde and kde_values["applied"])
     if handles:
         ax.legend(

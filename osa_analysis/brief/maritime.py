@@ -11,6 +11,7 @@ and how far the sources agree. When the data are thin it shows what is known ins
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -33,22 +34,38 @@ from osa_analysis.brief import registry
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.incident_wording import (
     capitalised,
+    channel_label,
     count_noun,
     country_name,
+    incidents_header,
+    join_and,
+    join_clauses,
+    join_comma,
+    join_sentences,
     not_applicable_section,
     rate_ratio_text,
 )
-from osa_analysis.brief.maps import MAP_SOURCE_IDS, incident_map, map_layers
+from osa_analysis.brief.maps import (
+    MAP_SOURCE_IDS,
+    incident_map,
+    kde_projection_text,
+    kde_reason_text,
+    kde_rule_text,
+    map_layers,
+)
 from osa_analysis.brief.maritime_figures import (
     annual_counts_figure,
     severity_figure,
+    severity_label,
     time_of_day_figure,
 )
-from osa_analysis.brief.numbers import count
+from osa_analysis.brief.numbers import count, date_text, range_text
 from osa_analysis.brief.section import Section, esc, fmt_num
 from osa_analysis.brief.style import SEVERITY_COLORS
 from osa_analysis.core.dates import iso_date
+from osa_analysis.core.i18n import N_, REFERENCE, _, use_language
 from osa_analysis.core.stats import RATE_RATIO_METHOD
+from osa_analysis.harmonise.eez import APPROX_METHOD, MARINE_REGIONS_METHOD, METHOD_VERSION
 
 CYCLONE_SECTION = registry.number("exposure")
 """Section of the brief with cyclone exposure (referred to, not repeated)."""
@@ -56,13 +73,55 @@ MILEX_SOURCE_IDS = ("wb_milex_share", "wb_milex_usd")
 SECTION_SOURCES = sorted({*MARITIME_SOURCE_IDS, *MAP_SOURCE_IDS, *MILEX_SOURCE_IDS})
 """Sources of the section when the country has an EEZ."""
 VERDICTS = {
-    "increase": "a clear increase (the interval excludes 1)",
-    "decrease": "a clear decrease (the interval excludes 1)",
-    "no clear change": "no clear change (the interval includes 1)",
-    "not defined": "not a measurable change",
+    "increase": N_("a clear increase (the interval excludes 1)"),
+    "decrease": N_("a clear decrease (the interval excludes 1)"),
+    "no clear change": N_("no clear change (the interval includes 1)"),
+    "not defined": N_("not a measurable change"),
 }
 """How the headline names the change of comparable periods."""
-NOT_PUBLISHED = "not published by the World Bank (SIPRI) for this country"
+DIRECTIONS = {
+    "increase": N_("increase"),
+    "decrease": N_("decrease"),
+    "no clear change": N_("no clear change"),
+    "not defined": N_("not defined"),
+    "not comparable": N_("not comparable"),
+}
+"""Shown names of a comparison's ``direction``."""
+NOT_PUBLISHED = N_("not published by the World Bank (SIPRI) for this country")
+RATE_RATIO_METHODS = {RATE_RATIO_METHOD: N_("exact conditional binomial (Clopper–Pearson)")}
+"""Shown name of the rate ratio's interval method."""
+VESSEL_STATUS_LABELS = {
+    "berthed": N_("berthed"),
+    "anchored": N_("anchored"),
+    "underway": N_("underway"),
+    "unknown": N_("unknown"),
+}
+VESSEL_TYPE_LABELS = {
+    "tanker": N_("tanker"),
+    "bulk": N_("bulk"),
+    "container": N_("container"),
+    "general cargo": N_("general cargo"),
+    "tug barge": N_("tug barge"),
+    "fishing": N_("fishing"),
+    "offshore supply": N_("offshore supply"),
+    "passenger": N_("passenger"),
+    "yacht": N_("yacht"),
+    "naval or government": N_("naval or government"),
+    "other": N_("other"),
+    "other types": N_("other types"),
+    "unknown": N_("unknown"),
+}
+"""Shown names of the vessel types (``vessel_type_std`` with spaces)."""
+APPROX_METHOD_TEXT = N_(
+    "{version}: equidistance (Voronoi of coastline vertices, spherical Mercator) between "
+    "Natural Earth 1:10m country polygons (world-atlas 2.0.2), capped at {max_nm} nm (local "
+    "azimuthal-equidistant buffers), land removed; not a legal boundary"
+)
+"""The approximate EEZ's method (:data:`osa_analysis.harmonise.eez.APPROX_METHOD`), shown."""
+EEZ_METHOD_TEXTS = {MARINE_REGIONS_METHOD: N_("Marine Regions World EEZ v12 (user-supplied)")}
+_APPROX_METHOD_RE = re.compile(
+    re.escape(APPROX_METHOD).replace(re.escape("{max_nm:g}"), r"(?P<max_nm>\d+(?:\.\d+)?)")
+)
 
 
 @dataclass
@@ -76,6 +135,26 @@ class _Body:
     tables: list = field(default_factory=list)
 
 
+def _span(period: dict) -> str:
+    """Return a period's dates: "2021-08-10 to 2026-08-09" ("2021年8月10日〜…" in Japanese)."""
+    return range_text(date_text(period["start"]), date_text(period["end"]))
+
+
+def _direction(direction: str) -> str:
+    """Return a comparison's ``direction`` in the current language."""
+    return _(DIRECTIONS.get(direction, direction))
+
+
+def eez_method_text(method: str) -> str:
+    """Return the EEZ attribution method in the current language (unknown ones unchanged)."""
+    if method in EEZ_METHOD_TEXTS:
+        return _(EEZ_METHOD_TEXTS[method])
+    found = _APPROX_METHOD_RE.fullmatch(method)
+    if found is None:
+        return method
+    return _(APPROX_METHOD_TEXT).format(version=METHOD_VERSION, max_nm=found["max_nm"])
+
+
 # --------------------------------------------------------------------------- caveats
 
 
@@ -85,39 +164,52 @@ def _recaap_notes(recaap: dict, name: str) -> list[str]:
     notes = []
     if party is False:
         notes.append(
-            f"{esc(capitalised(name))} is not a ReCAAP Contracting Party, so it has no ReCAAP "
-            "focal point verifying reports from its waters; ReCAAP counts there rest on ship "
-            "masters and other parties' reports."
+            _(
+                "{name} is not a ReCAAP Contracting Party, so it has no ReCAAP focal point "
+                "verifying reports from its waters; ReCAAP counts there rest on ship masters "
+                "and other parties' reports."
+            ).format(name=esc(capitalised(name)))
         )
     elif party is None and area is not False:
         notes.append(
-            f"Whether {esc(name)} is a ReCAAP Contracting Party is not recorded in the "
-            "curated country table (data/recipients/countries.yaml)."
+            _(
+                "Whether {name} is a ReCAAP Contracting Party is not recorded in the curated "
+                "country table (data/recipients/countries.yaml)."
+            ).format(name=esc(name))
         )
     if area is False:
         notes.append(
-            f"The waters of {esc(name)} lie outside ReCAAP's reporting area (the Pacific is not "
-            "covered): ReCAAP OpenMap and the ReCAAP part of the live feed will not record "
-            "incidents there, and after ASAM ended only IMB's live reports could."
+            _(
+                "The waters of {name} lie outside ReCAAP's reporting area (the Pacific is not "
+                "covered): ReCAAP OpenMap and the ReCAAP part of the live feed will not record "
+                "incidents there, and after ASAM ended only IMB's live reports could."
+            ).format(name=esc(name))
         )
     return notes
 
 
 def _coverage_caveats(coverage: pd.DataFrame) -> list[str]:
     by_group = coverage.set_index("group")
-    asam_end = iso_date(by_group.loc["asam", "end"])
     return [
-        "Recorded incidents are a floor, not a census: many incidents, especially petty "
-        "thefts at anchor and attacks on fishing and local craft, are never reported "
-        '(IFC Singapore calls reported data "the tip of the iceberg").',
-        f"ASAM (NGA) stopped publishing on {asam_end}; IMB Crime at Sea ends in "
-        f"{by_group.loc['imb', 'end']:%Y} (and switched its own source "
-        f"from the mappingpiracy archive to IMB reports in {IMB_SOURCE_SWITCH_YEAR}). Counts "
-        "across periods "
-        "change with the sources that exist.",
-        f"Live-feed ReCAAP positions before {LIVE_COARSE_UNTIL} are whole degrees "
-        f"(±{LIVE_COARSE_DEG}°): on the map they are squares. A report whose square meets "
-        "more than one state's EEZ (e.g. the Singapore Strait) is counted for none of them.",
+        _(
+            "Recorded incidents are a floor, not a census: many incidents, especially petty "
+            "thefts at anchor and attacks on fishing and local craft, are never reported "
+            '(IFC Singapore calls reported data "the tip of the iceberg").'
+        ),
+        _(
+            "ASAM (NGA) stopped publishing on {asam_end}; IMB Crime at Sea ends in {imb_end} "
+            "(and switched its own source from the mappingpiracy archive to IMB reports in "
+            "{switch_year}). Counts across periods change with the sources that exist."
+        ).format(
+            asam_end=date_text(by_group.loc["asam", "end"]),
+            imb_end=f"{by_group.loc['imb', 'end']:%Y}",
+            switch_year=IMB_SOURCE_SWITCH_YEAR,
+        ),
+        _(
+            "Live-feed ReCAAP positions before {date} are whole degrees (±{deg}°): on the map "
+            "they are squares. A report whose square meets more than one state's EEZ (e.g. the "
+            "Singapore Strait) is counted for none of them."
+        ).format(date=date_text(LIVE_COARSE_UNTIL), deg=LIVE_COARSE_DEG),
     ]
 
 
@@ -125,19 +217,27 @@ def _caveats(r: MaritimeResult, name: str) -> list[str]:
     return [
         *_coverage_caveats(r.coverage),
         *_recaap_notes(r.recaap, name),
-        f"Coastal state = the EEZ the position falls in, by this method: {esc(r.eez_method)}.",
+        _("Coastal state = the EEZ the position falls in, by this method: {method}.").format(
+            method=esc(eez_method_text(r.eez_method))
+        ),
         *(
             [
-                f"{count(r.n_ambiguous_recent, 'piracy or armed-robbery event')} of the recent "
-                f"period have a coarse position that may lie in the waters of {esc(name)} or of a "
-                "neighbour; they are not counted above."
+                _(
+                    "{events} of the recent period have a coarse position that may lie in the "
+                    "waters of {name} or of a neighbour; they are not counted above."
+                ).format(
+                    events=count(r.n_ambiguous_recent, _("piracy or armed-robbery event")),
+                    name=esc(name),
+                )
             ]
             if r.n_ambiguous_recent
             else []
         ),
-        "Local times without a UTC offset (ASAM, IMB) are converted with the country's "
-        "standard offset (Indonesia: by longitude, three zones), ignoring daylight saving; "
-        "incidents with no time are left out of the time-of-day figures.",
+        _(
+            "Local times without a UTC offset (ASAM, IMB) are converted with the country's "
+            "standard offset (Indonesia: by longitude, three zones), ignoring daylight saving; "
+            "incidents with no time are left out of the time-of-day figures."
+        ),
     ]
 
 
@@ -149,66 +249,117 @@ def _thin_lead(r: MaritimeResult, name: str) -> str:
     p_rec = cmp_["periods"]["recent"]
     yrs = count_noun(r.lookback_years, "year")
     if r.all_time["n"] == 0:
-        lead = (
-            "**Data are thin.** No piracy or armed-robbery incident has been recorded in "
-            f"the approximate EEZ of {esc(name)} since records began "
-            f"({known['records_begin']})."
-        )
+        lead = _(
+            "**Data are thin.** No piracy or armed-robbery incident has been recorded in the "
+            "approximate EEZ of {name} since records began ({begin})."
+        ).format(name=esc(name), begin=date_text(known["records_begin"]))
     else:
-        lead = (
-            f"**Data are thin.** {count_noun(cmp_['recent'], 'piracy or armed-robbery incident')} "
-            f"{'was' if cmp_['recent'] == 1 else 'were'} recorded in the approximate EEZ "
-            f"of {esc(name)} in the {yrs} "
-            f"{p_rec['start']} to {p_rec['end']} and {cmp_['previous']} in the "
-            f"{yrs} before; {r.all_time['n']} since records began ({known['records_begin']}), "
-            f"the latest on {r.all_time['last_date']}."
+        message = (
+            _(
+                "**Data are thin.** {n} piracy or armed-robbery incident was recorded in the "
+                "approximate EEZ of {name} in the {years} {span} and {previous} in the {years} "
+                "before; {total} since records began ({begin}), the latest on {latest}."
+            )
+            if cmp_["recent"] == 1
+            else _(
+                "**Data are thin.** {n} piracy or armed-robbery incidents were recorded in the "
+                "approximate EEZ of {name} in the {years} {span} and {previous} in the {years} "
+                "before; {total} since records began ({begin}), the latest on {latest}."
+            )
         )
-    return (
-        lead + " That is too few for a trend, a severity mix or a time-of-day profile; "
-        f"what is known instead is below, and cyclone exposure is in section "
-        f"{CYCLONE_SECTION}."
+        lead = message.format(
+            n=cmp_["recent"],
+            name=esc(name),
+            years=yrs,
+            span=_span(p_rec),
+            previous=cmp_["previous"],
+            total=r.all_time["n"],
+            begin=date_text(known["records_begin"]),
+            latest=date_text(r.all_time["last_date"]),
+        )
+    return join_sentences(
+        lead,
+        _(
+            "That is too few for a trend, a severity mix or a time-of-day profile; what is "
+            "known instead is below, and cyclone exposure is in section {section}."
+        ).format(section=CYCLONE_SECTION),
     )
 
 
 def _headline(r: MaritimeResult, name: str) -> str:
     cmp_ = r.comparison
     p_rec, p_prev = cmp_["periods"]["recent"], cmp_["periods"]["previous"]
-    yrs = count_noun(r.lookback_years, "year")
-    text = (
-        f"**{cmp_['recent']}** piracy and armed-robbery "
-        f"{'incident was' if cmp_['recent'] == 1 else 'incidents were'} recorded in the "
-        f"approximate EEZ of {esc(name)} in the {yrs} {p_rec['start']} to "
-        f"{p_rec['end']}, against {cmp_['previous']} in the previous {yrs} "
-        f"({p_prev['start']} to {p_prev['end']}): rate ratio "
-        f"{rate_ratio_text(cmp_['rate_ratio'])}, exact Poisson {CONFIDENCE_PCT}% interval."
+    message = (
+        _(
+            "**{recent}** piracy and armed-robbery incident was recorded in the approximate "
+            "EEZ of {name} in the {years} {span}, against {previous} in the previous {years} "
+            "({previous_span}): rate ratio {rate_ratio}, exact Poisson {pct}% interval."
+        )
+        if cmp_["recent"] == 1
+        else _(
+            "**{recent}** piracy and armed-robbery incidents were recorded in the approximate "
+            "EEZ of {name} in the {years} {span}, against {previous} in the previous {years} "
+            "({previous_span}): rate ratio {rate_ratio}, exact Poisson {pct}% interval."
+        )
+    )
+    text = message.format(
+        recent=cmp_["recent"],
+        name=esc(name),
+        years=count_noun(r.lookback_years, "year"),
+        span=_span(p_rec),
+        previous=cmp_["previous"],
+        previous_span=_span(p_prev),
+        rate_ratio=rate_ratio_text(cmp_["rate_ratio"]),
+        pct=CONFIDENCE_PCT,
     )
     if r.n_other_recent:
-        text += (
-            f" A further {count_noun(r.n_other_recent, 'other hostile act')} (military "
-            "activity, detentions, protests) in the recent period."
+        further = (
+            _(
+                "A further {n} other hostile act (military activity, detentions, protests) in "
+                "the recent period."
+            )
+            if r.n_other_recent == 1
+            else _(
+                "A further {n} other hostile acts (military activity, detentions, protests) in "
+                "the recent period."
+            )
         )
+        text = join_sentences(text, further.format(n=r.n_other_recent))
     return text
 
 
 def _comparability_text(r: MaritimeResult) -> str:
     cmp_ = r.comparison
     if cmp_["comparable"]:
-        return f"The same sources covered both periods, so this is {VERDICTS[cmp_['direction']]}."
-    text = (
+        return _("The same sources covered both periods, so this is {verdict}.").format(
+            verdict=_(VERDICTS[cmp_["direction"]])
+        )
+    text = _(
         "**The two periods are not covered by the same sources**, so this ratio mixes "
         "changes in reporting with changes in incidents and is not read as a trend "
-        + _coverage_sentence(cmp_["coverage"], r.coverage)
-    )
+        "({coverage})."
+    ).format(coverage=_coverage_sentence(cmp_["coverage"], r.coverage))
     lfl = cmp_["like_for_like"]
     if lfl is not None:
         lp = lfl["periods"]
-        text += (
-            f" Like-for-like check, counting only incidents {esc(lfl['label'])} "
-            f"recorded (the one source covering two whole {r.lookback_years}-year periods, up "
-            f"to {lp['recent']['end']}): {lfl['recent']} in {lp['recent']['start']} "
-            f"to {lp['recent']['end']} against {lfl['previous']} in "
-            f"{lp['previous']['start']} to {lp['previous']['end']}, rate ratio "
-            f"{rate_ratio_text(lfl['rate_ratio'])}: {lfl['direction']}."
+        text = join_sentences(
+            text,
+            _(
+                "Like-for-like check, counting only incidents {source} recorded (the one "
+                "source covering two whole {n}-year periods, up to {end}): {recent} in "
+                "{recent_span} against {previous} in {previous_span}, rate ratio "
+                "{rate_ratio}: {direction}."
+            ).format(
+                source=esc(channel_label(lfl["group"], lfl["label"])),
+                n=r.lookback_years,
+                end=date_text(lp["recent"]["end"]),
+                recent=lfl["recent"],
+                recent_span=_span(lp["recent"]),
+                previous=lfl["previous"],
+                previous_span=_span(lp["previous"]),
+                rate_ratio=rate_ratio_text(lfl["rate_ratio"]),
+                direction=_direction(lfl["direction"]),
+            ),
         )
     return text
 
@@ -224,85 +375,145 @@ def _sources_sentence(
     cov_list: list[dict], recent: dict, as_of: pd.Timestamp, coverage: pd.DataFrame
 ) -> str:
     """Which sources cover what, and which of them the recent period rests on."""
-    text = "Which sources exist matters: " + "; ".join(
-        f"{c['label']} {c['start']} to {c['end']}" for c in cov_list
+    spans = join_clauses(
+        _("{source} {span}").format(
+            source=channel_label(c["group"], c["label"]),
+            span=range_text(date_text(c["start"]), date_text(c["end"])),
+        )
+        for c in cov_list
     )
     asam_end = coverage.set_index("group").loc["asam", "end"]
-    if as_of > asam_end:
-        later = [
-            c["label"]
-            for c in cov_list
-            if pd.Timestamp(c["end"]) > asam_end and pd.Timestamp(c["start"]) <= as_of
-        ]
-        text += f". After ASAM ended ({iso_date(asam_end)}) the only sources are " + " and ".join(
-            later
-        )
-    now = [
-        c["label"] for c in cov_list if pd.Timestamp(c["start"]) <= as_of <= pd.Timestamp(c["end"])
+    later = [
+        channel_label(c["group"], c["label"])
+        for c in cov_list
+        if pd.Timestamp(c["end"]) > asam_end and pd.Timestamp(c["start"]) <= as_of
     ]
-    if now:
-        text += f"; on {iso_date(as_of)} only " + " and ".join(now) + " reported"
+    now = [
+        channel_label(c["group"], c["label"])
+        for c in cov_list
+        if pd.Timestamp(c["start"]) <= as_of <= pd.Timestamp(c["end"])
+    ]
+    active = [
+        channel_label(c["group"], c["label"]) for c in cov_list if recent.get(c["group"], 0) > 0
+    ]
+    if as_of > asam_end:
+        message = (
+            _(
+                "Which sources exist matters: {spans}. After ASAM ended ({asam_end}) the only "
+                "sources are {later}; on {as_of} only {now} reported. The recent period rests "
+                "on {active}."
+            )
+            if now
+            else _(
+                "Which sources exist matters: {spans}. After ASAM ended ({asam_end}) the only "
+                "sources are {later}; no source covers {as_of}. The recent period rests on "
+                "{active}."
+            )
+        )
     else:
-        text += f"; no source covers {iso_date(as_of)}"
-    active = [c["label"] for c in cov_list if recent.get(c["group"], 0) > 0]
-    return text + ". The recent period rests on " + ", ".join(active) + "."
+        message = (
+            _(
+                "Which sources exist matters: {spans}; on {as_of} only {now} reported. The "
+                "recent period rests on {active}."
+            )
+            if now
+            else _(
+                "Which sources exist matters: {spans}; no source covers {as_of}. The recent "
+                "period rests on {active}."
+            )
+        )
+    return message.format(
+        spans=spans,
+        asam_end=date_text(asam_end),
+        later=join_and(later),
+        as_of=date_text(as_of),
+        now=join_and(now),
+        active=join_comma(active),
+    )
 
 
 def _coverage_sentence(cov: dict, coverage: pd.DataFrame) -> str:
+    """Name the channels that cover the two periods differently (clauses, joined)."""
     labels = coverage.set_index("group")["label"]
     parts = []
     for group in coverage["group"]:
         a, b = cov["previous"][group], cov["recent"][group]
         if abs(a - b) > COMPARABLE_TOLERANCE:
             parts.append(
-                f"{labels[group]} covers {fmt_num(100 * a)}% of the previous and "
-                f"{fmt_num(100 * b)}% of the recent period"
+                _(
+                    "{source} covers {previous}% of the previous and {recent}% of the recent period"
+                ).format(
+                    source=channel_label(group, labels[group]),
+                    previous=fmt_num(100 * a),
+                    recent=fmt_num(100 * b),
+                )
             )
-    return "(" + "; ".join(parts) + ")."
+    return join_clauses(parts)
 
 
 def _severity_sentence(vals: dict) -> str:
     n = vals["n"]
     if n == 0:
-        return "No incidents in the recent period, so there is no severity mix."
-    return (
-        f"Severity (ReCAAP significance levels): of the {n} incidents in the recent period, "
-        f"{vals['n_cat1_cat2']} ({fmt_num(vals['share_cat1_cat2_pct'])}%) were CAT1 or CAT2 "
-        f"(the more violent or costly) and {vals['n_attempted']} were attempts. "
-        f"{vals['n_recaap_label']} carry ReCAAP's own label; the other {vals['n_derived']} "
-        "are derived by the project's rules from the source's outcome, weapon and crew "
-        "treatment (hatched in the chart), so their mix is less certain."
+        return _("No incidents in the recent period, so there is no severity mix.")
+    return _(
+        "Severity (ReCAAP significance levels): of the {n} incidents in the recent period, "
+        "{severe} ({share}%) were CAT1 or CAT2 (the more violent or costly) and {attempted} "
+        "were attempts. {recaap} carry ReCAAP's own label; the other {derived} are derived "
+        "by the project's rules from the source's outcome, weapon and crew treatment "
+        "(hatched in the chart), so their mix is less certain."
+    ).format(
+        n=n,
+        severe=vals["n_cat1_cat2"],
+        share=fmt_num(vals["share_cat1_cat2_pct"]),
+        attempted=vals["n_attempted"],
+        recaap=vals["n_recaap_label"],
+        derived=vals["n_derived"],
     )
 
 
 def _time_sentence(tod: dict, iso3: str) -> str:
     offset = STANDARD_UTC_OFFSET_H.get(iso3)
     std = (
-        "Indonesia's three zones by longitude (UTC+7, +8, +9)"
+        _("Indonesia's three zones by longitude (UTC+7, +8, +9)")
         if iso3 == "IDN"
-        else f"the standard offset UTC+{fmt_num(offset, 1 if offset % 1 else 0)}"
+        else _("the standard offset UTC+{offset}").format(
+            offset=fmt_num(offset, 1 if offset % 1 else 0)
+        )
         if offset is not None
-        else "no standard offset (not in the table)"
+        else _("no standard offset (not in the table)")
     )
-    text = (
-        f"Time of day: {tod['n_with_time']} of the {tod['n_events']} incidents in the recent "
-        f"period have a usable local time ({tod['n_offset_source']} with the source's UTC "
-        f"offset, {tod['n_offset_standard']} converted with {std}); "
-        f"{tod['n_classified']} also have a position, so the Sun's elevation there can be "
+    text = _(
+        "Time of day: {with_time} of the {n} incidents in the recent period have a usable "
+        "local time ({from_source} with the source's UTC offset, {standard} converted with "
+        "{offset}); {classified} also have a position, so the Sun's elevation there can be "
         "computed."
+    ).format(
+        with_time=tod["n_with_time"],
+        n=tod["n_events"],
+        from_source=tod["n_offset_source"],
+        standard=tod["n_offset_standard"],
+        offset=std,
+        classified=tod["n_classified"],
     )
     if tod["enough"]:
         lo, hi = tod["share_night_interval_pct"]
         dlo, dhi = tod["share_dark_interval_pct"]
-        text += (
-            f" {fmt_num(tod['share_night_pct'])}% happened at night (Sun below −6°; exact "
-            f"{CONFIDENCE_PCT}% interval {fmt_num(lo)}–{fmt_num(hi)}%) and "
-            f"{fmt_num(tod['share_dark_pct'])}% in darkness including civil twilight "
-            f"({fmt_num(dlo)}–{fmt_num(dhi)}%)."
+        more = _(
+            "{night}% happened at night (Sun below −6°; exact {pct}% interval "
+            "{low}–{high}%) and {dark}% in darkness including civil twilight "
+            "({dark_low}–{dark_high}%)."
+        ).format(
+            night=fmt_num(tod["share_night_pct"]),
+            pct=CONFIDENCE_PCT,
+            low=fmt_num(lo),
+            high=fmt_num(hi),
+            dark=fmt_num(tod["share_dark_pct"]),
+            dark_low=fmt_num(dlo),
+            dark_high=fmt_num(dhi),
         )
     else:
-        text += f" Fewer than {MIN_TIMED_EVENTS}: no darkness shares are given."
-    return text
+        more = _("Fewer than {n}: no darkness shares are given.").format(n=MIN_TIMED_EVENTS)
+    return join_sentences(text, more)
 
 
 def _agreement_sentence(agree: dict, p_rec: dict, p_prev: dict) -> str:
@@ -310,33 +521,47 @@ def _agreement_sentence(agree: dict, p_rec: dict, p_prev: dict) -> str:
     for key, p in (("recent", p_rec), ("previous", p_prev)):
         a = agree[key]
         if not a["n_events"]:
-            parts.append(f"no incidents in {p['start']} to {p['end']}")
+            parts.append(_("no incidents in {span}").format(span=_span(p)))
             continue
-        s = (
-            f"{a['n_multi_source']} of {a['n_events']} incidents in {p['start']} to "
-            f"{p['end']} ({fmt_num(a['share_multi_pct'])}%) were reported by more than one source"
-        )
         if a["n_outcome_compared"]:
-            s += (
-                f", and for {a['n_outcome_agree']} of those {a['n_outcome_compared']} the "
-                f"sources agree on the outcome ({fmt_num(a['share_outcome_agree_pct'])}%)"
+            message = _(
+                "{multi} of {n} incidents in {span} ({share}%) were reported by more than one "
+                "source, and for {agree} of those {compared} the sources agree on the outcome "
+                "({agree_share}%)"
             )
-        parts.append(s)
-    return (
-        "Source agreement: "
-        + "; ".join(parts)
-        + ". Low overlap means the sources see different incidents, so no single source "
-        "gives the full picture."
-    )
+        else:
+            message = _(
+                "{multi} of {n} incidents in {span} ({share}%) were reported by more than one "
+                "source"
+            )
+        parts.append(
+            message.format(
+                multi=a["n_multi_source"],
+                n=a["n_events"],
+                span=_span(p),
+                share=fmt_num(a["share_multi_pct"]),
+                agree=a["n_outcome_agree"],
+                compared=a["n_outcome_compared"],
+                agree_share=fmt_num(a["share_outcome_agree_pct"]),
+            )
+        )
+    return _(
+        "Source agreement: {parts}. Low overlap means the sources see different incidents, so "
+        "no single source gives the full picture."
+    ).format(parts=join_clauses(parts))
 
 
 def _kde_text(kde: dict) -> str:
     if not kde["applied"]:
-        return f"No density layer: {kde['reason']}."
-    return (
-        f"Shading: kernel density of the {kde['n_points']} positions, "
-        f"{kde['bandwidth_rule']} with a standard deviation (bandwidth) of "
-        f"{fmt_num(kde['bandwidth_km'])} km, computed in an {kde['projection']}."
+        return _("No density layer: {reason}.").format(reason=kde_reason_text(kde))
+    return _(
+        "Shading: kernel density of the {n} positions, {rule} with a standard deviation "
+        "(bandwidth) of {km} km, computed in an {projection}."
+    ).format(
+        n=kde["n_points"],
+        rule=kde_rule_text(kde),
+        km=fmt_num(kde["bandwidth_km"]),
+        projection=kde_projection_text(kde),
     )
 
 
@@ -345,50 +570,55 @@ def _kde_text(kde: dict) -> str:
 
 def _known_table(known: dict, eez_method: str) -> pd.DataFrame:
     mil = known["milex"]
+    indicator, value, note = _("indicator"), _("value"), _("year or note")
     rows = [
         {
-            "indicator": "EEZ area (km²)",
-            "value": fmt_num(known["eez_area_km2"]),
-            "year or note": "approximate EEZ"
-            if eez_method.startswith("approx")
-            else "Marine Regions",
+            indicator: _("EEZ area (km²)"),
+            value: fmt_num(known["eez_area_km2"]),
+            note: _("approximate EEZ") if eez_method.startswith("approx") else "Marine Regions",
         },
         {
-            "indicator": "incidents recorded since records began",
-            "value": fmt_num(known["incidents_all_time"]),
-            "year or note": (
-                f"latest {known['latest_incident']}"
+            indicator: _("incidents recorded since records began"),
+            value: fmt_num(known["incidents_all_time"]),
+            note: (
+                _("latest {date}").format(date=date_text(known["latest_incident"]))
                 if known["latest_incident"]
-                else "none recorded"
+                else _("none recorded")
             ),
         },
         {
-            "indicator": "military expenditure (% of GDP)",
-            "value": fmt_num(mil["share_gdp_pct"], 2),
-            "year or note": str(mil["share_year"]) if mil["share_year"] else NOT_PUBLISHED,
+            indicator: _("military expenditure (% of GDP)"),
+            value: fmt_num(mil["share_gdp_pct"], 2),
+            note: str(mil["share_year"]) if mil["share_year"] else _(NOT_PUBLISHED),
         },
         {
-            "indicator": "military expenditure (current US$)",
-            "value": fmt_num(mil["usd"]),
-            "year or note": str(mil["usd_year"]) if mil["usd_year"] else NOT_PUBLISHED,
+            indicator: _("military expenditure (current US$)"),
+            value: fmt_num(mil["usd"]),
+            note: str(mil["usd_year"]) if mil["usd_year"] else _(NOT_PUBLISHED),
         },
     ]
     return pd.DataFrame(rows)
 
 
 def _agreement_table(agree: dict, p_rec: dict, p_prev: dict) -> pd.DataFrame:
-    previous = f"previous ({p_prev['start']} to {p_prev['end']})"
-    recent = f"recent ({p_rec['start']} to {p_rec['end']})"
+    previous = _("previous ({span})").format(span=_span(p_prev))
+    recent = _("recent ({span})").format(span=_span(p_rec))
     return pd.DataFrame(
         [
             {
-                "source": COVERAGE_GROUPS[g][0],
+                _("source"): channel_label(g),
                 previous: agree["previous"]["by_source"][g],
                 recent: agree["recent"]["by_source"][g],
             }
             for g in COVERAGE_GROUPS
         ]
     )
+
+
+def _shown(frame: pd.DataFrame, column: str, labels: dict[str, str]) -> pd.DataFrame:
+    """Return ``frame`` with the words of ``column`` in the current language (a copy)."""
+    words = [_(labels.get(v, v)) if isinstance(v, str) else v for v in frame[column]]
+    return frame.assign(**{column: words})
 
 
 # --------------------------------------------------------------------------- parts
@@ -401,9 +631,15 @@ def _annual_part(r: MaritimeResult, name: str, body: _Body) -> None:
     counts = r.annual_counts
     body.figures.append(
         (
-            f"Incidents per year ({counts['year'].iloc[0]} to {r.as_of.year}; "
-            f"{r.as_of.year} to {iso_date(r.as_of)}). Shaded: the two {r.lookback_years}-year "
-            "periods compared. Bottom: years each source covers.",
+            _(
+                "Incidents per year ({first} to {last}; {last} to {date}). Shaded: the two "
+                "{n}-year periods compared. Bottom: years each source covers."
+            ).format(
+                first=counts["year"].iloc[0],
+                last=r.as_of.year,
+                date=date_text(r.as_of),
+                n=r.lookback_years,
+            ),
             annual_counts_figure(counts, r.comparison, r.coverage, name, r.as_of),
         )
     )
@@ -418,22 +654,25 @@ def _severity_part(r: MaritimeResult, name: str, body: _Body) -> None:
     years = r.severity_years
     body.figures.append(
         (
-            f"Severity mix by year ({years[0]} to {years[-1]}); n = incidents per "
-            "year. Solid: ReCAAP's own label; hatched: derived by rules.",
+            _(
+                "Severity mix by year ({first} to {last}); n = incidents per year. Solid: "
+                "ReCAAP's own label; hatched: derived by rules."
+            ).format(first=years[0], last=years[-1]),
             severity_figure(r.severity_events, years, name),
         )
     )
     columns = {
-        "severity": "ReCAAP level",
-        "recaap_label": "ReCAAP label",
-        "derived": "derived",
-        "total": "total",
-        "share_pct": "share (%)",
+        "severity": _("ReCAAP level"),
+        "recaap_label": _("ReCAAP label"),
+        "derived": _("derived"),
+        "total": _("total"),
+        "share_pct": _("share (%)"),
     }
+    table = r.severity.assign(severity=[severity_label(v) for v in r.severity["severity"]])
     body.tables.append(
         (
-            f"Severity of incidents, {p_rec['start']} to {p_rec['end']} (counts)",
-            r.severity.rename(columns=columns),
+            _("Severity of incidents, {span} (counts)").format(span=_span(p_rec)),
+            table.rename(columns=columns),
         )
     )
 
@@ -455,11 +694,10 @@ def _map_points(events: pd.DataFrame) -> pd.DataFrame:
 
 def _map_period(r: MaritimeResult) -> str:
     if not r.thin:
-        p_rec = r.comparison["periods"]["recent"]
-        return f"in {p_rec['start']} to {p_rec['end']}"
+        return _("in {span}").format(span=_span(r.comparison["periods"]["recent"]))
     if r.all_time["n"]:
-        return f"since records began ({r.known['records_begin']})"
-    return "none recorded"
+        return _("since records began ({date})").format(date=date_text(r.known["records_begin"]))
+    return _("none recorded")
 
 
 def _map_part(ctx: BriefContext, r: MaritimeResult, name: str, body: _Body) -> None:
@@ -468,29 +706,44 @@ def _map_part(ctx: BriefContext, r: MaritimeResult, name: str, body: _Body) -> N
         iso3=r.country_iso3,
         layers=map_layers(ctx.tables),
         groups=SEVERITY_COLORS,
-        title=f"Incidents by severity, {name}",
-        legend_title="ReCAAP level",
-        filled_label="ReCAAP label",
-        open_label="derived label",
-        coarse_label=f"position ±{LIVE_COARSE_DEG}°",
+        title=_("Incidents by severity, {name}").format(name=name),
+        legend_title=_("ReCAAP level"),
+        filled_label=_("ReCAAP label"),
+        open_label=_("derived label"),
+        coarse_label=_("position ±{deg}°").format(deg=LIVE_COARSE_DEG),
+        group_labels={level: severity_label(level) for level in SEVERITY_COLORS},
     )
     period = _map_period(r)
-    body.values["map"] = {**map_vals, "period": period}
+    with use_language(REFERENCE):  # the values keep the reference wording
+        body.values["map"] = {**map_vals, "period": _map_period(r)}
     kde_text = _kde_text(map_vals["kde"])
-    eez_kind = "approximate EEZ" if r.eez_method.startswith("approx") else "EEZ"
-    caption = (
-        f"Incidents recorded {period}, coloured by ReCAAP level (filled: ReCAAP's "
-        f"label; open: derived; squares: positions known to ±{LIVE_COARSE_DEG}° only). "
-        f"Dashed: the {eez_kind} of {name}, {fmt_num(r.eez_area_km2)} km². {kde_text}"
+    eez_kind = _("approximate EEZ") if r.eez_method.startswith("approx") else _("EEZ")
+    caption = join_sentences(
+        _(
+            "Incidents recorded {period}, coloured by ReCAAP level (filled: ReCAAP's label; "
+            "open: derived; squares: positions known to ±{deg}° only)."
+        ).format(period=period, deg=LIVE_COARSE_DEG),
+        _("Dashed: the {eez} of {name}, {area} km².").format(
+            eez=eez_kind, name=name, area=fmt_num(r.eez_area_km2)
+        ),
+        kde_text,
     )
     body.figures.append((caption, fig))
     if map_vals["n_in_window"]:
         body.md.append(
-            f"The map shows the {map_vals['n_in_window']} incidents recorded {period} "
-            f"that have a position. {kde_text}"
+            join_sentences(
+                _("The map shows the {n} incidents recorded {period} that have a position.").format(
+                    n=map_vals["n_in_window"], period=period
+                ),
+                kde_text,
+            )
         )
     else:
-        body.md.append(f"The map shows the EEZ of {esc(name)}; there are no incidents to plot.")
+        body.md.append(
+            _("The map shows the EEZ of {name}; there are no incidents to plot.").format(
+                name=esc(name)
+            )
+        )
 
 
 def _time_part(r: MaritimeResult, name: str, body: _Body) -> None:
@@ -501,14 +754,15 @@ def _time_part(r: MaritimeResult, name: str, body: _Body) -> None:
     body.md.append(_time_sentence(tod, r.country_iso3))
     if not tod["n_with_time"]:
         return
-    p_rec = r.comparison["periods"]["recent"]
+    span = _span(r.comparison["periods"]["recent"])
     body.figures.append(
         (
-            f"Local hour of the {tod['n_with_time']} incidents with a time, "
-            f"{p_rec['start']} to {p_rec['end']}, coloured by the Sun's elevation "
-            "at the incident position (day above −0.833°, civil twilight to −6°, "
-            "night below).",
-            time_of_day_figure(r.times, name, f"{p_rec['start']} to {p_rec['end']}"),
+            _(
+                "Local hour of the {n} incidents with a time, {span}, coloured by the Sun's "
+                "elevation at the incident position (day above −0.833°, civil twilight to −6°, "
+                "night below)."
+            ).format(n=tod["n_with_time"], span=span),
+            time_of_day_figure(r.times, name, span),
         )
     )
 
@@ -520,29 +774,47 @@ def _vessel_part(r: MaritimeResult, body: _Body) -> None:
         return
     summary = r.vessel_status_summary
     body.values["vessel_status_summary"] = summary
-    p_rec = r.comparison["periods"]["recent"]
+    span = _span(r.comparison["periods"]["recent"])
     body.md.append(
-        f"Vessel status: in {summary['berthed_or_anchored']} of the {summary['n']} incidents "
-        f"the ship was berthed or at anchor, in {summary['underway']} under way. Vessel types "
-        "are raw counts: no traffic denominator (port calls, transits) is available, so a "
-        "frequent type may simply be a common one."
+        join_sentences(
+            _(
+                "Vessel status: in {anchored} of the {n} incidents the ship was berthed or at "
+                "anchor, in {underway} under way."
+            ).format(
+                anchored=summary["berthed_or_anchored"],
+                n=summary["n"],
+                underway=summary["underway"],
+            ),
+            _(
+                "Vessel types are raw counts: no traffic denominator (port calls, transits) is "
+                "available, so a frequent type may simply be a common one."
+            ),
+        )
     )
     status_columns = {
-        "vessel_status": "status",
-        "share_pct": "share (%)",
-        "cat1_cat2": "CAT1 or CAT2",
+        "vessel_status": _("status"),
+        "incidents": incidents_header(),
+        "share_pct": _("share (%)"),
+        "cat1_cat2": _("CAT1 or CAT2"),
+        "attempted": _("attempted"),
     }
     body.tables.append(
         (
-            f"Vessel status, {p_rec['start']} to {p_rec['end']} (CAT1 or CAT2 and "
-            "attempted among them)",
-            r.vessel_status.rename(columns=status_columns),
+            _("Vessel status, {span} (CAT1 or CAT2 and attempted among them)").format(span=span),
+            _shown(r.vessel_status, "vessel_status", VESSEL_STATUS_LABELS).rename(
+                columns=status_columns
+            ),
         )
     )
+    type_columns = {
+        "vessel_type": _("type"),
+        "incidents": incidents_header(),
+        "share_pct": _("share (%)"),
+    }
     body.tables.append(
         (
-            f"Vessel type, {p_rec['start']} to {p_rec['end']} (raw counts)",
-            r.vessel_type.rename(columns={"vessel_type": "type", "share_pct": "share (%)"}),
+            _("Vessel type, {span} (raw counts)").format(span=span),
+            _shown(r.vessel_type, "vessel_type", VESSEL_TYPE_LABELS).rename(columns=type_columns),
         )
     )
 
@@ -556,8 +828,10 @@ def _agreement_part(r: MaritimeResult, body: _Body) -> None:
     body.method.append(_agreement_sentence(agree, p_rec, p_prev))
     body.tables.append(
         (
-            "Incidents each source reported, by period (an incident reported by several "
-            "sources counts once in the totals above)",
+            _(
+                "Incidents each source reported, by period (an incident reported by several "
+                "sources counts once in the totals above)"
+            ),
             _agreement_table(agree, p_rec, p_prev),
         )
     )
@@ -569,50 +843,89 @@ def _agreement_part(r: MaritimeResult, body: _Body) -> None:
 def _key_sentence(r: MaritimeResult, name: str) -> str:
     cmp_ = r.comparison
     yrs = count_noun(r.lookback_years, "year")
-    end = cmp_["periods"]["recent"]["end"]
+    end = date_text(cmp_["periods"]["recent"]["end"])
     rr_text = rate_ratio_text(cmp_["rate_ratio"])
     if r.thin:
-        return (
-            f"Only {count_noun(cmp_['recent'], 'piracy or armed-robbery incident')} "
-            f"{'was' if cmp_['recent'] == 1 else 'were'} recorded in the waters of {name} "
-            f"in the {yrs} to {end} "
-            f"({r.all_time['n']} since records began): too few to measure a trend."
+        message = (
+            _(
+                "Only {n} piracy or armed-robbery incident was recorded in the waters of {name} "
+                "in the {years} to {end} ({total} since records began): too few to measure a "
+                "trend."
+            )
+            if cmp_["recent"] == 1
+            else _(
+                "Only {n} piracy or armed-robbery incidents were recorded in the waters of "
+                "{name} in the {years} to {end} ({total} since records began): too few to "
+                "measure a trend."
+            )
         )
-    counted = (
-        f"{cmp_['recent']} piracy and armed-robbery incidents were recorded in the waters "
-        f"of {name} in the {yrs} to {end} against {cmp_['previous']} in the "
-        f"previous {yrs} (rate ratio {rr_text})"
-    )
+        return message.format(
+            n=cmp_["recent"], name=name, years=yrs, end=end, total=r.all_time["n"]
+        )
+    fields = {
+        "recent": cmp_["recent"],
+        "name": name,
+        "years": yrs,
+        "end": end,
+        "previous": cmp_["previous"],
+        "rate_ratio": rr_text,
+    }
     if cmp_["comparable"]:
-        return f"{counted}: {cmp_['direction']}."
-    sentence = f"{counted}, but different sources covered the two periods, so this is not a "
-    sentence += "like-for-like trend"
+        return _(
+            "{recent} piracy and armed-robbery incidents were recorded in the waters of {name} "
+            "in the {years} to {end} against {previous} in the previous {years} (rate ratio "
+            "{rate_ratio}): {direction}."
+        ).format(**fields, direction=_direction(cmp_["direction"]))
     lfl = cmp_["like_for_like"]
-    if lfl is not None:
-        sentence += (
-            f"; {lfl['label']} alone, to {lfl['periods']['recent']['end']}, gives a rate "
-            f"ratio of {rate_ratio_text(lfl['rate_ratio'])}: {lfl['direction']}"
-        )
-    return sentence + "."
+    if lfl is None:
+        return _(
+            "{recent} piracy and armed-robbery incidents were recorded in the waters of {name} "
+            "in the {years} to {end} against {previous} in the previous {years} (rate ratio "
+            "{rate_ratio}), but different sources covered the two periods, so this is not a "
+            "like-for-like trend."
+        ).format(**fields)
+    return _(
+        "{recent} piracy and armed-robbery incidents were recorded in the waters of {name} in "
+        "the {years} to {end} against {previous} in the previous {years} (rate ratio "
+        "{rate_ratio}), but different sources covered the two periods, so this is not a "
+        "like-for-like trend; {source} alone, to {source_end}, gives a rate ratio of "
+        "{source_rate_ratio}: {direction}."
+    ).format(
+        **fields,
+        source=channel_label(lfl["group"], lfl["label"]),
+        source_end=date_text(lfl["periods"]["recent"]["end"]),
+        source_rate_ratio=rate_ratio_text(lfl["rate_ratio"]),
+        direction=_direction(lfl["direction"]),
+    )
 
 
 def _key_figures(r: MaritimeResult, name: str) -> list[dict]:
+    """Return the key figures (their texts in the current language: section 1 shows them)."""
     cmp_ = r.comparison
     rr = cmp_["rate_ratio"]
     p_rec, p_prev = cmp_["periods"]["recent"], cmp_["periods"]["previous"]
+    change = (
+        _("rate ratio {rate_ratio} vs {previous} in {span} ({method})")
+        if cmp_["comparable"]
+        else _(
+            "rate ratio {rate_ratio} vs {previous} in {span} ({method}); sources differ "
+            "between the periods"
+        )
+    )
     figures = [
         {
             "id": "maritime_incidents_recent",
-            "label": f"Piracy and armed-robbery incidents, {p_rec['start']} to {p_rec['end']}",
+            "label": _("Piracy and armed-robbery incidents, {span}").format(span=_span(p_rec)),
             "value": cmp_["recent"],
-            "unit": "incidents",
+            "unit": N_("incidents"),  # a unit: shown translated (section 1)
             "interval": cmp_["recent_interval"],
-            "interval_kind": f"exact Poisson {CONFIDENCE_PCT}% (Garwood)",
+            "interval_kind": _("exact Poisson {pct}% (Garwood)").format(pct=CONFIDENCE_PCT),
             "change": rr["estimate"],
-            "change_text": (
-                f"rate ratio {rate_ratio_text(rr)} vs {cmp_['previous']} in {p_prev['start']} "
-                f"to {p_prev['end']} ({RATE_RATIO_METHOD})"
-                + ("" if cmp_["comparable"] else "; sources differ between the periods")
+            "change_text": change.format(
+                rate_ratio=rate_ratio_text(rr),
+                previous=cmp_["previous"],
+                span=_span(p_prev),
+                method=_(RATE_RATIO_METHODS.get(RATE_RATIO_METHOD, RATE_RATIO_METHOD)),
             ),
             "significant": r.significant,
             "sentence": _key_sentence(r, name),
@@ -623,18 +936,23 @@ def _key_figures(r: MaritimeResult, name: str) -> list[dict]:
         figures.append(
             {
                 "id": "maritime_share_night",
-                "label": "Share of timed incidents at night (Sun below −6°), recent period",
+                "label": _("Share of timed incidents at night (Sun below −6°), recent period"),
                 "value": tod["share_night_pct"],
                 "unit": "%",
                 "interval": tod["share_night_interval_pct"],
-                "interval_kind": f"exact binomial {CONFIDENCE_PCT}% (Clopper–Pearson)",
+                "interval_kind": _("exact binomial {pct}% (Clopper–Pearson)").format(
+                    pct=CONFIDENCE_PCT
+                ),
                 "change": None,
                 "change_text": None,
                 "significant": None,
-                "sentence": (
-                    f"{fmt_num(tod['share_night_pct'])}% of the {tod['n_classified']} recent "
-                    f"incidents with a known time and position happened at night, "
-                    f"{fmt_num(tod['share_dark_pct'])}% in darkness including twilight."
+                "sentence": _(
+                    "{night}% of the {n} recent incidents with a known time and position "
+                    "happened at night, {dark}% in darkness including twilight."
+                ).format(
+                    night=fmt_num(tod["share_night_pct"]),
+                    n=tod["n_classified"],
+                    dark=fmt_num(tod["share_dark_pct"]),
                 ),
             }
         )
@@ -674,20 +992,48 @@ def _base_values(r: MaritimeResult, name: str, cov_list: list[dict]) -> dict:
     }
 
 
+BORDER_TEXTS = {
+    (True, True): N_(
+        "**Border zone.** Of the {counted} of the recent period counted for {name}, {out} lies "
+        "within {km} km of a neighbour's approximate EEZ and could be the neighbour's; {into} "
+        "counted for a neighbour lies within {km} km of the waters of {name}. Attributed the "
+        "other way, {name} would have {alternative}."
+    ),
+    (True, False): N_(
+        "**Border zone.** Of the {counted} of the recent period counted for {name}, {out} lies "
+        "within {km} km of a neighbour's approximate EEZ and could be the neighbour's; {into} "
+        "counted for a neighbour lie within {km} km of the waters of {name}. Attributed the "
+        "other way, {name} would have {alternative}."
+    ),
+    (False, True): N_(
+        "**Border zone.** Of the {counted} of the recent period counted for {name}, {out} lie "
+        "within {km} km of a neighbour's approximate EEZ and could be the neighbour's; {into} "
+        "counted for a neighbour lies within {km} km of the waters of {name}. Attributed the "
+        "other way, {name} would have {alternative}."
+    ),
+    (False, False): N_(
+        "**Border zone.** Of the {counted} of the recent period counted for {name}, {out} lie "
+        "within {km} km of a neighbour's approximate EEZ and could be the neighbour's; {into} "
+        "counted for a neighbour lie within {km} km of the waters of {name}. Attributed the "
+        "other way, {name} would have {alternative}."
+    ),
+}
+"""The border-zone paragraph by (one event out, one event in): the verb agrees."""
+
+
 def _border_text(r: MaritimeResult, name: str) -> str | None:
     """Say how many recent events lie near the EEZ limits and the count the other way."""
     b = r.border_zone
     if not (b["border_out"] or b["border_in"]):
         return None
-    km = fmt_num(b["km"])
-    return (
-        f"**Border zone.** Of the {count_noun(b['counted'], 'piracy or armed-robbery event')} "
-        f"of the recent period counted for {esc(name)}, {b['border_out']} "
-        f"{'lies' if b['border_out'] == 1 else 'lie'} within {km} km of a neighbour's "
-        f"approximate EEZ and could be the neighbour's; {b['border_in']} counted for a "
-        f"neighbour {'lies' if b['border_in'] == 1 else 'lie'} within {km} km of the waters "
-        f"of {esc(name)}. Attributed the other way, {esc(name)} would have "
-        f"{b['alternative']}."
+    message = BORDER_TEXTS[(b["border_out"] == 1, b["border_in"] == 1)]
+    return _(message).format(
+        counted=count_noun(b["counted"], "piracy or armed-robbery event"),
+        name=esc(name),
+        out=b["border_out"],
+        km=fmt_num(b["km"]),
+        into=b["border_in"],
+        alternative=b["alternative"],
     )
 
 
@@ -697,7 +1043,7 @@ def _lead(r: MaritimeResult, name: str, body: _Body) -> None:
         body.md.append(_thin_lead(r, name))
         body.tables.append(
             (
-                f"What is known about the maritime space of {name}",
+                _("What is known about the maritime space of {name}").format(name=name),
                 _known_table(r.known, r.eez_method),
             )
         )
@@ -729,12 +1075,16 @@ def maritime_section(ctx: BriefContext) -> Section:
         return not_applicable_section(
             ctx,
             "maritime",
-            f"{esc(capitalised(name))} is landlocked: it has no coastline or exclusive economic "
-            "zone, so there are no maritime incidents to report.",
+            _(
+                "{name} is landlocked: it has no coastline or exclusive economic zone, so there "
+                "are no maritime incidents to report."
+            ).format(name=esc(capitalised(name))),
             "landlocked (no EEZ)",
         )
     cov_list = _coverage_list(r.coverage)
-    body = _Body(values=_base_values(r, name, cov_list))
+    with use_language(REFERENCE):  # the values keep the reference wording
+        reference_name = country_name(ctx)
+    body = _Body(values=_base_values(r, reference_name, cov_list))
     _lead(r, name, body)
     border = _border_text(r, name)
     if border:

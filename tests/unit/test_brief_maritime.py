@@ -319,3 +319,77 @@ def test_grayzone_section_not_applicable_notes():
     assert phl.values["reason"] == "no SCSDI events up to as_of"
     assert phl.values["n_events"] == 0 and phl.values["data_start"][:4] in phl.markdown
     assert phl.title == f"{registry.number('grayzone')}. Gray-zone coercion in the South China Sea"
+
+
+# --------------------------------------------------------------------------- Japanese edition
+
+
+def _texts(sec) -> list[str]:
+    """Every text a reader sees of a section (text, captions, figure labels, tables)."""
+    texts = [sec.markdown, sec.method, *sec.caveats]
+    for caption, fig in sec.figures:
+        texts.append(caption)
+        for ax in fig.axes:
+            texts += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+            texts += [t.get_text() for t in ax.texts]
+            legend = ax.get_legend()
+            if legend:
+                texts += [t.get_text() for t in legend.get_texts()]
+                texts.append(legend.get_title().get_text())
+    for caption, table in sec.tables:
+        texts += [caption, *map(str, table.columns)]
+        texts += [str(v) for v in table.astype(str).to_numpy().ravel()]
+    return [t for t in texts if t]
+
+
+@pytest.mark.parametrize("counts", [(12, 14), (2, 1)])
+def test_japanese_edition_is_japanese_with_the_same_values(counts):
+    from osa_analysis.build.messages import english_runs
+    from osa_analysis.core.i18n import use_language
+
+    english = maritime_section(_context("PHL", _incidents(*counts)))
+    with use_language("ja"):
+        japanese = maritime_section(_context("PHL", _incidents(*counts)))
+    texts = _texts(japanese)
+    assert "フィリピン" in japanese.markdown and "Philippines" not in "".join(texts)
+    runs = {r for t in texts for r in english_runs(t)}
+    assert runs <= {"IMB Crime at Sea"}  # a source's name
+    same = {k: v for k, v in english.values.items() if k != "key_figures"}
+    assert {k: v for k, v in japanese.values.items() if k != "key_figures"} == same
+    assert [kf["id"] for kf in japanese.values["key_figures"]] == [
+        kf["id"] for kf in english.values["key_figures"]
+    ]
+
+
+def test_wording_in_japanese():
+    from osa_analysis.core.i18n import use_language
+
+    with use_language("ja"):
+        assert w.count_noun(3, "year") == "3年間" and w.count_noun(1, "event") == "1件"
+        assert w.year_span(2019, 2023) == "2019〜2023"
+        assert w.rate_ratio_text(rate_ratio_dict(rate_ratio(9, 4))) == (
+            "2.25（95%信頼区間 0.63〜10.00）"
+        )
+        assert w.join_and(["A", "B"]) == "AとB" and w.join_sentences("a。", "b。") == "a。b。"
+    assert w.join_and(["A", "B", "C"]) == "A and B and C"
+    assert w.count_noun(2, "storm") == "2 storms"  # a noun without messages
+
+
+def test_kde_and_eez_method_texts_keep_english_and_translate():
+    from osa_analysis.brief.maps import kde_projection_text, kde_reason_text, kde_rule_text
+    from osa_analysis.brief.maritime import eez_method_text
+    from osa_analysis.core.i18n import use_language
+    from osa_analysis.harmonise.eez import APPROX_METHOD
+
+    ext = Extent(118.5, -8.5, 124.5, -2.5)
+    few = kde_layer(np.array([120.0]), np.array([-5.0]), ext)
+    assert few["projection"] == ("azimuthal equidistant projection (km) centred on 5.50°S 121.50°E")
+    assert kde_projection_text(few) == few["projection"] and kde_reason_text(few) == few["reason"]
+    method = APPROX_METHOD.format(max_nm=200)
+    assert eez_method_text(method) == method and eez_method_text("other") == "other"
+    with use_language("ja"):
+        assert (
+            kde_projection_text(few) == "南緯5.50°・東経121.50°を中心とする正距方位図法（km単位）"
+        )
+        assert kde_reason_text(few) == "位置が5点未満" and "ガウス" in kde_rule_text(few)
+        assert "200海里" in eez_method_text(method)
