@@ -24,6 +24,7 @@ from osa_analysis.brief import registry
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.judgements_file import write_judgements
 from osa_analysis.brief.section import Section
+from osa_analysis.brief.style import fonts
 from osa_analysis.brief.summary import BriefSummary
 from osa_analysis.core.i18n import REFERENCE, check_language, use_language
 
@@ -75,7 +76,7 @@ class Brief:
 
     def _build(self, key: str, lang: str) -> Section:
         """Build one section in one language (and, first, what it needs in that language)."""
-        with use_language(lang):
+        with use_language(lang), fonts():
             needed = {
                 dep: self._built.get((lang, dep)) or self._build(dep, lang)
                 for dep in registry.dependencies(key)

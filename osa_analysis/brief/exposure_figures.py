@@ -22,6 +22,7 @@ from osa_analysis.analyse.hazards import (
     STORM_WIND_KT,
     CycloneExposure,
 )
+from osa_analysis.brief.map_marks import degree_axes, scale_bar
 from osa_analysis.brief.numbers import date_text
 from osa_analysis.brief.section import fmt_num
 from osa_analysis.brief.style import ACCENT, NEUTRAL, bars, figure, vspans
@@ -198,8 +199,8 @@ def track_map(exp: CycloneExposure, countries: gpd.GeoDataFrame, iso3: str) -> F
     ax.set_xlim(west - pad_lon, east + pad_lon)
     ax.set_ylim(miny - pad_lat, maxy + pad_lat)
     ax.set_aspect(1 / max(mid, 0.3))
-    ax.set_xlabel(_("longitude (°E, Pacific-centred)") if shift else _("longitude (°E)"))
-    ax.set_ylabel(_("latitude (°N)"))
+    degree_axes(ax)  # 178°E … 180° … 178°W, as on the incident maps
+    scale_bar(ax, west - pad_lon, miny - pad_lat, east + pad_lon, maxy + pad_lat)
     ax.set_title(
         _(
             "{agency} tracks within {far} km, seasons {first}–{last}\n"

@@ -6,7 +6,8 @@ Shared by every map of the brief (:mod:`osa_analysis.brief.maps` and the cyclone
   東経178° / 西経178°, 北緯10° / 南緯10°), the same on both sides of 180°, so Fiji's maps agree;
 * :func:`scale_bar`: a bar of a round length (50, 100, 200, 500 km...) about a fifth of the
   map wide, measured at the map's middle latitude;
-* :func:`place_labels`: the names of the countries on the map (the brief's own in bold) and of
+* :func:`place_labels`: the names of the neighbouring countries on the map (the brief's own is
+  shaded and named by the title, so its name never covers its incidents) and of
   the seas, straits and gulfs whose label point (``data/brief/seas.yaml``, each from the page
   it cites) lies inside it;
 * :func:`cluster_points`: incidents that fall in one cell of a grid (about 1/70 of the map's
@@ -220,7 +221,7 @@ def place_labels(
     window_countries : mapping
         Natural Earth name → its geometry clipped to the window (in the map's longitudes).
     iso3_name : str
-        Natural Earth name of the brief's country (written in bold).
+        Natural Earth name of the brief's country (not written: the title names it).
     west, south, east, north : float
         The window.
 
@@ -235,7 +236,7 @@ def place_labels(
         if geometry is None or geometry.is_empty:
             continue
         own = name == iso3_name
-        if not own and geometry.area < 0.004 * area:  # a sliver at the edge: unnamed
+        if own or geometry.area < 0.004 * area:  # the title names the country; slivers unnamed
             continue
         point = max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.area)
         point = point.representative_point()
@@ -245,8 +246,7 @@ def place_labels(
             str(tr(name)),
             ha="center",
             va="center",
-            fontsize=8 if own else 6.5,
-            fontweight="bold" if own else "normal",
+            fontsize=6.5,
             color="#3b3b3b",
             zorder=7,
             bbox={
@@ -267,7 +267,8 @@ def place_labels(
             fontsize=6.5,
             fontstyle="italic",
             color="#2b6a99",
-            zorder=7,
+            alpha=0.85,
+            zorder=5.5,  # under the incidents: a label never hides a cluster
         )
         written["seas"].append(sea["name"])
     return written

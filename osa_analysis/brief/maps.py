@@ -29,6 +29,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -37,6 +38,13 @@ from scipy.stats import gaussian_kde
 
 from osa_analysis.analyse.maritime import country_eez
 from osa_analysis.analyse.tables import TableStore
+from osa_analysis.brief.map_marks import (
+    cluster_points,
+    degree_axes,
+    marker_size,
+    place_labels,
+    scale_bar,
+)
 from osa_analysis.brief.style import NEUTRAL, figure
 from osa_analysis.core.i18n import N_, _
 from osa_analysis.sources.loaders.geography import country_bounds, lon_extent, shift_longitudes
@@ -94,6 +102,10 @@ class Extent:
         """``(lon, lat)`` of the window centre, longitude in −180…180."""
         lon = (self.west + self.east) / 2
         return ((lon + 180.0) % 360.0) - 180.0, (self.south + self.north) / 2
+
+    def as_tuple(self) -> tuple[float, float, float, float]:
+        """``(west, south, east, north)``."""
+        return self.west, self.south, self.east, self.north
 
     def as_list(self) -> list[float]:
         """``[west, south, east, north]`` rounded to 0.01°."""
@@ -387,26 +399,49 @@ def _marker_flags(shown: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return filled, coarse
 
 
-def _draw_points(ax, shown: pd.DataFrame, groups: Mapping[str, str]) -> None:
-    """Scatter the shown points by group: circles or squares (coarse), filled or open."""
-    filled, coarse = _marker_flags(shown)
+def _draw_points(ax, shown: pd.DataFrame, groups: Mapping[str, str], extent: Extent) -> int:
+    """Scatter the shown points by group: circles or squares (coarse), filled or open.
+
+    Points in one cell of :func:`~osa_analysis.brief.map_marks.cluster_points`'s grid (same
+    group and markers) are one marker, sized by their number and labelled with it when more
+    than one. Returns the number of markers that stand for several points.
+    """
+    clusters = cluster_points(shown, extent.west, extent.east)
     for label, color in groups.items():
-        sel = shown["group"].eq(label).fillna(False)
+        sel = clusters["group"].eq(label).fillna(False) if len(clusters) else clusters["n"] > 0
         for is_coarse, marker in ((False, "o"), (True, "s")):
             for is_filled in (True, False):
-                part = shown[sel & coarse.eq(is_coarse) & filled.eq(is_filled)]
+                part = clusters[
+                    sel & clusters["coarse"].eq(is_coarse) & clusters["filled"].eq(is_filled)
+                ]
                 if part.empty:
                     continue
                 ax.scatter(
                     part["x"],
                     part["latitude"],
-                    s=16 if not is_coarse else 20,
+                    s=marker_size(part["n"]) * (1.0 if not is_coarse else 1.25),
                     marker=marker,
                     facecolors=color if is_filled else "none",
                     edgecolors=color if not is_filled else "white",
                     linewidths=0.9 if not is_filled else 0.3,
                     zorder=6,
                 )
+    several = clusters[clusters["n"] > 1] if len(clusters) else clusters
+    for row in several.itertuples():
+        ax.annotate(
+            f"{row.n:,}",
+            (row.x, row.latitude),
+            xytext=(0, 0),
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            fontsize=5.5,
+            fontweight="bold",
+            color="#1d2430",
+            zorder=6.5,
+            path_effects=[patheffects.withStroke(linewidth=1.6, foreground="white")],
+        )
+    return len(several)
 
 
 def _marker_handle(label: str, marker: str, filled: bool) -> Line2D:
@@ -449,20 +484,67 @@ def _legend_handles(
 
 
 def _finish_axes(ax, extent: Extent, title: str) -> None:
-    """Set limits, aspect, title and axis labels (0–360° tick labels when shifted)."""
+    """Set limits, aspect, title and degree labels (the same on both sides of 180°)."""
     mid = math.radians((extent.south + extent.north) / 2)
     ax.set_xlim(extent.west, extent.east)
     ax.set_ylim(extent.south, extent.north)
     ax.set_aspect(1.0 / max(math.cos(mid), 0.2))
     ax.set_title(title)
-    ax.set_xlabel(_("longitude (°E, 0–360°)") if extent.shifted else _("longitude (°E)"))
-    ax.set_ylabel(_("latitude (°N)"))
+    degree_axes(ax)
+
+
+def window_countries(layers: MapLayers, extent: Extent) -> dict[str, object]:
+    """Return Natural Earth name → the country's land clipped to the window."""
+    if "name" not in layers.countries:  # a layer without names: nothing to write
+        return {}
+    clipped = _window_frame(layers.countries, extent)
+    return {str(name): geom for name, geom in zip(clipped["name"], clipped.geometry, strict=True)}
+
+
+def _window_frame(layer: gpd.GeoDataFrame, extent: Extent) -> gpd.GeoDataFrame:
+    """Return the layer's rows inside the window, geometries clipped (map longitudes)."""
+    boxes = [(extent.west, min(extent.east, 180.0))]
     if extent.shifted:
-        ticks = ax.get_xticks()
-        ax.set_xticks(ticks)
-        ax.set_xticklabels([f"{t if t <= 180 else t - 360:g}" for t in ticks])
-        ax.set_xlabel(_("longitude (° east positive; map crosses 180°)"))
-        ax.set_xlim(extent.west, extent.east)
+        boxes.append((-180.0, extent.east - 360.0))
+    hits = [
+        layer.geometry.sindex.query(shapely.box(w, extent.south, e, extent.north)) for w, e in boxes
+    ]
+    rows = layer.iloc[np.unique(np.concatenate(hits))]
+    geoms = rows.geometry
+    if extent.shifted:
+        geoms = shift_longitudes(geoms, west=0.0)
+    clipped = shapely.clip_by_rect(
+        np.asarray(geoms.array, dtype=object), extent.west, extent.south, extent.east, extent.north
+    )
+    keep = ~shapely.is_empty(clipped)
+    return gpd.GeoDataFrame(
+        rows.drop(columns="geometry")[keep], geometry=list(clipped[keep]), crs=layer.crs
+    )
+
+
+def points_extent(base: Extent, shown: pd.DataFrame, reach_deg: float = 2.0) -> Extent:
+    """Widen a window to hold the points lying within ``reach_deg`` of it (padded 0.3°).
+
+    A country's EEZ can stop short of where its incidents cluster (Malaysia's approximate
+    EEZ ends north of the Singapore Strait, where most of its incidents are).
+    """
+    if shown.empty:
+        return base
+    near = shown[
+        shown["x"].between(base.west - reach_deg, base.east + reach_deg)
+        & shown["latitude"].between(base.south - reach_deg, base.north + reach_deg)
+    ]
+    if near.empty:
+        return base
+    pad = 0.3
+    return base.union(
+        Extent(
+            float(near["x"].min() - pad),
+            float(near["latitude"].min() - pad),
+            float(near["x"].max() + pad),
+            float(near["latitude"].max() + pad),
+        )
+    )
 
 
 def incident_map(
@@ -521,12 +603,17 @@ def incident_map(
         ``n_outside_window``, ``n_without_position``, ``extent``, ``longitudes_shifted``
         and ``kde`` (see :func:`kde_layer`, without the grid).
     """
-    extent = extent or country_extent(iso3, layers)
+    if extent is None:  # the country's EEZ, widened to the incidents just outside it
+        base = country_extent(iso3, layers)
+        extent = points_extent(base, points_in_window(points, base)[0])
     fig, ax = _map_axes(extent, width, height)
     eez_rows = _draw_base(ax, layers, iso3, extent)
     pts, shown, n_without = points_in_window(points, extent)
     kde_values = _draw_density(ax, shown, extent, kde, bandwidth_km)
-    _draw_points(ax, shown, groups)
+    n_clusters = _draw_points(ax, shown, groups, extent)
+    own_name = _own_name(layers, iso3)
+    places = place_labels(ax, window_countries(layers, extent), own_name, *extent.as_tuple())
+    scale_km = scale_bar(ax, *extent.as_tuple())
     labels = {
         "filled": filled_label,
         "open": open_label,
@@ -552,5 +639,15 @@ def incident_map(
         "extent": extent.as_list(),
         "longitudes_shifted": extent.shifted,
         "kde": kde_values,
+        "clustered_markers": n_clusters,
+        "scale_bar_km": scale_km,
+        "places": places,
     }
     return fig, values
+
+
+def _own_name(layers: MapLayers, iso3: str) -> str:
+    """Return the Natural Earth name of the brief's country ("" when it has no row)."""
+    countries = layers.countries
+    own = countries[countries["country_iso3"].eq(iso3).fillna(False).to_numpy()]
+    return str(own["name"].iloc[0]) if len(own) and "name" in own else ""

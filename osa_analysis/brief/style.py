@@ -47,6 +47,17 @@ NEUTRAL = "#4d4d4d"
 ACCENT = "#c0392b"
 
 
+def fonts():
+    """Return a context in which every text a figure gets is set in the brief's fonts.
+
+    Text made after :func:`figure` returns (legends, labels, annotations) takes the fonts
+    in force when it is made; :class:`~osa_analysis.brief.assemble.Brief` builds every
+    section inside this context, so Japanese text finds its CJK glyphs (DejaVu Sans first:
+    English figures are unchanged).
+    """
+    return plt.rc_context({"font.family": RC["font.family"]})
+
+
 def figure(width: float = 7.5, height: float = 3.6, **kwargs) -> tuple[Figure, object]:
     """Return ``(fig, ax_or_axes)`` in the brief style (an object-oriented Figure)."""
     with plt.rc_context(RC):

@@ -26,6 +26,7 @@ from osa_analysis.brief.maps import (
     incident_map,
     kde_layer,
     map_longitudes,
+    points_extent,
     points_in_window,
 )
 from osa_analysis.brief.maritime import CYCLONE_SECTION, maritime_section
@@ -161,12 +162,34 @@ def test_incident_map_values_and_reruns_give_the_same_bytes():
         "n_without_position": 1,
         "extent": [118.5, 8.5, 124.5, 15.5],
         "longitudes_shifted": False,
+        "clustered_markers": 0,
+        "scale_bar_km": 100,
+        "places": {"countries": [], "seas": ["Sibuyan Sea"]},  # a label point of seas.yaml
     }
     assert values["kde"]["applied"] is True and values["kde"]["n_points"] == 5
     again, _ = incident_map(points, coarse_label="coarse", **args)
     assert png_bytes(fig) == png_bytes(again)
     _, off = incident_map(points, kde=False, **args)
     assert off["kde"]["applied"] is False and off["kde"]["reason"] == "not requested"
+
+
+def test_the_window_widens_to_incidents_just_outside_the_eez_and_clusters_overlaps():
+    # Malaysia's case: the EEZ window stops north of the Singapore Strait cluster
+    base = Extent(118.5, 8.5, 124.5, 15.5)
+    near = pd.DataFrame({"x": [121.0, 121.0, 119.0], "latitude": [11.0, 7.2, 11.0]})
+    far = pd.DataFrame({"x": [100.0], "latitude": [0.0]})
+    assert points_extent(base, near).as_list() == [118.5, 6.9, 124.5, 15.5]
+    assert points_extent(base, far) == base
+    points = pd.DataFrame(
+        {
+            "longitude": [121.0] * 40 + [122.5],
+            "latitude": [11.0] * 40 + [12.0],
+            "group": ["CAT4"] * 41,
+        }
+    )
+    args = {"iso3": "PHL", "layers": _layers(), "groups": {"CAT4": "#fdcc8a"}, "title": "t"}
+    _, values = incident_map(points, kde=False, **args)
+    assert values["n_in_window"] == 41 and values["clustered_markers"] == 1  # "40", not a blot
 
 
 # --------------------------------------------------------------------------- sections
