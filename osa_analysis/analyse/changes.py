@@ -15,14 +15,16 @@ from typing import Any
 
 import pandas as pd
 
+from osa_analysis.core.i18n import N_
+
 METHOD_FIELDS = {
-    "composite risk method": ("composite", "method_version"),
-    "misuse and diversion method": ("diversion", "method_version"),
-    "rating tiles": ("bottom_line", "tiles_method_version"),
-    "track record": ("diversion", "track_record", "method_version"),
-    "package version": ("provenance", "package_version"),
+    N_("composite risk method"): ("composite", "method_version"),
+    N_("misuse and diversion method"): ("diversion", "method_version"),
+    N_("rating tiles"): ("bottom_line", "tiles_method_version"),
+    N_("track record"): ("diversion", "track_record", "method_version"),
+    N_("package version"): ("provenance", "package_version"),
 }
-"""Where each method or code version sits in ``summary.json``."""
+"""Where each method or code version sits in ``summary.json`` (labels translated where shown)."""
 
 
 def comparable_indicators(summary: dict[str, Any]) -> dict[str, dict]:
@@ -50,7 +52,7 @@ def comparable_indicators(summary: dict[str, Any]) -> dict[str, dict]:
     if isinstance(composite.get("score"), int | float):
         # the nominal score has no uncertainty interval (its method range is not one)
         out["composite.score"] = {
-            "label": "Structural risk composite",
+            "label": N_("Structural risk composite"),
             "value": composite["score"],
             "low": None,
             "high": None,
@@ -59,7 +61,7 @@ def comparable_indicators(summary: dict[str, Any]) -> dict[str, dict]:
     for dim, d in (composite.get("dimensions") or {}).items():
         if isinstance(d, dict) and "score" in d:
             out[f"composite.{dim}"] = {
-                "label": f"Composite: {dim}",
+                "label": N_("Composite: {dim}").format(dim=dim),
                 "value": d["score"],
                 "low": None,
                 "high": None,
@@ -70,7 +72,7 @@ def comparable_indicators(summary: dict[str, Any]) -> dict[str, dict]:
     wgi = ((summary.get("governance") or {}).get("wgi") or {}).get("indicators") or {}
     for code, w in wgi.items():
         out[f"wgi.{code}"] = {
-            "label": f"WGI {w.get('name', code)}",
+            "label": N_("WGI {name}").format(name=w.get("name", code)),
             "value": w.get("estimate"),
             "low": w.get("low"),
             "high": w.get("high"),

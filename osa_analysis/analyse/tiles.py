@@ -3,6 +3,11 @@
 Maritime threat, structural instability, conflict involvement and misuse/diversion, set from
 the values of the composite, governance and diversion sections by the rules in
 ``data/risk/tiles.yaml`` (versioned). A tile whose inputs are missing says so.
+
+Each tile is a :class:`Tile`: the record ``summary.json`` holds (its ``evidence`` in English,
+the reference language) and, not written, the numbers and codes behind that evidence
+(:attr:`Tile.facts`), from which the brief words the evidence in each edition's language
+(:mod:`osa_analysis.brief.tiles_text`).
 """
 
 from __future__ import annotations
@@ -12,12 +17,32 @@ from pathlib import Path
 from typing import Any
 
 from osa_analysis.core.config import CURATED_DIR
+from osa_analysis.core.i18n import N_
 from osa_analysis.core.stats import class_on_yardstick
 from osa_analysis.sources.methods import MethodFile, load_method_file
 
 TILES_FILE = CURATED_DIR / "risk" / "tiles.yaml"
 ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: "–"}
 """Trend arrows: up = riskier, down = less risky, flat = no clear change, – = unknown."""
+
+NOT_COMPUTABLE = N_("not computable")
+NO_MARITIME_VALUE = N_("no maritime indicator has a value")
+COMPOSITE_MISSING = N_("composite not computed")
+UCDP_MISSING = N_("no UCDP data")
+DIVERSION_MISSING = N_("diversion not computed")
+"""Why a tile is not rated (its ``evidence`` then; translated where shown)."""
+
+
+class Tile(dict):
+    """A rated tile: the mapping ``summary.json`` holds, plus the facts behind its evidence.
+
+    The mapping has ``id``, ``label``, ``rating``, ``trend``, ``arrow``, ``basis`` and
+    ``evidence`` (English). :attr:`facts` is not written: ``kind`` (the tile id), ``missing``
+    (why it is not rated, one of the messages above, or ``None``) and the numbers and codes
+    the evidence names.
+    """
+
+    facts: dict[str, Any]
 
 
 TILE_RULE_KEYS = {
@@ -65,19 +90,35 @@ def band_rating(score: float | None, bands: list[float], scale: list[str]) -> st
     return class_on_yardstick(score, bands, scale)
 
 
-def _tile(tid: str, rule: dict, rating, trend, evidence: str, missing: str | None = None) -> dict:
-    return {
-        "id": tid,
-        "label": rule["label"],
-        "rating": rating,
-        "trend": trend,
-        "arrow": ARROWS.get(trend, "–"),
-        "basis": rule["from"],
-        "evidence": evidence if rating is not None else (missing or "not computable"),
+def _tile(
+    tid: str,
+    rule: dict,
+    rating,
+    trend,
+    evidence: str,
+    missing: str | None = None,
+    facts: dict[str, Any] | None = None,
+) -> Tile:
+    tile = Tile(
+        {
+            "id": tid,
+            "label": rule["label"],
+            "rating": rating,
+            "trend": trend,
+            "arrow": ARROWS.get(trend, "–"),
+            "basis": rule["from"],
+            "evidence": evidence if rating is not None else (missing or NOT_COMPUTABLE),
+        }
+    )
+    tile.facts = {
+        **(facts or {}),
+        "kind": tid,
+        "missing": None if rating is not None else (missing or NOT_COMPUTABLE),
     }
+    return tile
 
 
-def compute_tiles(values: dict[str, dict[str, Any]]) -> list[dict]:
+def compute_tiles(values: dict[str, dict[str, Any]]) -> list[Tile]:
     """Compute the four tiles from the sections' values (as in ``summary.json``).
 
     Parameters
@@ -88,9 +129,9 @@ def compute_tiles(values: dict[str, dict[str, Any]]) -> list[dict]:
 
     Returns
     -------
-    list of dict
+    list of Tile
         ``id``, ``label``, ``rating``, ``trend`` (up/down/flat/None), ``arrow``, ``basis``,
-        ``evidence``.
+        ``evidence``; each with its :attr:`Tile.facts`.
     """
     rules = tile_rules()
     scale = rules["scale"]
@@ -112,8 +153,13 @@ def compute_tiles(values: dict[str, dict[str, Any]]) -> list[dict]:
         if score is not None
         else ""
     )
+    facts = {
+        "score": score,
+        "method_low": d.get("method_low", float("nan")),
+        "method_high": d.get("method_high", float("nan")),
+    }
     tiles.append(
-        _tile("structural_instability", rule, rating, trend, evidence, "composite not computed")
+        _tile("structural_instability", rule, rating, trend, evidence, COMPOSITE_MISSING, facts)
     )
 
     rule = rules["tiles"]["conflict_involvement"]
@@ -121,9 +167,9 @@ def compute_tiles(values: dict[str, dict[str, Any]]) -> list[dict]:
     primary = ucdp.get("n_active_primary_latest")
     located = ucdp.get("n_active_on_territory_latest")
     if primary is None:
-        tiles.append(_tile("conflict_involvement", rule, None, None, "", "no UCDP data"))
+        tiles.append(_tile("conflict_involvement", rule, None, None, "", UCDP_MISSING))
     else:
-        _, one, many = rule["counts"]
+        _zero, one, many = rule["counts"]
         if primary >= many:
             rating = scale[4]
         elif primary >= one:
@@ -144,7 +190,13 @@ def compute_tiles(values: dict[str, dict[str, Any]]) -> list[dict]:
             f"{ucdp.get('latest_year')}"
             + (f" ({base} in {ucdp.get('base_year')})" if base is not None else "")
         )
-        tiles.append(_tile("conflict_involvement", rule, rating, trend, evidence))
+        facts = {
+            "primary": primary,
+            "latest_year": ucdp.get("latest_year"),
+            "base": base,
+            "base_year": ucdp.get("base_year"),
+        }
+        tiles.append(_tile("conflict_involvement", rule, rating, trend, evidence, facts=facts))
 
     rule = rules["tiles"]["misuse_diversion"]
     diversion = values.get("diversion") or {}
@@ -162,7 +214,8 @@ def compute_tiles(values: dict[str, dict[str, Any]]) -> list[dict]:
         else None
     )
     evidence = f"highest criterion rating: {overall_label}" if overall_label else ""
-    tiles.append(_tile("misuse_diversion", rule, rating, trend, evidence, "diversion not computed"))
+    facts = {"overall": overall_label}
+    tiles.append(_tile("misuse_diversion", rule, rating, trend, evidence, DIVERSION_MISSING, facts))
     return tiles
 
 
@@ -199,7 +252,7 @@ def maritime_score(
     return score / sum(weights), used, left_out
 
 
-def _maritime_tile(rules: Mapping[str, Any], composite: dict, maritime: dict) -> dict:
+def _maritime_tile(rules: Mapping[str, Any], composite: dict, maritime: dict) -> Tile:
     rule = rules["tiles"]["maritime_threat"]
     score, used, left_out = maritime_score(
         composite.get("indicators") or [], list(rule["indicators"])
@@ -213,15 +266,22 @@ def _maritime_tile(rules: Mapping[str, Any], composite: dict, maritime: dict) ->
     ]
     evidence = f"maritime score {score:.1f}/10 ({'; '.join(parts)})" if score is not None else ""
     reasons = [r.get("missing_reason") for r in left_out if r.get("missing_reason")]
+    facts = {
+        "score": score,
+        "used": [{"label": r["label"], "score": float(r["score_0_10"])} for r in used],
+        "left_out": [
+            {"label": r["label"], "applicable": bool(r.get("applicable", True))} for r in left_out
+        ],
+        "missing_reasons": list(dict.fromkeys(reasons)),
+    }
     tile = _tile(
         "maritime_threat",
         rule,
         rating,
         _maritime_trend(maritime),
         evidence,
-        "not rated: " + "; ".join(dict.fromkeys(reasons))
-        if reasons
-        else "no maritime indicator has a value",
+        "not rated: " + "; ".join(dict.fromkeys(reasons)) if reasons else NO_MARITIME_VALUE,
+        facts,
     )
     tile["score"] = score
     return tile

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from osa_analysis.brief import registry
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.section import Section
+from osa_analysis.core.i18n import _
 
 
 def tables_annex(ctx: BriefContext, sections: Mapping[str, Section]) -> Section:
@@ -26,15 +27,17 @@ def tables_annex(ctx: BriefContext, sections: Mapping[str, Section]) -> Section:
                     {"section": section.key, "caption": caption, "rows": len(df), "id": ids[-1]}
                 )
     markdown = (
-        "The long tables of the sections above, in their order. In the HTML brief each opens "
-        "with a click; the printed brief names them only. Their numbers are also in "
-        "`summary.json`."
+        _(
+            "The long tables of the sections above, in their order. In the HTML brief each "
+            "opens with a click; the printed brief names them only. Their numbers are also in "
+            "`summary.json`."
+        )
         if tables
-        else "No section has a long table."
+        else _("No section has a long table.")
     )
     return Section(
         key="tables",
-        title="Annex: full tables",
+        title=_("Annex: full tables"),
         markdown=markdown,
         tables=tables,
         table_ids=ids,

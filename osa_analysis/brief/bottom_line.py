@@ -12,8 +12,9 @@ import pandas as pd
 
 from osa_analysis.analyse.tiles import compute_tiles, tile_rules
 from osa_analysis.brief.context import BriefContext
-from osa_analysis.brief.numbers import sig
+from osa_analysis.brief.numbers import range_text, sig
 from osa_analysis.brief.section import Section, fmt_num
+from osa_analysis.core.i18n import _, language, tr
 
 
 def bottom_line_section(
@@ -32,22 +33,30 @@ def bottom_line_section(
             if queue and len(figures) < 5:
                 figures.append(queue.pop(0))
     tiles = tiles or []
-    markdown = "" if figures else "No key figure could be computed from the available data."
+    markdown = "" if figures else _("No key figure could be computed from the available data.")
+    # one message for the header: "figure" alone is a message of the figures
+    columns = _("figure|value|interval|change").split("|")
     rows = [
-        {
-            "figure": kf.get("label"),
-            "value": _fmt_value(kf.get("value"), kf.get("unit")),
-            "interval": _fmt_interval(kf.get("interval"), kf.get("interval_kind")),
-            "change": kf.get("change_text") or "n/a",
-        }
+        dict(
+            zip(
+                columns,
+                (
+                    tr(kf.get("label")),
+                    _fmt_value(kf.get("value"), kf.get("unit")),
+                    _fmt_interval(kf.get("interval"), kf.get("interval_kind")),
+                    tr(kf.get("change_text")) or _("n/a"),
+                ),
+                strict=True,
+            )
+        )
         for kf in figures
     ]
     tables = []  # the tiles, with their evidence, are on page one
     if rows:
-        tables.append(("Key figures", pd.DataFrame(rows)))
+        tables.append((_("Key figures"), pd.DataFrame(rows)))
     return Section(
         key="bottom_line",
-        title="Key figures",
+        title=_("Key figures"),
         markdown=markdown,
         tables=tables,
         values={
@@ -103,19 +112,22 @@ def stale_inputs(composite_values: Mapping) -> list[dict]:
 
 def _fmt_value(value, unit) -> str:
     if value is None:
-        return "n/a"
+        return _("n/a")
     whole = isinstance(value, int) or float(value).is_integer()
     text = fmt_num(value) if whole else sig(value, 3)
-    return f"{text} {unit or ''}".strip()
+    shown = str(tr(unit) or "")
+    # Japanese writes a counter word or % against the number ("39件"), a Latin unit apart
+    tight = language() == "ja" and shown[:1] and (shown[0] == "%" or not shown[0].isascii())
+    return f"{text}{shown}" if tight else f"{text} {shown}".strip()
 
 
 def _fmt_interval(interval, kind) -> str:
     if not interval or interval[0] is None or interval[1] is None:
-        return "n/a"
-    span = f"{_bound(interval[0])} to {_bound(interval[1])}"
-    return f"{span} ({kind})" if kind else span
+        return _("n/a")
+    span = range_text(_bound(interval[0]), _bound(interval[1]))
+    return _("{span} ({kind})").format(span=span, kind=tr(kind)) if kind else span
 
 
 def _bound(value: float) -> str:
     """Return an interval bound: 3 significant figures, "unbounded" when infinite."""
-    return sig(value, 3) if value == value and abs(value) != float("inf") else "unbounded"
+    return sig(value, 3) if value == value and abs(value) != float("inf") else _("unbounded")

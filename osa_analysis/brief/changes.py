@@ -14,9 +14,35 @@ from osa_analysis.analyse.grayzone import actor_events
 from osa_analysis.analyse.maritime import country_events
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.incident_wording import capitalised
-from osa_analysis.brief.numbers import count
+from osa_analysis.brief.key_judgements import join_sentences
+from osa_analysis.brief.numbers import count, date_text
 from osa_analysis.brief.section import Section, esc
 from osa_analysis.brief.summary import BriefSummary
+from osa_analysis.core.i18n import N_, REFERENCE, _, language, tr
+
+CATEGORY_WORDS = {
+    "piracy_armed_robbery": N_("piracy armed robbery"),
+    "gray_zone_coercion": N_("gray zone coercion"),
+    "other_hostile": N_("other hostile"),
+    "unknown": N_("unknown"),
+}
+"""Incident categories (``harmonise.classify.CATEGORIES``) as this section names them."""
+
+SEVERITY_WORDS = {"Attempted": N_("Attempted"), "unknown": N_("unknown")}
+"""Severities other than ReCAAP's codes CAT1 to CAT4 (which stay as they are)."""
+
+DIMENSION_WORDS = {"threat": N_("threat"), "fragility": N_("fragility"), "capacity": N_("capacity")}
+"""The composite's dimensions, as the change table names them (``Composite: fragility``)."""
+
+WGI_WORDS = {
+    "va": N_("Voice & accountability"),
+    "pv": N_("Political stability"),
+    "ge": N_("Government effectiveness"),
+    "rq": N_("Regulatory quality"),
+    "rl": N_("Rule of law"),
+    "cc": N_("Control of corruption"),
+}
+"""The six WGI indicators' short names (``analyse.governance.WGI_SHORT``)."""
 
 
 def read_previous_summary(path: str | Path | None) -> dict | None:
@@ -42,128 +68,179 @@ def read_previous_summary(path: str | Path | None) -> dict | None:
     return data
 
 
+def _date(value: object) -> str:
+    """Return an ISO date in the current language's form; anything else as it is."""
+    text = str(value)
+    return date_text(text) if len(text) == 10 and text[4] == "-" and text[7] == "-" else text
+
+
+def _counts(counts: Mapping[str, int], words: Mapping[str, str], replace: bool) -> str:
+    """Return ``"3 piracy armed robbery, 1 other hostile"`` from counts by code."""
+    items = []
+    for code, n in counts.items():
+        word = _(words[code]) if code in words else (code.replace("_", " ") if replace else code)
+        items.append(_("{n} {what}").format(n=n, what=word))
+    return _(", ").join(items)
+
+
 def _events_line(
     what: str, events: dict | None, since: str, plural: str | None = None
 ) -> str | None:
     if not events:
         return None
     if not events["n"]:
-        return f"{capitalised(count(0, what, plural))} dated after {since} in the data."
-    cats = ", ".join(f"{n} {c.replace('_', ' ')}" for c, n in events["by_category"].items())
-    sev = ", ".join(f"{n} {s}" for s, n in events["by_severity"].items())
-    where = (
-        f"; median position {events['median_position'][0]:.2f}°, "
-        f"{events['median_position'][1]:.2f}°"
-        if events["median_position"]
-        else ""
-    )
-    return (
-        f"{capitalised(count(events['n'], what, plural))} dated {events['first']} to "
-        f"{events['last']} ({cats}; severity {sev}{where})."
-    )
+        return _("{events} dated after {since} in the data.").format(
+            events=capitalised(count(0, what, plural)), since=since
+        )
+    fields = {
+        "events": capitalised(count(events["n"], what, plural)),
+        "first": _date(events["first"]),
+        "last": _date(events["last"]),
+        "cats": _counts(events["by_category"], CATEGORY_WORDS, replace=True),
+        "severity": _counts(events["by_severity"], SEVERITY_WORDS, replace=False),
+    }
+    if events["median_position"]:
+        lat, lon = events["median_position"]
+        return _(
+            "{events} dated {first} to {last} ({cats}; severity {severity}; median position "
+            "{lat}°, {lon}°)."
+        ).format(**fields, lat=f"{lat:.2f}", lon=f"{lon:.2f}")
+    return _("{events} dated {first} to {last} ({cats}; severity {severity}).").format(**fields)
 
 
 def new_data_lines(changes: dict[str, Any]) -> list[str]:
     """Sentences on what is new since the previous brief: data, then method and code."""
-    since = esc(changes["previous_as_of"])
+    since = esc(_date(changes["previous_as_of"]))
     new_data = changes.get("new_data") or {}
     lines = [
         line
         for line in (
             _events_line(
-                "new incident in its waters",
+                _("new incident in its waters"),
                 new_data.get("incidents"),
                 since,
-                "new incidents in its waters",
+                _("new incidents in its waters"),
             ),
             _events_line(
-                "new gray-zone event involving it",
+                _("new gray-zone event involving it"),
                 new_data.get("grayzone"),
                 since,
-                "new gray-zone events involving it",
+                _("new gray-zone events involving it"),
             ),
         )
         if line
     ]
     releases = new_data.get("releases") or []
     if releases:
-        lines.append(
-            "**New data releases read:** "
-            + "; ".join(
-                f"{esc(r['source'])} ({esc(r['vintage_before'] or 'not used before')} → "
-                f"{esc(r['vintage_after'])}, coverage {esc(r['coverage_after'])})"
-                for r in releases
+        listed = _("; ").join(
+            _("{source} ({before} → {after}, coverage {coverage})").format(
+                source=esc(r["source"]),
+                before=esc(r["vintage_before"] or _("not used before")),
+                after=esc(r["vintage_after"]),
+                coverage=esc(r["coverage_after"]),
             )
-            + "."
+            for r in releases
         )
+        lines.append(_("**New data releases read:** {releases}.").format(releases=listed))
     else:
-        lines.append("**New data releases read:** none (every source has the same bytes).")
+        lines.append(_("**New data releases read:** none (every source has the same bytes)."))
     methods = changes.get("method_changes") or []
-    lines.append(
-        "**Method or code changes:** "
-        + (
-            "; ".join(f"{esc(m['what'])} {esc(m['before'])} → {esc(m['after'])}" for m in methods)
-            if methods
-            else "none"
+    if methods:
+        listed = _("; ").join(
+            _("{what} {before} → {after}").format(
+                what=esc(_(m["what"])), before=esc(m["before"]), after=esc(m["after"])
+            )
+            for m in methods
         )
-        + "."
-    )
+        lines.append(_("**Method or code changes:** {changes}.").format(changes=listed))
+    else:
+        lines.append(_("**Method or code changes:** none."))
     return lines
+
+
+def indicator_label(moved: Mapping[str, Any]) -> str:
+    """Return the name of a figure that changed, in the current language.
+
+    English gives the recorded label; another language names the composite's score and
+    dimensions and the WGI indicators by their id, and translates the sections' key figures.
+    """
+    label = str(moved.get("label") or moved.get("id") or "")
+    if language() == REFERENCE:
+        return label
+    group, _dot, name = str(moved.get("id") or "").partition(".")
+    if group == "composite" and name == "score":
+        return _("Structural risk composite")
+    if group == "composite" and name in DIMENSION_WORDS:
+        return _("Composite: {dim}").format(dim=_(DIMENSION_WORDS[name]))
+    if group == "wgi" and name in WGI_WORDS:
+        return _("WGI {name}").format(name=_(WGI_WORDS[name]))
+    return str(tr(label))
 
 
 def changes_section(changes: dict[str, Any]) -> Section:
     """Section: what changed since the last brief, in words and a table."""
     if changes["previous_as_of"] is None:
-        markdown = "This is the first published brief for this country: nothing to compare yet."
+        markdown = _("This is the first published brief for this country: nothing to compare yet.")
         return Section(
             key="what_changed",
-            title="What changed since the last brief",
+            title=_("What changed since the last brief"),
             markdown=markdown,
             values=changes,
         )
     lines = [
-        f"Compared with the brief of {esc(changes['previous_as_of'])}: "
-        f"{count(changes['n_changes'], 'change')} beyond uncertainty."
+        _("Compared with the brief of {date}: {changes} beyond uncertainty.").format(
+            date=esc(_date(changes["previous_as_of"])),
+            changes=count(changes["n_changes"], _("change"), _("changes")),
+        )
     ]
     lines += new_data_lines(changes)
+    what, kind, before, after = _("what"), _("kind"), _("before"), _("after")
     rows = []
     for m in changes["indicators_moved"]:
         rows.append(
             {
-                "what": m["label"],
-                "kind": "moved beyond its interval",
-                "before": m["before"],
-                "after": m["after"],
+                what: indicator_label(m),
+                kind: _("moved beyond its interval"),
+                before: m["before"],
+                after: m["after"],
             }
         )
     for t in changes["tiles_changed"]:
         rows.append(
             {
-                "what": t["label"],
-                "kind": "tile rating changed",
-                "before": t["before"],
-                "after": t["after"],
+                what: tr(t["label"]),
+                kind: _("tile rating changed"),
+                before: _(t["before"]) if isinstance(t["before"], str) else t["before"],
+                after: _(t["after"]) if isinstance(t["after"], str) else t["after"],
             }
         )
     for t in changes["tripwires_new"]:
         rows.append(
             {
-                "what": t["label"],
-                "kind": "trip-wire newly triggered",
-                "before": "not triggered",
-                "after": f"triggered ({t['data_date']})",
+                what: tr(t["label"]),
+                kind: _("trip-wire newly triggered"),
+                before: _("not triggered"),
+                after: _("triggered ({date})").format(date=_date(t["data_date"])),
             }
         )
     if changes["values_changed_without_interval"]:
         lines.append(
-            f"{count(len(changes['values_changed_without_interval']), 'other figure')} changed "
-            "without an interval, so no change is called on them (listed in `summary.json`)."
+            _(
+                "{figures} changed without an interval, so no change is called on them (listed "
+                "in `summary.json`)."
+            ).format(
+                figures=count(
+                    len(changes["values_changed_without_interval"]),
+                    _("other figure"),
+                    _("other figures"),
+                )
+            )
         )
     return Section(
         key="what_changed",
-        title="What changed since the last brief",
-        markdown=" ".join(lines),
-        tables=[("Changes beyond uncertainty", pd.DataFrame(rows))] if rows else [],
+        title=_("What changed since the last brief"),
+        markdown=join_sentences(lines),
+        tables=[(_("Changes beyond uncertainty"), pd.DataFrame(rows))] if rows else [],
         values=changes,
     )
 

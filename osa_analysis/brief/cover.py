@@ -10,13 +10,28 @@ from collections.abc import Mapping
 import pandas as pd
 
 from osa_analysis.brief.context import BriefContext
-from osa_analysis.brief.numbers import count
+from osa_analysis.brief.numbers import count, date_text
 from osa_analysis.brief.section import Section, esc
 from osa_analysis.core.countries import country_name
 from osa_analysis.core.dates import coverage_end_text
+from osa_analysis.core.i18n import N_, REFERENCE, _, tr, use_language
 from osa_analysis.core.provenance import __version__, git_commit
 from osa_analysis.sources.freshness import overdue_key_inputs
 from osa_analysis.sources.registry import get_source, registry
+
+DATA_MESSAGES = (("data/recipients/countries.yaml", "countries[].name"),)
+"""The country names the cover and the annex show."""
+
+VINTAGE_COLUMNS = {
+    "source": N_("source"),
+    "title": N_("title"),
+    "licence": N_("licence"),
+    "coverage": N_("coverage"),
+    "last observation": N_("last observation"),
+    "vintage": N_("vintage"),
+    "sha256": N_("sha256"),
+}
+"""The vintage table's columns (its records in ``values`` keep the English keys)."""
 
 
 def last_observations(ctx: BriefContext) -> dict[str, str]:
@@ -71,17 +86,27 @@ def freshness_note(ctx: BriefContext) -> tuple[str, list[dict]]:
         for f in overdue
     ]
     if not overdue:
-        return "**Source freshness:** every key input was current for its release cadence.", []
-    listed = "; ".join(
-        f"{esc(get_source(f.source_id).title)} (data to {f.last_data:%Y-%m-%d}, a newer "
-        f"release was due by {f.due:%Y-%m-%d})"
+        return _("**Source freshness:** every key input was current for its release cadence."), []
+    listed = _("; ").join(
+        _("{title} (data to {last}, a newer release was due by {due})").format(
+            title=esc(get_source(f.source_id).title),
+            last=date_text(f.last_data),
+            due=date_text(f.due),
+        )
         for f in overdue
     )
     return (
-        f"**Source freshness:** {count(len(overdue), 'key input')} overdue for a newer release "
-        f"at this date, so their part of the brief may be out of date: {listed}.",
+        _(
+            "**Source freshness:** {inputs} overdue for a newer release at this date, so their "
+            "part of the brief may be out of date: {listed}."
+        ).format(inputs=count(len(overdue), _("key input"), _("key inputs")), listed=listed),
         records,
     )
+
+
+def brief_title(name: str) -> str:
+    """Return the brief's title, e.g. "Philippines: maritime security risk brief"."""
+    return _("{country}: maritime security risk brief").format(country=name)
 
 
 def title_section(ctx: BriefContext, sections: Mapping[str, Section]) -> Section:
@@ -91,8 +116,9 @@ def title_section(ctx: BriefContext, sections: Mapping[str, Section]) -> Section
     line.
     """
     name = sections["provenance"].values["country_name"]
-    title = f"{name}: maritime security risk brief"
-    return Section(key="cover", title=title, values={"title": title})
+    with use_language(REFERENCE):  # values are the same in every edition
+        reference = brief_title(name)
+    return Section(key="cover", title=brief_title(str(tr(name))), values={"title": reference})
 
 
 def cover_section(ctx: BriefContext) -> Section:
@@ -115,24 +141,43 @@ def cover_section(ctx: BriefContext) -> Section:
     }
     freshness, overdue = freshness_note(ctx)
     provenance["overdue_key_inputs"] = overdue
-    markdown = (
-        f"**Country:** {esc(name)} ({ctx.country_iso3})  \n"
-        f"**Data as of:** {ctx.as_of:%Y-%m-%d} (no observation after this date is used; by "
-        "default the date of the newest incident report in the data)  \n"
-        f"{freshness}  \n"
-        f"**Parameters:** look-back {ctx.lookback_years} years; peers "
-        f"{', '.join(ctx.peers)}  \n"
-        f"**Produced by:** osa_analysis {esc(__version__)}"
-        + (f", commit `{commit[:12]}`" if commit else ", commit unknown")
-        + "\n\nEvery figure in this brief comes from the sources in the table below, each "
-        "fetched from a pinned upstream file or a release validated before use, and checked "
-        "against its sha256; the same inputs and parameters give the same brief. Every "
-        "number shown is also in the brief's machine-readable `summary.json`."
+    shown = str(tr(name))
+    produced = (
+        _("**Produced by:** osa_analysis {version}, commit `{commit}`").format(
+            version=esc(__version__), commit=commit[:12]
+        )
+        if commit
+        else _("**Produced by:** osa_analysis {version}, commit unknown").format(
+            version=esc(__version__)
+        )
     )
+    lines = [
+        _("**Country:** {country} ({iso3})").format(country=esc(shown), iso3=ctx.country_iso3),
+        _(
+            "**Data as of:** {date} (no observation after this date is used; by default the "
+            "date of the newest incident report in the data)"
+        ).format(date=date_text(ctx.as_of)),
+        freshness,
+        _("**Parameters:** look-back {years} years; peers {peers}").format(
+            years=ctx.lookback_years, peers=_(", ").join(ctx.peers)
+        ),
+        produced,
+    ]
+    markdown = (
+        "  \n".join(lines)
+        + "\n\n"
+        + _(
+            "Every figure in this brief comes from the sources in the table below, each "
+            "fetched from a pinned upstream file or a release validated before use, and checked "
+            "against its sha256; the same inputs and parameters give the same brief. Every "
+            "number shown is also in the brief's machine-readable `summary.json`."
+        )
+    )
+    shown_vintages = vintages.rename(columns={k: _(v) for k, v in VINTAGE_COLUMNS.items()})
     return Section(
         key="provenance",
-        title=f"{name}: maritime security risk brief",
+        title=brief_title(shown),
         markdown=markdown,
-        tables=[("Data vintage of every source used", vintages)],
+        tables=[(_("Data vintage of every source used"), shown_vintages)],
         values=provenance,
     )

@@ -9,12 +9,21 @@ from pathlib import Path
 import pandas as pd
 
 from osa_analysis.brief.context import BriefContext
+from osa_analysis.brief.key_judgements import term_word
 from osa_analysis.brief.numbers import pct, pct_range
 from osa_analysis.brief.section import Section
 from osa_analysis.core.config import CURATED_DIR
+from osa_analysis.core.i18n import _, tr
 from osa_analysis.core.yamlio import safe_load
 
 GLOSSARY_FILE = CURATED_DIR / "brief" / "glossary.yaml"
+
+DATA_MESSAGES = (
+    ("data/brief/glossary.yaml", "terms[].term"),
+    ("data/brief/glossary.yaml", "terms[].definition"),
+    ("data/risk/diversion.yaml", "yardstick.name"),
+)
+"""Texts of curated files the annex shows: the glossary and the yardstick's name."""
 
 
 def glossary_terms(path: Path = GLOSSARY_FILE) -> list[dict[str, str]]:
@@ -40,8 +49,8 @@ def yardstick_table(yardstick: Mapping) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "term": term,
-                "probability": f"≤{pct(hi)}" if lo == 0 else pct_range(lo, hi),
+                _("term"): term_word(term),
+                _("probability"): f"≤{pct(hi)}" if lo == 0 else pct_range(lo, hi),
             }
             for term, (lo, hi) in terms
         ]
@@ -54,10 +63,12 @@ def glossary_html(terms: list[dict[str, str]]) -> str:
     for t in terms:
         source = t["source"]
         href = source if source.startswith(("http://", "https://")) else None
-        term = html.escape(t["term"])
+        term = html.escape(str(tr(t["term"])))
         name = f'<a href="{html.escape(href, quote=True)}">{term}</a>' if href else term
-        where = "" if href else f' <span class="osa-muted">({html.escape(source)})</span>'
-        items.append(f"<dt>{name}</dt><dd>{html.escape(t['definition'])}{where}</dd>")
+        muted = html.escape(_("({where})").format(where=source))
+        where = "" if href else f' <span class="osa-muted">{muted}</span>'
+        definition = html.escape(str(tr(t["definition"])))
+        items.append(f"<dt>{name}</dt><dd>{definition}{where}</dd>")
     return '<dl class="osa-glossary">' + "".join(items) + "</dl>"
 
 
@@ -65,18 +76,17 @@ def glossary_section(ctx: BriefContext, sections: Mapping[str, Section]) -> Sect
     """Build the glossary of the brief's terms and the yardstick its likelihood words follow."""
     yardstick = sections["diversion"].values.get("yardstick") or {}
     terms = glossary_terms()
-    markdown = (
-        f"Likelihood words follow one yardstick everywhere in the brief, the "
-        f"{yardstick.get('name', 'UK PHIA Probability Yardstick')}: a word is given to a "
-        "probability inside its range, and a probability in a gap between two ranges takes "
-        "the nearer one. Confidence (high, moderate, low) describes the evidence, not the "
-        "event."
-    )
+    markdown = _(
+        "Likelihood words follow one yardstick everywhere in the brief, the {yardstick}: a "
+        "word is given to a probability inside its range, and a probability in a gap between "
+        "two ranges takes the nearer one. Confidence (high, moderate, low) describes the "
+        "evidence, not the event."
+    ).format(yardstick=tr(yardstick.get("name", "UK PHIA Probability Yardstick")))
     return Section(
         key="glossary",
-        title="Annex: glossary and probability yardstick",
+        title=_("Annex: glossary and probability yardstick"),
         markdown=markdown,
         html=glossary_html(terms),
-        tables=[("Probability yardstick", yardstick_table(yardstick))],
+        tables=[(_("Probability yardstick"), yardstick_table(yardstick))],
         values={"terms": [t["term"] for t in terms], "yardstick": yardstick.get("terms")},
     )

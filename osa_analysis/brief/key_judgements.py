@@ -9,7 +9,7 @@ section and the data age from the provenance.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from osa_analysis.analyse.judgements import scenario_judgements
@@ -17,8 +17,23 @@ from osa_analysis.analyse.tiles import tile_rules
 from osa_analysis.brief import registry
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.incident_wording import country_name as running_name
-from osa_analysis.brief.numbers import count, pct, pct_range
+from osa_analysis.brief.numbers import count, date_text, pct, pct_range
 from osa_analysis.brief.section import Section, esc
+from osa_analysis.brief.tiles_text import (
+    rating_word,
+    tile_evidence,
+    tile_label,
+    tiles_legend,
+    trend_label,
+)
+from osa_analysis.core.countries import country_name
+from osa_analysis.core.i18n import N_, REFERENCE, _, language, tr, use_language
+
+DATA_MESSAGES = (
+    ("data/risk/diversion.yaml", "scenarios[].label"),
+    ("data/recipients/countries.yaml", "countries[].name"),
+)
+"""Texts of curated files page one shows: the scenarios' names and the country names."""
 
 MAX_JUDGEMENTS = 5
 """Key judgements shown on page one (the register in the diversion section has them all)."""
@@ -26,25 +41,77 @@ MAX_JUDGEMENTS = 5
 HORIZON = "36m"
 """Horizon of the page-one judgements (the register also gives 12 months)."""
 
-CONFIDENCE_WORDS = {"H": "high", "M": "moderate", "L": "low"}
+CONFIDENCE_WORDS = {"H": N_("high"), "M": N_("moderate"), "L": N_("low")}
+
+YARDSTICK_WORDS = {
+    "remote": N_("remote"),
+    "highly unlikely": N_("highly unlikely"),
+    "unlikely": N_("unlikely"),
+    "realistic possibility": N_("realistic possibility"),
+    "likely": N_("likely"),
+    "highly likely": N_("highly likely"),
+    "almost certain": N_("almost certain"),
+}
+"""The PHIA yardstick's terms (``data/risk/diversion.yaml``), translated where shown."""
+
+LEVEL_WORDS = {
+    "none": N_("none"),
+    "negligible": N_("negligible"),
+    "low": N_("low"),
+    "medium": N_("medium"),
+    "high": N_("high"),
+}
+"""Levels of equipment relevance and classes of residual risk (``data/risk/diversion.yaml``)."""
 
 EQUIPMENT_WORDS = {
-    "radar": "radars",
-    "patrol_boat": "patrol boats",
-    "rescue_boat": "rescue boats",
-    "rigid_inflatable_boat": "rigid inflatable boats",
-    "uav": "drones",
-    "diving_support_vessel": "a diving support vessel",
-    "heavy_machinery": "heavy machinery",
-    "infrastructure": "infrastructure works",
-    "ais": "AIS receivers",
-    "air_traffic_control_radar": "air traffic control radar",
-    "underwater_camera": "underwater cameras",
-    "other": "other equipment",
+    "radar": N_("radars"),
+    "patrol_boat": N_("patrol boats"),
+    "rescue_boat": N_("rescue boats"),
+    "rigid_inflatable_boat": N_("rigid inflatable boats"),
+    "uav": N_("drones"),
+    "diving_support_vessel": N_("a diving support vessel"),
+    "heavy_machinery": N_("heavy machinery"),
+    "infrastructure": N_("infrastructure works"),
+    "ais": N_("AIS receivers"),
+    "air_traffic_control_radar": N_("air traffic control radar"),
+    "underwater_camera": N_("underwater cameras"),
+    "other": N_("other equipment"),
 }
 """How the brief names each equipment category of ``osa_projects.csv``."""
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def term_word(term: object) -> str:
+    """Return a yardstick term (or another likelihood word) in the current language."""
+    if not term:
+        return _("not judged")
+    return _(YARDSTICK_WORDS[term]) if term in YARDSTICK_WORDS else str(tr(term))
+
+
+def level_word(level: object) -> str:
+    """Return a relevance level or residual-risk class in the current language."""
+    if not level:
+        return _("n/a")
+    return _(LEVEL_WORDS[level]) if level in LEVEL_WORDS else str(tr(level))
+
+
+def brief_country(ctx: BriefContext) -> str:
+    """Return the country's name for running text ("the Philippines"; フィリピン in Japanese)."""
+    if language() == REFERENCE:
+        return running_name(ctx)
+    return str(tr(country_name(ctx.country_iso3)))
+
+
+def join_sentences(sentences: list[str]) -> str:
+    """Join sentences into a paragraph: a space between them, none in Japanese."""
+    return ("" if language() == "ja" else " ").join(sentences)
+
+
+def in_reference(function: Callable[..., Any], *args: Any) -> Any:
+    """Call ``function`` in the reference language (for ``values``, the same in every edition)."""
+    with use_language(REFERENCE):
+        return function(*args)
 
 
 def rating_class(rating: object, scale: list[str] | tuple[str, ...]) -> str:
@@ -55,12 +122,21 @@ def rating_class(rating: object, scale: list[str] | tuple[str, ...]) -> str:
     return f"osa-rating-{list(scale).index(rating) + 1 if rating in scale else 0}"
 
 
+def word_list(words: list[str]) -> str:
+    """Join words as a list: ``"a, b and c"`` (``"a、b、c"`` in Japanese)."""
+    if len(words) <= 1:
+        return "".join(words)
+    return _("{items} and {last}").format(items=_(", ").join(words[:-1]), last=words[-1])
+
+
 def equipment_phrase(categories: list[str]) -> str:
     """Name the equipment Japan gave, e.g. ``"radars, AIS receivers and infrastructure works"``."""
-    words = [EQUIPMENT_WORDS.get(c, c.replace("_", " ")) for c in categories]
+    words = [
+        _(EQUIPMENT_WORDS[c]) if c in EQUIPMENT_WORDS else c.replace("_", " ") for c in categories
+    ]
     if not words:
-        return "no equipment yet"
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+        return _("no equipment yet")
+    return word_list(words)
 
 
 def project_categories(equipment: Mapping[str, Any]) -> list[str]:
@@ -129,25 +205,40 @@ def _plus_36_months(as_of: str) -> str:
 
 def judgement_line(item: Mapping[str, Any]) -> str:
     """One key judgement in words: term, probability, date, confidence, what it means."""
-    term = item["term"] or "not judged"
     if item["basis"] == "probability":
-        odds = (
-            f"{pct(item['probability'])} (95% interval {pct_range(*item['interval'])}), "
-            f"from the base rate and model"
+        odds = _("{p} (95% interval {interval}), from the base rate and model").format(
+            p=pct(item["probability"]), interval=pct_range(*item["interval"])
         )
     else:
         rng = item["term_range"]
         odds = (
-            f"{pct_range(*rng)} on the yardstick, an analyst judgement without a base rate"
+            _("{range} on the yardstick, an analyst judgement without a base rate").format(
+                range=pct_range(*rng)
+            )
             if rng
-            else "an analyst judgement without a base rate"
+            else _("an analyst judgement without a base rate")
         )
-    confidence = CONFIDENCE_WORDS.get(item["confidence"], item["confidence"] or "not stated")
-    return (
-        f"**{esc(item['label'])}** by {item['resolve_by']}: *{esc(term)}*, {odds}. "
-        f"Confidence: {confidence}. For the equipment: relevance "
-        f"{esc(item['relevance'] or 'n/a')}; residual risk after OSA's controls "
-        f"**{esc(item['residual'] or 'n/a')}**."
+    level = item["confidence"]
+    confidence = _(CONFIDENCE_WORDS[level]) if level in CONFIDENCE_WORDS else level
+    confidence = confidence or _("not stated")
+    head = _("**{label}** by {date}: *{term}*, {odds}.").format(
+        label=esc(tr(item["label"])),
+        date=date_text(item["resolve_by"]),
+        term=esc(term_word(item["term"])),
+        odds=odds,
+    )
+    return join_sentences(
+        [
+            head,
+            _("Confidence: {confidence}.").format(confidence=confidence),
+            _(
+                "For the equipment: relevance {relevance}; residual risk after OSA's controls "
+                "**{residual}**."
+            ).format(
+                relevance=esc(level_word(item["relevance"])),
+                residual=esc(level_word(item["residual"])),
+            ),
+        ]
     )
 
 
@@ -162,21 +253,18 @@ def tiles_html(tiles: list[Mapping[str, Any]]) -> str:
     boxes = []
     for t in tiles:
         rating = t.get("rating")
+        evidence = tile_evidence(t)
         boxes.append(
             f'<div class="osa-tile {rating_class(rating, scale)}" '
-            f'title="{esc(t.get("evidence") or "")}">'
-            f'<span class="osa-tile-label">{esc(t["label"])}</span>'
-            f'<span class="osa-tile-rating">{esc(rating or "n/a")} '
-            f'<span class="osa-tile-arrow" aria-label="trend {esc(t.get("trend") or "unknown")}">'
+            f'title="{esc(evidence)}">'
+            f'<span class="osa-tile-label">{esc(tile_label(t))}</span>'
+            f'<span class="osa-tile-rating">{esc(rating_word(rating))} '
+            f'<span class="osa-tile-arrow" aria-label="{esc(trend_label(t.get("trend")))}">'
             f"{esc(t.get('arrow') or '–')}</span></span>"
-            f'<span class="osa-tile-evidence">{esc(t.get("evidence") or "no evidence")}</span>'
+            f'<span class="osa-tile-evidence">{esc(evidence or _("no evidence"))}</span>'
             "</div>"
         )
-    legend = (
-        '<p class="osa-tile-legend">One five-step scale (very low to very high); arrows: ↑ '
-        "riskier, ↓ less risky, → no clear change, – unknown. Rules: "
-        "<code>data/risk/tiles.yaml</code>.</p>"
-    )
+    legend = f'<p class="osa-tile-legend">{tiles_legend()}</p>'
     return '<div class="osa-tiles">' + "".join(boxes) + "</div>" + legend
 
 
@@ -184,30 +272,54 @@ def change_line(changes: Mapping[str, Any]) -> str:
     """Return what changed since the last brief, in one sentence."""
     since = changes.get("previous_as_of")
     if since is None:
-        return "**What changed:** this is the first published brief for this country."
-    parts = [count(changes.get("n_changes") or 0, "change") + " beyond uncertainty"]
+        return _("**What changed:** this is the first published brief for this country.")
+    parts = [
+        _("{changes} beyond uncertainty").format(
+            changes=count(changes.get("n_changes") or 0, _("change"), _("changes"))
+        )
+    ]
     incidents = ((changes.get("new_data") or {}).get("incidents")) or {}
     if incidents:
-        parts.append(count(incidents.get("n") or 0, "new incident") + " in its waters")
+        parts.append(
+            _("{incidents} in its waters").format(
+                incidents=count(incidents.get("n") or 0, _("new incident"), _("new incidents"))
+            )
+        )
     tiles = changes.get("tiles_changed") or []
-    parts += [f"{esc(t['label'])} {esc(t['before'])} → {esc(t['after'])}" for t in tiles]
-    n = registry.number("what_changed")
-    return (
-        f"**What changed since the brief of {esc(since)}:** "
-        + "; ".join(parts)
-        + f" (section {n})."
+    parts += [
+        _("{tile} {before} → {after}").format(
+            tile=esc(tr(t["label"])),
+            before=esc(tr(t["before"])),
+            after=esc(tr(t["after"])),
+        )
+        for t in tiles
+    ]
+    return _("**What changed since the brief of {date}:** {changes} (section {n}).").format(
+        date=esc(date_text(since)),
+        changes=_("; ").join(parts),
+        n=registry.number("what_changed"),
     )
 
 
 def tripwire_line(tripwires: list[Mapping[str, Any]]) -> str:
-    """Return the trip-wires that are triggered, with their evidence."""
+    """Return the trip-wires that are triggered, with their evidence.
+
+    Their names and evidence are worded as in the diversion section's table
+    (:func:`osa_analysis.brief.diversion.tripwire_label` and ``tripwire_evidence``).
+    """
+    from osa_analysis.brief.diversion import tripwire_evidence, tripwire_label
+
     triggered = [t for t in tripwires if t.get("status") == "triggered"]
     if not triggered:
-        return f"**Trip-wires:** none of the {len(tripwires)} is triggered."
-    return (
-        f"**Trip-wires triggered ({len(triggered)} of {len(tripwires)}):** "
-        + "; ".join(f"{esc(t['label'])} ({esc(t['evidence'])})" for t in triggered)
-        + "."
+        return _("**Trip-wires:** none of the {n} is triggered.").format(n=len(tripwires))
+    listed = _("; ").join(
+        _("{label} ({evidence})").format(
+            label=esc(tripwire_label(t)), evidence=esc(tripwire_evidence(t))
+        )
+        for t in triggered
+    )
+    return _("**Trip-wires triggered ({k} of {n}):** {listed}.").format(
+        k=len(triggered), n=len(tripwires), listed=listed
     )
 
 
@@ -219,14 +331,44 @@ def data_line(provenance: Mapping[str, Any]) -> str:
         for v in provenance.get("data_vintage") or []
         if _ISO_DATE.fullmatch(str(v.get("last observation")))
     ]
-    newest = f"the latest observation is of {max(dates)}" if dates else "see the annex"
-    if not overdue:
-        return f"**Newest data:** {newest}; every key input is current for its release cadence."
-    names = ", ".join(esc(o["source"]) for o in overdue)
-    return (
-        f"**Newest data:** {newest}; {count(len(overdue), 'key input')} overdue for a newer "
-        f"release ({names}), so their parts may be out of date (annex: provenance)."
+    newest = (
+        _("the latest observation is of {date}").format(date=date_text(max(dates)))
+        if dates
+        else _("see the annex")
     )
+    if not overdue:
+        return _(
+            "**Newest data:** {newest}; every key input is current for its release cadence."
+        ).format(newest=newest)
+    names = _(", ").join(esc(o["source"]) for o in overdue)
+    return _(
+        "**Newest data:** {newest}; {inputs} overdue for a newer release ({names}), so their "
+        "parts may be out of date (annex: provenance)."
+    ).format(
+        newest=newest,
+        inputs=count(len(overdue), _("key input"), _("key inputs")),
+        names=names,
+    )
+
+
+def _lead(whom: str, equipment: str | None, as_of: str, n_div: int | None) -> str:
+    """Return the sentence that opens page one (``equipment`` ``None``: none is recorded)."""
+    fields = {"country": whom, "equipment": equipment, "as_of": date_text(as_of), "n": n_div}
+    if equipment is None:
+        return _(
+            "No OSA equipment is recorded for {country}: risks to equipment Japan might give, "
+            "judged at {as_of} for the next 36 months, most serious for the equipment first "
+            "(every scenario and the 12-month horizon: section {n}; each judgement with its "
+            "event, date and resolving source: [judgements.json](judgements.json)). Words for "
+            "likelihood follow the UK PHIA probability yardstick (annex: glossary)."
+        ).format(**fields)
+    return _(
+        "Risks to the {equipment} Japan has given or agreed to give {country}, judged at "
+        "{as_of} for the next 36 months, most serious for the equipment first (every scenario "
+        "and the 12-month horizon: section {n}; each judgement with its event, date and "
+        "resolving source: [judgements.json](judgements.json)). Words for likelihood follow "
+        "the UK PHIA probability yardstick (annex: glossary)."
+    ).format(**fields)
 
 
 def key_judgements_section(ctx: BriefContext, sections: Mapping[str, Section]) -> Section:
@@ -237,22 +379,15 @@ def key_judgements_section(ctx: BriefContext, sections: Mapping[str, Section]) -
     categories = project_categories(diversion.get("equipment") or {})
     equipment = equipment_phrase(categories)
     items = key_judgements(diversion, prov["country_iso3"], prov["as_of"])
-    n_div = registry.number("diversion")
-    whom = esc(running_name(ctx))
-    lead = (
-        f"Risks to the {esc(equipment)} Japan has given or agreed to give {whom}"
-        if categories
-        else f"No OSA equipment is recorded for {whom}: risks to equipment Japan might give"
+    whom = esc(brief_country(ctx))
+    lead = _lead(
+        whom,
+        esc(equipment) if categories else None,
+        prov["as_of"],
+        registry.number("diversion"),
     )
-    lines = [
-        f"{lead}, judged at {prov['as_of']} for the next 36 months, most serious for the "
-        "equipment first "
-        f"(every scenario and the 12-month horizon: section {n_div}; each judgement with its "
-        "event, date and resolving source: [judgements.json](judgements.json)). Words for "
-        "likelihood follow the UK PHIA probability yardstick (annex: glossary)."
-    ]
-    lines += [f"{i + 1}. {judgement_line(item)}" for i, item in enumerate(items)]
-    markdown = "\n".join(lines[:1]) + "\n\n" + "\n".join(lines[1:])
+    lines = [f"{i + 1}. {judgement_line(item)}" for i, item in enumerate(items)]
+    markdown = lead + "\n\n" + "\n".join(lines)
     markdown += "\n\n" + "\n\n".join(
         [
             change_line(sections["what_changed"].values),
@@ -262,8 +397,12 @@ def key_judgements_section(ctx: BriefContext, sections: Mapping[str, Section]) -
     )
     return Section(
         key="key_judgements",
-        title="Bottom line",
+        title=_("Bottom line"),
         markdown=markdown,
         html=tiles_html(tiles),
-        values={"judgements": items, "equipment": equipment, "horizon": HORIZON},
+        values={
+            "judgements": items,
+            "equipment": in_reference(equipment_phrase, categories),
+            "horizon": HORIZON,
+        },
     )
