@@ -6,14 +6,22 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from osa_analysis.brief.style import NEUTRAL, figure
+from osa_analysis.core.i18n import N_, _
 
 RATING_SHORT = {
-    "not critical": "NC",
-    "possibly critical": "PC",
-    "critical": "C",
-    "not computable": "n/a",
+    "not critical": N_("NC"),
+    "possibly critical": N_("PC"),
+    "critical": N_("C"),
+    "not computable": N_("n/a"),
 }
 """Cell labels of the heat strip (colour carries the rating; the label helps in print)."""
+RATING_NAMES = {
+    "not critical": N_("not critical"),
+    "possibly critical": N_("possibly critical"),
+    "critical": N_("critical"),
+    "not computable": N_("not computable"),
+}
+"""The ratings named in the legend."""
 
 
 def _draw_cells(ax, peers: dict[str, dict[str, str]], criteria: list[dict], colors: dict) -> None:
@@ -29,7 +37,7 @@ def _draw_cells(ax, peers: dict[str, dict[str, str]], criteria: list[dict], colo
             ax.text(
                 j + 0.5,
                 y + 0.5,
-                RATING_SHORT.get(rating, rating),
+                _(RATING_SHORT[rating]) if rating in RATING_SHORT else rating,
                 ha="center",
                 va="center",
                 fontsize=7,
@@ -63,7 +71,8 @@ def heat_strip(
     peers : dict
         ISO3 → criterion id → rating.
     criteria : list of dict
-        ``id`` and ``short`` of each criterion, in display order.
+        ``id`` and ``short`` of each criterion, in display order (``short`` as shown: in the
+        current language).
     colors : dict
         Rating → colour (the config's ``ratings.colors``; grey for not computable).
     iso3 : str
@@ -77,9 +86,9 @@ def heat_strip(
     fig, ax = figure(width=8.0, height=1.5 + 0.38 * len(countries))
     _draw_cells(ax, peers, criteria, colors)
     _label_axes(ax, countries, criteria, iso3)
-    handles = [Patch(facecolor=c, label=r) for r, c in colors.items()]
+    handles = [Patch(facecolor=c, label=_(RATING_NAMES.get(r, r))) for r, c in colors.items()]
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=7)
-    ax.set_title("Criterion ratings across the peers (same rules for every country)", fontsize=9)
-    ax.set_xlabel("criterion", fontsize=8, color=NEUTRAL)
-    ax.set_ylabel("country", fontsize=8, color=NEUTRAL)
+    ax.set_title(_("Criterion ratings across the peers (same rules for every country)"), fontsize=9)
+    ax.set_xlabel(_("criterion"), fontsize=8, color=NEUTRAL)
+    ax.set_ylabel(_("country"), fontsize=8, color=NEUTRAL)
     return fig

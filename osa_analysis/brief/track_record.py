@@ -16,22 +16,37 @@ from matplotlib.figure import Figure
 
 from osa_analysis.brief.section import esc
 from osa_analysis.brief.style import ACCENT, NEUTRAL, figure
+from osa_analysis.core.i18n import REFERENCE, _, language, tr
 
 MODEL_COLORS = {"base_rate": ACCENT, "logistic": "#1f77b4"}
 
+DATA_MESSAGES = (("data/risk/backtest.yaml", "kinds[].short"),)
+"""Texts of the backtest method file shown (through :func:`~osa_analysis.core.i18n.tr`)."""
+
+
+def _ja() -> bool:
+    return language() != REFERENCE
+
+
+def _joined(items: list[str]) -> str:
+    return ("、" if _ja() else ", ").join(items)
+
+
+def _dash() -> str:
+    return "〜" if _ja() else "–"
+
 
 def _signed(value: float | None, digits: int = 2) -> str:
-    return "n/a" if value is None else f"{value:+.{digits}f}"
+    return _("n/a") if value is None else f"{value:+.{digits}f}"
 
 
 def _num(value: float | None, digits: int = 2) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}"
+    return _("n/a") if value is None else f"{value:.{digits}f}"
 
 
-def _interval(iv: list[float] | None, level: float, digits: int = 2) -> str:
-    if not iv:
-        return ""
-    return f" ({100 * level:.0f}% {iv[0]:+.{digits}f} to {iv[1]:+.{digits}f})"
+def _short(kind: Mapping[str, Any]) -> str:
+    """Return the kind's short name as the sentences write it ("coup attempt")."""
+    return str(tr(kind["short"])).lower()
 
 
 def horizon(kind: Mapping[str, Any], months: int) -> Mapping[str, Any] | None:
@@ -51,9 +66,11 @@ def missed_targets(
     lo, hi = targets["calibration_slope"]
     slope = scores.get("calibration_slope")
     names = {
-        "bss_climatology": "skill over climatology",
-        "calibration_slope": f"calibration slope in [{lo:g}, {hi:g}] ({_num(slope, 3)})",
-        "auc": "the AUC target",
+        "bss_climatology": _("skill over climatology"),
+        "calibration_slope": _("calibration slope in [{low}, {high}] ({slope})").format(
+            low=f"{lo:g}", high=f"{hi:g}", slope=_num(slope, 3)
+        ),
+        "auc": _("the AUC target"),
     }
     return [names[k] for k in ("bss_climatology", "calibration_slope", "auc") if t.get(k) is False]
 
@@ -64,15 +81,63 @@ def other_model(selected: str) -> str:
 
 
 def _lead_phrase(years: int) -> str:
-    return f"data ending {years} year{'s' if years != 1 else ''} before the window"
+    if years == 1:
+        return _("data ending {years} year before the window").format(years=years)
+    return _("data ending {years} years before the window").format(years=years)
 
 
 def _scores_text(m: Mapping[str, Any], level: float) -> str:
-    skill = _signed(m["bss_climatology"]) + _interval(m["bss_climatology_interval"], level)
-    return (
-        f"Brier skill over climatology {skill}, AUC {_num(m['auc'])}, calibration slope "
-        f"{_num(m['calibration_slope'])}"
-    )
+    iv = m["bss_climatology_interval"]
+    parts = {
+        "skill": _signed(m["bss_climatology"]),
+        "auc": _num(m["auc"]),
+        "slope": _num(m["calibration_slope"]),
+    }
+    if not iv:
+        return _(
+            "Brier skill over climatology {skill}, AUC {auc}, calibration slope {slope}"
+        ).format(**parts)
+    return _(
+        "Brier skill over climatology {skill} ({level}% {low} to {high}), AUC {auc}, "
+        "calibration slope {slope}"
+    ).format(**parts, level=f"{100 * level:.0f}", low=f"{iv[0]:+.2f}", high=f"{iv[1]:+.2f}")
+
+
+def _forecasts_text(label: str, scores: str, scored: Mapping[str, Any], lead: str | None) -> str:
+    lo, hi = scored["origins"]
+    parts = {
+        "label": label,
+        "scores": scores,
+        "n": f"{scored['n']:,}",
+        "first": lo,
+        "last": hi,
+        "events": scored["events"],
+    }
+    if lead is None:
+        return _(
+            "{label}: {scores}, on {n} forecasts from {first}–{last} ({events} events)"
+        ).format(**parts)
+    return _(
+        "{label}, made as this brief makes it ({lead}): {scores}, on {n} forecasts from "
+        "{first}–{last} ({events} events)"
+    ).format(**parts, lead=lead)
+
+
+def _other_text(text: str, other: str, better: bool, alt: Mapping[str, Any]) -> str:
+    """Add how the model the brief does not use scored (better or worse, skill and AUC)."""
+    if other == "logistic":
+        message = (
+            _("{text}. The logistic challenger scored better (skill {skill}, AUC {auc}).")
+            if better
+            else _("{text}. The logistic challenger scored worse (skill {skill}, AUC {auc}).")
+        )
+    else:
+        message = (
+            _("{text}. The own base rate scored better (skill {skill}, AUC {auc}).")
+            if better
+            else _("{text}. The own base rate scored worse (skill {skill}, AUC {auc}).")
+        )
+    return message.format(text=text, skill=_signed(alt["bss_climatology"]), auc=_num(alt["auc"]))
 
 
 def kind_sentence(kind: Mapping[str, Any], scores: Mapping[str, Any], months: int = 12) -> str:
@@ -83,46 +148,38 @@ def kind_sentence(kind: Mapping[str, Any], scores: Mapping[str, Any], months: in
     the score with the origin year's own data and the other model's follow.
     """
     h = horizon(kind, months)
-    label = f"{esc(kind['id'])} {esc(kind['short'].lower())}, {months} months"
+    label = _("{kind} {label}, {months} months").format(
+        kind=esc(kind["id"]), label=esc(_short(kind)), months=months
+    )
     if h is None or not h["n"]:
-        return f"{label}: not scored (no resolved forecasts)."
+        return _("{label}: not scored (no resolved forecasts).").format(label=label)
     sel = kind["selected_model"]
     other = other_model(sel)
-    who = "logistic challenger" if other == "logistic" else "own base rate"
     level = float(scores["interval_level"])
     lead = h.get("at_lead")
-    if lead and lead["n"]:
-        lo, hi = lead["origins"]
-        text = (
-            f"{label}, made as this brief makes it ({_lead_phrase(lead['lead_years'])}): "
-            f"{_scores_text(lead['models'][sel], level)}, on {lead['n']:,} forecasts from "
-            f"{lo}–{hi} ({lead['events']} events)"
-        )
-        at = lead["models"][sel]
-        applies = lead["targets"].get("applies")
-        missed = missed_targets(lead, scores["targets"], at) if applies else []
-        if missed:
-            text += f"; misses {', '.join(missed)}"
+    scored = lead if lead and lead["n"] else h
+    models = scored["models"]
+    text = _forecasts_text(
+        label,
+        _scores_text(models[sel], level),
+        scored,
+        _lead_phrase(lead["lead_years"]) if scored is lead else None,
+    )
+    applies = scored["targets"].get("applies")
+    missed = missed_targets(scored, scores["targets"], models[sel]) if applies else []
+    if missed:
+        text = _("{text}; misses {targets}").format(text=text, targets=_joined(missed))
+    if scored is lead:
         now = h["models"][sel]
-        text += (
-            f"; with the origin year's own data: skill {_signed(now['bss_climatology'])}, AUC "
-            f"{_num(now['auc'])}, slope {_num(now['calibration_slope'])}"
+        text = _(
+            "{text}; with the origin year's own data: skill {skill}, AUC {auc}, slope {slope}"
+        ).format(
+            text=text,
+            skill=_signed(now["bss_climatology"]),
+            auc=_num(now["auc"]),
+            slope=_num(now["calibration_slope"]),
         )
-        alt, better = lead["models"][other], lead["better_model"]
-    else:
-        lo, hi = h["origins"]
-        text = (
-            f"{label}: {_scores_text(h['models'][sel], level)}, on {h['n']:,} forecasts from "
-            f"{lo}–{hi} ({h['events']} events)"
-        )
-        applies = h["targets"].get("applies")
-        missed = missed_targets(h, scores["targets"], h["models"][sel]) if applies else []
-        if missed:
-            text += f"; misses {', '.join(missed)}"
-        alt, better = h["models"][other], h["better_model"]
-    verb = "scored better" if better == other else "scored worse"
-    text += f". The {who} {verb} (skill {_signed(alt['bss_climatology'])}, AUC {_num(alt['auc'])})"
-    return text + "."
+    return _other_text(text, other, scored["better_model"] == other, models[other])
 
 
 def country_sentence(name: str, kind: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
@@ -132,19 +189,30 @@ def country_sentence(name: str, kind: Mapping[str, Any], summary: Mapping[str, A
     forecasts made at the brief's lead).
     """
     if not summary["n"]:
-        return f"{esc(kind['id'])}: no resolved forecasts for {esc(name)}."
+        return _("{kind}: no resolved forecasts for {name}.").format(
+            kind=esc(kind["id"]), name=esc(name)
+        )
     years = summary["event_years"] or []
-    happened = (
-        "no event followed any of them"
-        if not years
-        else f"events followed in {', '.join(str(y) for y in years)}"
-    )
-    return (
-        f"{esc(kind['id'])}: {summary['n']} yearly forecasts for {esc(name)} "
-        f"({summary['first']}–{summary['last']}, each made at this brief's lead) averaged "
-        f"{100 * summary['mean_probability']:.1f}% against a climatology of "
-        f"{100 * summary['mean_climatology']:.1f}%; {happened}."
-    )
+    parts = {
+        "kind": esc(kind["id"]),
+        "n": summary["n"],
+        "name": esc(name),
+        "first": summary["first"],
+        "last": summary["last"],
+        "mean": f"{100 * summary['mean_probability']:.1f}%",
+        "climatology": f"{100 * summary['mean_climatology']:.1f}%",
+    }
+    if not years:
+        return _(
+            "{kind}: {n} yearly forecasts for {name} ({first}–{last}, each made at this "
+            "brief's lead) averaged {mean} against a climatology of {climatology}; no event "
+            "followed any of them."
+        ).format(**parts)
+    return _(
+        "{kind}: {n} yearly forecasts for {name} ({first}–{last}, each made at this brief's "
+        "lead) averaged {mean} against a climatology of {climatology}; events followed in "
+        "{years}."
+    ).format(**parts, years=_joined([str(y) for y in years]))
 
 
 def track_record_markdown(
@@ -159,29 +227,43 @@ def track_record_markdown(
     parts = [kind_sentence(k, scores) for k in kinds]
     own = [country_sentence(name, k, summaries[k["id"]]) for k in kinds if k["id"] in summaries]
     lo, hi = scores["origins"]
-    return (
+    sep = "" if _ja() else " "
+    intro = _(
         "**Track record.** Each kind of judgement above was recomputed as the brief computes "
-        f"it at the end of every year from {lo} to {hi}, for every state, from the data known "
-        "then, and scored against what the resolution source later recorded (a Brier skill "
-        "over climatology above zero beats the global base rate; an AUC of one half is "
-        "chance; a calibration slope of one is calibrated). "
-        + " ".join(parts)
-        + " "
-        + " ".join(own)
-        + " "
-        + esc(scores["look_ahead"])
-    )
+        "it at the end of every year from {first} to {last}, for every state, from the data "
+        "known then, and scored against what the resolution source later recorded (a Brier "
+        "skill over climatology above zero beats the global base rate; an AUC of one half is "
+        "chance; a calibration slope of one is calibrated)."
+    ).format(first=lo, last=hi)
+    return intro + sep + sep.join(parts) + sep + sep.join(own) + sep + esc(_(scores["look_ahead"]))
 
 
 def track_record_lead(scores: Mapping[str, Any]) -> str:
     """Return the short **Track record.** lead of the section (the table follows it)."""
     lo, hi = scores["origins"]
-    return (
+    return _(
         "**Track record.** Each kind of judgement was recomputed at the end of every year from "
-        f"{lo} to {hi}, for every state, as this brief makes it, and scored against what "
-        "happened (table below). A Brier skill above zero beats the global base rate; an AUC of "
-        "0.5 is chance; a calibration slope of 1 is calibrated."
-    )
+        "{first} to {last}, for every state, as this brief makes it, and scored against what "
+        "happened (table below). A Brier skill above zero beats the global base rate; an AUC "
+        "of 0.5 is chance; a calibration slope of 1 is calibrated."
+    ).format(first=lo, last=hi)
+
+
+def _own_record(summary: Mapping[str, Any]) -> str:
+    if not summary["n"]:
+        return _("no resolved forecasts")
+    years = summary["event_years"] or []
+    parts = {
+        "first": summary["first"],
+        "last": summary["last"],
+        "mean": f"{100 * summary['mean_probability']:.1f}",
+        "climatology": f"{100 * summary['mean_climatology']:.1f}",
+    }
+    if years:
+        return _(
+            "{first}–{last}: mean {mean}% vs climatology {climatology}%; events in {years}"
+        ).format(**parts, years=_joined([str(y) for y in years]))
+    return _("{first}–{last}: mean {mean}% vs climatology {climatology}%; no event").format(**parts)
 
 
 def track_record_table(
@@ -198,36 +280,32 @@ def track_record_table(
     rows = []
     for kind in scores["kinds"]:
         h = horizon(kind, 12)
-        row: dict[str, Any] = {"judgement (12 months)": f"{kind['id']} {kind['short'].lower()}"}
+        row: dict[str, Any] = {_("judgement (12 months)"): f"{kind['id']} {_short(kind)}"}
         lead = h.get("at_lead") if h else None
         scored = lead if lead and lead["n"] else h
         if not scored or not scored["n"]:
-            rows.append(row | {"forecasts (events)": "not scored"})
+            rows.append(row | {_("forecasts (events)"): _("not scored")})
             continue
         m = scored["models"][kind["selected_model"]]
         iv = m["bss_climatology_interval"]
         applies = scored["targets"].get("applies")
         missed = missed_targets(scored, scores["targets"], m) if applies else []
-        summary = summaries.get(kind["id"]) or {"n": 0}
-        own = "no resolved forecasts"
-        if summary["n"]:
-            years = summary["event_years"] or []
-            own = (
-                f"{summary['first']}–{summary['last']}: mean "
-                f"{100 * summary['mean_probability']:.1f}% vs climatology "
-                f"{100 * summary['mean_climatology']:.1f}%; "
-                + (f"events in {', '.join(map(str, years))}" if years else "no event")
+        skill = _signed(m["bss_climatology"])
+        if iv:
+            skill = _("{skill} ({low} to {high})").format(
+                skill=skill, low=f"{iv[0]:+.2f}", high=f"{iv[1]:+.2f}"
             )
         rows.append(
             row
             | {
-                "forecasts (events)": f"{scored['n']:,} ({scored['events']})",
-                f"Brier skill ({100 * level:.0f}% interval)": _signed(m["bss_climatology"])
-                + (f" ({iv[0]:+.2f} to {iv[1]:+.2f})" if iv else ""),
+                _("forecasts (events)"): f"{scored['n']:,} ({scored['events']})",
+                _("Brier skill ({level}% interval)").format(level=f"{100 * level:.0f}"): skill,
                 "AUC": _num(m["auc"]),
-                "calibration slope": _num(m["calibration_slope"]),
-                "targets missed": ", ".join(missed) or "none",
-                f"{name}'s own forecasts": own,
+                _("calibration slope"): _num(m["calibration_slope"]),
+                _("targets missed"): _joined(missed) or _("none"),
+                _("{name}'s own forecasts").format(name=name): _own_record(
+                    summaries.get(kind["id"]) or {"n": 0}
+                ),
             }
         )
     return pd.DataFrame(rows)
@@ -346,7 +424,7 @@ def reliability_figure(
             y = np.array([b["observed"] for b in bins])
             n = np.array([b["n"] for b in bins])
             top = max(top, x.max(initial=0), y.max(initial=0))
-            label = "own base rate" if model == "base_rate" else "logistic model"
+            label = _("own base rate") if model == "base_rate" else _("logistic model")
             ax.plot(np.sqrt(x), np.sqrt(y), color=color, lw=1, alpha=0.8)
             ax.scatter(
                 np.sqrt(x),
@@ -364,8 +442,10 @@ def reliability_figure(
         ticks = [t for t in steps if np.sqrt(t) <= lim]
         ax.set_xticks(np.sqrt(ticks), [f"{100 * t:g}%" for t in ticks])
         ax.set_yticks(np.sqrt(ticks), [f"{100 * t:g}%" for t in ticks])
-        ax.set_title(f"{kind['id']}: {kind['short']}", fontsize=8)
-        ax.set_xlabel(f"forecast ({months} months)")
-    axes[0].set_ylabel("observed frequency")
+        ax.set_title(
+            _("{kind}: {label}").format(kind=kind["id"], label=tr(kind["short"])), fontsize=8
+        )
+        ax.set_xlabel(_("forecast ({months} months)").format(months=months))
+    axes[0].set_ylabel(_("observed frequency"))
     axes[0].legend(fontsize=7, loc="upper left")
     return fig

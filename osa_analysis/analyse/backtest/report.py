@@ -32,20 +32,22 @@ from osa_analysis.analyse.backtest.scores import (
 )
 from osa_analysis.analyse.diversion.config import load_config
 from osa_analysis.analyse.tables import TableStore
+from osa_analysis.core.i18n import N_
 
 Config = Mapping[str, Any]
 
 SCORES_SCHEMA_VERSION = 1
 """Version of the ``scores.json`` layout (the schema's ``schema_version``)."""
 
-LOOK_AHEAD_NOTE = (
+LOOK_AHEAD_NOTE = N_(
     "Forecasts are recomputed from today's vintages of the files, cut at each origin: "
     "values revised after the origin, and data published months after the year they "
     "describe (an annual release appears in the following year), are a look-ahead this "
     "backtest cannot remove. V-Dem ERT's episode flag, coded from later declines, is not "
     "used as a feature for that reason."
 )
-"""What a backtest on today's files cannot remove (stated in every output)."""
+"""What a backtest on today's files cannot remove (stated in every output; a message,
+translated where shown)."""
 
 
 def scored_rows(

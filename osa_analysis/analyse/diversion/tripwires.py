@@ -26,6 +26,7 @@ from osa_analysis.analyse.diversion.data import (
 )
 from osa_analysis.core.countries import country_name
 from osa_analysis.core.dates import DAYS_PER_YEAR, complete_year
+from osa_analysis.core.i18n import N_
 from osa_analysis.core.stats import poisson_interval
 
 Config = Mapping[str, Any]
@@ -36,9 +37,10 @@ TRIPWIRE_SOURCES = {
     "T3_autocratization": "V-Dem ERT",
     "T4_wgi_pv_fall": "WGI",
     "T5_grayzone_rise": "SCSDI",
-    "T6_piracy_rise": "incident table (ASAM, IMB, ReCAAP, live feed)",
+    "T6_piracy_rise": N_("incident table (ASAM, IMB, ReCAAP, live feed)"),
 }
-"""Source named with each trip-wire's data date."""
+"""Source named with each trip-wire's data date (a name that is not a proper name is a
+message, translated where shown)."""
 
 
 # --------------------------------------------------------------------------------------------

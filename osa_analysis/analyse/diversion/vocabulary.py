@@ -10,6 +10,8 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 
+from osa_analysis.core.i18n import N_
+
 PRIMARY_ROLES = ("side_a_primary", "side_b_primary")
 """UCDP roles of a state that is a primary party to a conflict."""
 INTERSTATE = 2
@@ -28,94 +30,101 @@ MISSING = ("missing", "no history")
 
 INDICATORS: dict[str, dict[str, str]] = {
     "ucdp_primary_any": {
-        "label": "active UCDP conflicts with the state as primary party",
+        "label": N_("active UCDP conflicts with the state as primary party"),
         "unit": "conflicts",
         "source": "ucdp_prio_acd",
     },
     "ucdp_primary_intrastate": {
-        "label": "active internal conflicts with the state as primary party",
+        "label": N_("active internal conflicts with the state as primary party"),
         "unit": "conflicts",
         "source": "ucdp_prio_acd",
     },
     "ucdp_primary_interstate": {
-        "label": "active interstate conflicts with the state as primary party",
+        "label": N_("active interstate conflicts with the state as primary party"),
         "unit": "conflicts",
         "source": "ucdp_prio_acd",
     },
     "ucdp_primary_war": {
-        "label": "war-intensity conflicts (≥ 1,000 battle deaths) with the state as primary party",
+        "label": N_(
+            "war-intensity conflicts (≥ 1,000 battle deaths) with the state as primary party"
+        ),
         "unit": "conflicts",
         "source": "ucdp_prio_acd",
     },
     "ucdp_interstate_years_10y": {
-        "label": "years of the last 10 with an interstate conflict (state primary party)",
+        "label": N_("years of the last 10 with an interstate conflict (state primary party)"),
         "unit": "years",
         "source": "ucdp_prio_acd",
     },
     "sb_deaths_per_million": {
-        "label": "state-based battle deaths per million people",
+        "label": N_("state-based battle deaths per million people"),
         "unit": "deaths per million",
         "source": "ucdp_orgviolence_cy",
     },
     "gov_osv_deaths": {
-        "label": "one-sided violence deaths by the government",
+        "label": N_("one-sided violence deaths by the government"),
         "unit": "deaths",
         "source": "ucdp_orgviolence_cy",
     },
     "gov_osv_per_million": {
-        "label": "government one-sided violence deaths per million people",
+        "label": N_("government one-sided violence deaths per million people"),
         "unit": "deaths per million",
         "source": "ucdp_orgviolence_cy",
     },
     "gov_osv_years_5y": {
-        "label": "years of the last 5 with government one-sided violence",
+        "label": N_("years of the last 5 with government one-sided violence"),
         "unit": "years",
         "source": "ucdp_orgviolence_cy",
     },
     "gov_osv_conflict_years_5y": {
-        "label": "years of the last 5 with government one-sided violence during armed conflict",
+        "label": N_("years of the last 5 with government one-sided violence during armed conflict"),
         "unit": "years",
         "source": "ucdp_orgviolence_cy",
     },
     "vdem_regime": {
-        "label": "V-Dem Regimes of the World (0 closed autocracy to 3 liberal democracy)",
+        "label": N_("V-Dem Regimes of the World (0 closed autocracy to 3 liberal democracy)"),
         "unit": "category",
         "source": "vdem_ert",
     },
     "vdem_autocratization": {
-        "label": "in a V-Dem autocratization episode (1 yes, 0 no)",
+        "label": N_("in a V-Dem autocratization episode (1 yes, 0 no)"),
         "unit": "flag",
         "source": "vdem_ert",
     },
-    "wgi_pv": {"label": "WGI political stability", "unit": "WGI estimate", "source": "wgi"},
-    "wgi_rl": {"label": "WGI rule of law", "unit": "WGI estimate", "source": "wgi"},
-    "wgi_cc": {"label": "WGI control of corruption", "unit": "WGI estimate", "source": "wgi"},
-    "wgi_ge": {"label": "WGI government effectiveness", "unit": "WGI estimate", "source": "wgi"},
+    "wgi_pv": {"label": N_("WGI political stability"), "unit": "WGI estimate", "source": "wgi"},
+    "wgi_rl": {"label": N_("WGI rule of law"), "unit": "WGI estimate", "source": "wgi"},
+    "wgi_cc": {"label": N_("WGI control of corruption"), "unit": "WGI estimate", "source": "wgi"},
+    "wgi_ge": {
+        "label": N_("WGI government effectiveness"),
+        "unit": "WGI estimate",
+        "source": "wgi",
+    },
     "coup_attempts_10y": {
-        "label": "coup attempts in the 10 years to the coup data end",
+        "label": N_("coup attempts in the 10 years to the coup data end"),
         "unit": "attempts",
         "source": "coups_powell_thyne",
     },
     "grayzone_mean_3y": {
-        "label": "SCSDI gray-zone events a year with the state as actor (3-year mean)",
+        "label": N_("SCSDI gray-zone events a year with the state as actor (3-year mean)"),
         "unit": "events per year",
         "source": "scsdi_published",
     },
     "legal_unsc_measures": {
-        "label": "under UN Security Council measures in Japan's sense (1 yes, 0 no)",
+        "label": N_("under UN Security Council measures in Japan's sense (1 yes, 0 no)"),
         "unit": "flag",
         "source": "curated (data/risk/diversion.yaml)",
     },
 }
-"""Indicators the config may use: label, unit and source registry id."""
+"""Indicators the config may use: label (a message, translated where shown), unit and source
+registry id."""
 
 REGIME_LABELS = {
-    0: "closed autocracy",
-    1: "electoral autocracy",
-    2: "electoral democracy",
-    3: "liberal democracy",
+    0: N_("closed autocracy"),
+    1: N_("electoral autocracy"),
+    2: N_("electoral democracy"),
+    3: N_("liberal democracy"),
 }
-"""V-Dem Regimes of the World codes."""
+"""V-Dem Regimes of the World codes (labels: messages, translated where shown)."""
 
 OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
