@@ -163,6 +163,25 @@ def _page_problems(events: list[dict[str, Any]], session: str) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
+def _platform_fonts(
+    pipe: _DevToolsPipe, session: str, deadline: float, selector: str
+) -> dict[str, int]:
+    """Return family → glyphs drawn, over the text of the elements ``selector`` selects."""
+    for method in ("DOM.enable", "CSS.enable"):
+        pipe.call(method, None, session, deadline)
+    root = pipe.call("DOM.getDocument", {"depth": 0}, session, deadline)["root"]["nodeId"]
+    nodes = pipe.call(
+        "DOM.querySelectorAll", {"nodeId": root, "selector": selector}, session, deadline
+    )["nodeIds"]
+    fonts: dict[str, int] = {}
+    for node in nodes[:200]:
+        used = pipe.call("CSS.getPlatformFontsForNode", {"nodeId": node}, session, deadline)
+        for font in used.get("fonts", []):
+            name = font.get("familyName", "?")
+            fonts[name] = fonts.get(name, 0) + int(font.get("glyphCount", 0))
+    return fonts
+
+
 def _block_remote_urls(pipe: _DevToolsPipe, session: str, deadline: float) -> None:
     """Block remote URLs in the page (newer Chromium: ``urlPatterns``; older: ``urls``).
 
@@ -226,6 +245,7 @@ def check_html_in_chromium(
     viewport: tuple[int, int] | None = None,
     evaluate: str | None = None,
     result: dict[str, Any] | None = None,
+    fonts_of: str | None = None,
 ) -> list[str]:
     """Open a page in headless Chromium; return its console errors and failed requests.
 
@@ -252,7 +272,11 @@ def check_html_in_chromium(
         A JavaScript expression evaluated in the loaded page; its JSON value is stored in
         ``result["value"]``.
     result : dict, optional
-        Receives the value of ``evaluate``.
+        Receives the value of ``evaluate`` (``"value"``) and of ``fonts_of`` (``"fonts"``).
+    fonts_of : str, optional
+        A CSS selector: ``result["fonts"]`` gets, for the elements it selects (the first 200),
+        the fonts Chromium drew their text with: family name → glyphs drawn
+        (``CSS.getPlatformFontsForNode``), what a PDF printed from the page embeds.
 
     Returns
     -------
@@ -336,6 +360,8 @@ def check_html_in_chromium(
                 session,
                 deadline,
             )
+            if fonts_of is not None and result is not None:
+                result["fonts"] = _platform_fonts(pipe, session, deadline, fonts_of)
             if evaluate is not None:
                 answer = pipe.call(
                     "Runtime.evaluate",

@@ -52,6 +52,8 @@ DATA_MESSAGES = (
 )
 """Texts of the method file the section shows (through ``tr``)."""
 
+TREND_SHORT = {"up": N_("up"), "down": N_("down"), "flat": N_("flat")}
+"""The trend's direction as the key-figures table names it."""
 DIRECTION_WORDS = {
     "up": N_("higher (riskier), beyond the data's uncertainty"),
     "down": N_("lower (less risky), beyond the data's uncertainty"),
@@ -317,8 +319,10 @@ def _key_figure(values: dict, name: str) -> dict:
     if t["direction"] is None:
         change_text = None
     else:
-        change_text = (
-            f"{t['direction']} against {fmt_num(t['previous_score'], 2)} at {t['previous_as_of']}"
+        change_text = _("{direction} against {score} at {date}").format(
+            direction=_(TREND_SHORT.get(t["direction"], t["direction"])),
+            score=fmt_num(t["previous_score"], 2),
+            date=date_text(t["previous_as_of"]),
         )
     iv = values["interval"]
     pct = _pct(iv)
@@ -333,12 +337,16 @@ def _key_figure(values: dict, name: str) -> dict:
     )
     return {
         "id": "structural_risk_composite",
-        "label": f"Structural security risk composite ({values['method_version']})",
+        "label": _("Structural security risk composite ({version})").format(
+            version=values["method_version"]
+        ),
         "value": values["score"],
-        "unit": "score 0–10 (higher = riskier)",
+        "unit": _("score 0–10 (higher = riskier)"),
         "interval": [iv["low"], iv["high"]],
-        "interval_kind": f"{pct}% interval from the data's uncertainty ({values['mc_draws']} "
-        "draws of the inputs, nominal method)",
+        "interval_kind": _(
+            "{pct}% interval from the data's uncertainty ({draws} draws of the inputs, "
+            "nominal method)"
+        ).format(pct=pct, draws=values["mc_draws"]),
         "method_range": [m["method_low"], m["method_high"]],
         "change": t["change"],
         "change_text": change_text,

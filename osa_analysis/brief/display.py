@@ -18,7 +18,7 @@ from IPython.display import HTML, Markdown, display
 from osa_analysis.brief import registry
 from osa_analysis.brief.section import Section, is_long
 from osa_analysis.brief.style import png_bytes
-from osa_analysis.core.i18n import REFERENCE, _, use_language
+from osa_analysis.core.i18n import REFERENCE, _, language, use_language
 
 WIDE_ASPECT = 2.0
 """A figure at least this many times as wide as high prints across the page (class
@@ -38,9 +38,24 @@ def _table_body(df) -> str:
     return linked_urls(body)
 
 
+_BOLD = re.compile(r"(?<!\\)\*\*(?=\S)(.+?)(?<=\S)(?<!\\)\*\*", re.DOTALL)
+
+
+def cjk_markdown(text: str) -> str:
+    """Return Markdown whose bold marks hold in Japanese text (``**…：**本文`` → ``<strong>``).
+
+    CommonMark closes ``**`` only when it is "right-flanking": a closing mark after
+    punctuation (。：) and before a letter (Japanese has no space there) stays literal. In the
+    other editions bold is therefore written as HTML; English keeps its Markdown.
+    """
+    if language() == REFERENCE or "**" not in text:
+        return text
+    return _BOLD.sub(r"<strong>\1</strong>", text)
+
+
 def inline_markdown(text: str) -> str:
     """Return a caption's Markdown (escaped by :func:`~osa_analysis.brief.section.esc`) as HTML."""
-    out = mistune.html(text).strip()
+    out = mistune.html(cjk_markdown(text)).strip()
     if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
     return out
@@ -170,13 +185,14 @@ def _show(section: Section, level: int, display) -> None:
     lay = registry.layout(section.key)
     if not lay.printed:
         display(HTML(unprinted_section_note(section.title)))
+    markdown = cjk_markdown(section.markdown)
     if section.html:
         display(Markdown(heading))
         display(HTML(section.html))
-        if section.markdown:
-            display(Markdown(section.markdown))
+        if markdown:
+            display(Markdown(markdown))
     else:
-        display(Markdown(f"{heading}\n\n{section.markdown}".rstrip()))
+        display(Markdown(f"{heading}\n\n{markdown}".rstrip()))
     printed = lay.print_figures
     for index, (caption, fig) in enumerate(section.figures):
         display(HTML(figure_html(fig, caption, printed is None or index in printed)))
@@ -210,7 +226,7 @@ def method_html(method: str) -> str:
     """Return how a section is computed, folded (open in the HTML; named only in the PDF)."""
     return (
         f'<details class="osa-method"><summary>{_("How this section is computed")}</summary>'
-        f"{mistune.html(method)}</details>"
+        f"{mistune.html(cjk_markdown(method))}</details>"
     )
 
 
