@@ -122,8 +122,18 @@ def fake_render_modules(calls: dict) -> tuple[types.ModuleType, types.ModuleType
     def record(path, call) -> None:
         calls.setdefault(Path(path).resolve().parents[3], []).append(call)
 
-    def render_html(executed_ipynb, out_html, *, hide_code=True, title=None, header_keys=None):
-        record(executed_ipynb, ("html", Path(executed_ipynb).name, hide_code))
+    def render_html(
+        executed_ipynb,
+        out_html,
+        *,
+        hide_code=True,
+        title=None,
+        header_keys=None,
+        lang="en",
+        editions=False,
+    ):
+        call = ("html", Path(executed_ipynb).name, hide_code)
+        record(executed_ipynb, call if lang == "en" else (*call, lang))
         Path(out_html).write_text(f"<html>brief hide_code={hide_code}</html>")
         return Path(out_html)
 

@@ -395,6 +395,8 @@ def _reason(text) -> str:
     if found is None:
         return text
     template, fields = found
+    if "name" in fields:  # a country's name
+        fields["name"] = str(tr(fields["name"]))
     if "dimensions" in fields:
         labels = fields["dimensions"].split(REASON_LIST_SEPARATOR)
         fields["dimensions"] = _list((str(tr(d)) for d in labels), REASON_LIST_SEPARATOR)
@@ -808,7 +810,7 @@ def composite_section(ctx: BriefContext) -> Section:
         ``trend``, ``key_figures`` and the method's settings shown in the text.
     """
     method = load_method()
-    name = country_name(ctx.country_iso3)
+    name = str(tr(country_name(ctx.country_iso3)))  # the curated name in the edition's language
     res = composite_scores(ctx.scope, ctx.tables, mc_draws=ctx.mc_draws, method=method)
     prev = previous_scores(ctx.scope, ctx.tables, mc_draws=ctx.mc_draws, method=method)
     base = _base_values(method, res, ctx)

@@ -354,8 +354,8 @@ def test_declared_parameters_read_annotated_cells():
     import jupytext
 
     declared = runner.declared_parameters(jupytext.read(FIXTURE_NB))
-    assert declared[:9] == list(BriefParams.field_names())
-    assert declared[9:] == ["fail", "fail_for", "sleep_s", "pid_file", "stop_early", "plot"]
+    assert declared[:10] == list(BriefParams.field_names())
+    assert declared[10:] == ["fail", "fail_for", "sleep_s", "pid_file", "stop_early", "plot"]
 
 
 def test_select_parameters_drops_undeclared_defaults_and_refuses_others():
@@ -528,10 +528,17 @@ def test_rendering_is_required_to_skip_and_the_rerun_renders(builds):
     reports, first, result = builds["rerendered"]
     country = reports / "PHL"
     assert result.status == "ok", result.error
-    assert result.files == {"ipynb": "brief.ipynb", "html": "brief.html", "summary": "summary.json"}
+    assert result.files == {
+        "ipynb": "brief.ipynb",
+        "html": "brief.html",
+        "html_ja": "brief.ja.html",  # the Japanese edition, from the same executed notebook
+        "summary": "summary.json",
+    }
     assert builds.renders[reports.resolve()] == [
         ("html", "brief.ipynb", True),
         ("pdf", "brief.html"),
+        ("html", "brief.ipynb", True, "ja"),
+        ("pdf", "brief.ja.html"),
     ]
     assert (country / "brief.html").read_text() == "<html>brief hide_code=True</html>"
     record = json.loads((country / "run.json").read_text())
