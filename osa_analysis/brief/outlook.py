@@ -7,10 +7,13 @@ from typing import Any
 from urllib.parse import quote
 
 from osa_analysis.analyse.context import context_outlook
+from osa_analysis.analyse.cyclone_season import CycloneSeason, cyclone_season
+from osa_analysis.analyse.hazards import DISTANCES_KM, cyclone_exposure
 from osa_analysis.brief.context import BriefContext
+from osa_analysis.brief.exposure_figures import agency_label
 from osa_analysis.brief.incident_wording import capitalised
 from osa_analysis.brief.incident_wording import country_name as running_name
-from osa_analysis.brief.numbers import date_text, range_text
+from osa_analysis.brief.numbers import date_text, pct, range_text
 from osa_analysis.brief.section import Section, esc
 from osa_analysis.core.i18n import N_, REFERENCE, _, language, tr
 from osa_analysis.sources.context import context_file, load_context
@@ -72,6 +75,77 @@ def event_line(event: Mapping[str, Any]) -> str:
     )
 
 
+MONTHS = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
+
+
+def month_name(month: int) -> str:
+    """Return a month (1-12) by name in the current language ("July", "7月")."""
+    return _(MONTHS[month - 1])
+
+
+def cyclone_season_of(ctx: BriefContext) -> CycloneSeason:
+    """Return the country's cyclone season from the tracks of its exposure's headline agency."""
+    exposure = cyclone_exposure(ctx.scope, ctx.tables)
+    agency = exposure.values.get("headline_agency")
+    return cyclone_season(exposure.passages, agency, max(DISTANCES_KM))
+
+
+def season_line(season: CycloneSeason, country: str, month_as_of: int) -> str:
+    """One line of the outlook: the months of the cyclone season, read from the tracks."""
+    if season.n_storms == 0:
+        return _(
+            "**Cyclone season (from the tracks):** no tropical cyclone track in the data came "
+            "within {km} km of the land of {country}."
+        ).format(km=season.within_km, country=esc(country))
+    if not season.months:
+        return _(
+            "**Cyclone season (from the tracks):** only {n} tropical cyclones in the data came "
+            "within {km} km of the land of {country} ({first}–{last}), too few to name a season."
+        ).format(
+            n=season.n_storms,
+            km=season.within_km,
+            country=esc(country),
+            first=season.first_season,
+            last=season.last_season,
+        )
+    first, last = season.months[0], season.months[-1]
+    where = (
+        _("the brief's date falls inside it")
+        if season.covers(month_as_of)
+        else _("it next opens in {month}").format(month=month_name(first))
+    )
+    return _(
+        "**Cyclone season (from the tracks):** {share} of the {n} tropical cyclones whose "
+        "track came within {km} km of the land of {country} ({agency}, seasons {first_season}–"
+        "{last_season}) did so from {start} to {end} (most in {peak}); {where}."
+    ).format(
+        share=pct(season.share),
+        n=f"{season.n_storms:,}",
+        km=season.within_km,
+        country=esc(country),
+        agency=esc(agency_label(season.agency)),
+        first_season=season.first_season,
+        last_season=season.last_season,
+        start=month_name(first),
+        end=month_name(last),
+        peak=month_name(season.peak_month),
+        where=where,
+    )
+
+
 def _name(ctx: BriefContext) -> str:
     """Return the country's name for running text ("the Philippines"; no article in Japanese)."""
     name = running_name(ctx)
@@ -127,6 +201,9 @@ def outlook_section(ctx: BriefContext) -> Section:
                 ).format(months=months, country=esc(name))
             )
         markdown = "\n".join(lines)
+    season = cyclone_season_of(ctx)
+    values["cyclone_season"] = season.as_dict()
+    markdown = f"{markdown}\n\n{season_line(season, name, ctx.scope.as_of.month)}"
     return Section(
         key="context",
         title=_("Context and outlook"),
