@@ -7,6 +7,8 @@ the track map and the tables.
 
 from __future__ import annotations
 
+import re
+
 from osa_analysis.analyse import hazards
 from osa_analysis.analyse.hazards import (
     AGENCY_PREFERENCE,
@@ -37,7 +39,8 @@ from osa_analysis.core.i18n import REFERENCE, _, language, tr
 from osa_analysis.harmonise.tracks import COVERAGE_GAPS, HAZARD_SOURCES
 
 KEY = "exposure"
-
+_JTWC_ID = re.compile(r"((?:19|20)\d{2})(\d{2})")
+"""A JTWC best-track id: season and the cyclone's western-Pacific number (``201331``: 31W)."""
 
 
 def prepare(ctx: BriefContext) -> None:
@@ -58,8 +61,19 @@ def _possessive(name: str) -> str:
 
 
 def _storm_label(name: str | None, storm_id: str) -> str:
-    """Return a storm's name (escaped), or its id when the record has no name."""
-    return esc(name) if name else _("storm {id}").format(id=storm_id)
+    """Return a storm's name, else its number ("31W (2013)" for JTWC's id 201331).
+
+    JTWC's western-Pacific best tracks carry no names; their ids are the season and the
+    cyclone's number. Other unnamed records read "storm <id>".
+    """
+    if name:
+        return esc(name)
+    jtwc = _JTWC_ID.fullmatch(str(storm_id))
+    if jtwc:
+        return _("{number}W ({season})").format(
+            number=f"{int(jtwc.group(2)):02d}", season=jtwc.group(1)
+        )
+    return _("storm {id}").format(id=storm_id)
 
 
 def _ci_text(ci) -> str:

@@ -212,7 +212,9 @@ def test_labels():
     assert exposure_figures.winds_label([1]) == "1-min winds"
     assert exposure_figures.winds_label([10, 3, 3.0]) == "3/10-min winds"
     assert exposure_figures.winds_label([]) == "no winds recorded"
-    assert exposure._storm_label(None, "202022") == "storm 202022"
+    assert exposure._storm_label(None, "201331") == "31W (2013)"  # JTWC: Haiyan's number
+    assert exposure._storm_label(None, "202005") == "05W (2020)"
+    assert exposure._storm_label(None, "2019-009") == "storm 2019-009"  # IMD's ids stay
     assert exposure._storm_label("A_B", "x") == "A\\_B"
     assert exposure._possessive("Philippines") == "Philippines'"
     assert exposure._possessive("Fiji") == "Fiji's"
