@@ -14,7 +14,7 @@ from osa_analysis.analyse.tiles import compute_tiles, tile_rules
 from osa_analysis.brief.context import BriefContext
 from osa_analysis.brief.numbers import range_text, sig
 from osa_analysis.brief.section import Section, fmt_num
-from osa_analysis.core.i18n import _, language, tr
+from osa_analysis.core.i18n import N_, _, language, tr
 
 
 def bottom_line_section(
@@ -110,11 +110,24 @@ def stale_inputs(composite_values: Mapping) -> list[dict]:
     ]
 
 
+SINGULAR_UNITS = {
+    "conflicts": N_("conflict"),
+    "criteria": N_("criterion"),
+    "events": N_("event"),
+    "incidents": N_("incident"),
+    "years": N_("year"),
+}
+"""Units of counts in the singular ("1 incident", not "1 incidents")."""
+
+
 def _fmt_value(value, unit) -> str:
     if value is None:
         return _("n/a")
-    whole = isinstance(value, int) or float(value).is_integer()
-    text = fmt_num(value) if whole else sig(value, 3)
+    # a count is an integer; a small measured value keeps a decimal (a rate of 1.0, not "1")
+    whole = isinstance(value, int) or (float(value).is_integer() and abs(value) >= 10)
+    text = fmt_num(value) if whole else sig(value, 3 if value % 1 else 2)
+    if value == 1 and unit in SINGULAR_UNITS:
+        unit = SINGULAR_UNITS[unit]
     shown = str(tr(unit) or "")
     # Japanese writes a counter word or % against the number ("39件"), a Latin unit apart
     tight = language() == "ja" and shown[:1] and (shown[0] == "%" or not shown[0].isascii())

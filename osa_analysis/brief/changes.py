@@ -148,7 +148,9 @@ def new_data_lines(changes: dict[str, Any]) -> list[str]:
     if methods:
         listed = _("; ").join(
             _("{what} {before} → {after}").format(
-                what=esc(_(m["what"])), before=esc(m["before"]), after=esc(m["after"])
+                what=esc(_(m["what"])),
+                before=esc(_("not stated") if m["before"] is None else m["before"]),
+                after=esc(_("not stated") if m["after"] is None else m["after"]),
             )
             for m in methods
         )

@@ -310,11 +310,11 @@ TRIPWIRE_LABELS = (
 TRIPWIRE_EVIDENCE = (
     N_("UCDP does not list {name}"),
     N_(
-        "{n} conflicts with {name} as primary party in {year}, {n_before} in {year_before}; "
+        "conflicts with {name} as primary party: {n} in {year}, {n_before} in {year_before}; "
         "none new"
     ),
     N_(
-        "{n} conflicts with {name} as primary party in {year}, {n_before} in {year_before}; "
+        "conflicts with {name} as primary party: {n} in {year}, {n_before} in {year_before}; "
         "new: {conflicts}"
     ),
     N_(
@@ -791,7 +791,7 @@ COUP_LABELS = {
 CRITERIA_LABEL = N_("Misuse criteria rated possibly critical or critical")
 OWN_RATE_INTERVAL = N_("exact Poisson 95% on the country's own rate")
 KEY_FIGURE_PHRASES = (
-    N_("{n} attempts in {years} years"),
+    N_("attempts: {n} in {years} years"),
     N_("{n} five years earlier (same rules)"),
     N_("{level}% from the fit (Laplace approximation)"),
 )
@@ -823,7 +823,7 @@ def _coup_key_figure(name: str, scenarios: list[dict]) -> dict | None:
         "interval": [100 * v for v in interval],
         "interval_kind": s2["model_36m"]["interval_kind"] if model else OWN_RATE_INTERVAL,
         "change": None,
-        "change_text": f"{own['events']} attempts in {own['years']:.1f} years",
+        "change_text": f"attempts: {own['events']} in {own['years']:.1f} years",
         "significant": None,
         "sentence": (
             f"Powell & Thyne record {own['events']} coup attempts in {name} in "

@@ -394,8 +394,8 @@ def _headline_lines(exp: dict, name: str) -> list[str]:
     rates = _(
         "Per season, on average {near_mean}, {mean} and {far_mean} tracked systems passed within "
         "{near}, {h} and {far} km; {storm_mean} per season reached gale force (≥{kt} kt) within "
-        "{h} km (exact Poisson 95% interval {ci}), and {intense} storms reached ≥{intense_kt} kt "
-        "within {h} km in the {n} seasons."
+        "{h} km (exact Poisson 95% interval {ci}); storms reaching ≥{intense_kt} kt within {h} km "
+        "in the {n} seasons: {intense}."
     ).format(
         near_mean=fmt_num(e["by_distance"][str(DISTANCES_KM[0])]["mean_recent"], 2),
         mean=fmt_num(d["mean_recent"], 2),
@@ -412,8 +412,8 @@ def _headline_lines(exp: dict, name: str) -> list[str]:
     )
     unknown = (
         _(
-            "{unknown} of the {storms} storms within {h} km have no wind in this record near the "
-            "country and could not be classed by strength."
+            "Storms within {h} km without a wind in this record near the country (so not classed "
+            "by strength): {unknown} of {storms}."
         ).format(unknown=d["wind_unknown_recent"], storms=d["storms_recent"], h=h)
         if d.get("wind_unknown_recent")
         else ""
@@ -429,9 +429,9 @@ def _headline_lines(exp: dict, name: str) -> list[str]:
     ):
         lines.append(
             _(
-                "The WMO-agency record is not the headline because {unknown} of its {storms} "
-                "storms within {h} km in these seasons have no WMO wind near the country (mostly "
-                "provisional tracks), so it undercounts storms by strength."
+                "The WMO-agency record is not the headline because it has no WMO wind near the "
+                "country for {unknown} of its {storms} storms within {h} km in these seasons "
+                "(mostly provisional tracks), so it undercounts storms by strength."
             ).format(unknown=wmo_d["wind_unknown_recent"], storms=wmo_d["storms_recent"], h=h)
         )
     if d.get("storm_strength_mean_previous") is not None and not (

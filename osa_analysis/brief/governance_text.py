@@ -340,9 +340,9 @@ def vdem_lines(vdem: dict, name: str) -> list[str]:
         ]
     lines = [
         _(
-            "**Regime (V-Dem ERT v15, to {release_year}):** {country} was an **{regime}** in "
-            "{year} (Regimes of the World); electoral democracy index {index} (V-Dem interval "
-            "{low}–{high}, scale 0–1)."
+            "**Regime (V-Dem ERT v15, to {release_year}):** {country} was classed as "
+            "**{regime}** in {year} (Regimes of the World); electoral democracy index {index} "
+            "(V-Dem interval {low}–{high}, scale 0–1)."
         ).format(
             release_year=vdem["release_latest_year"],
             country=esc(name),
@@ -434,10 +434,10 @@ def coup_lines(coups: dict, name: str) -> list[str]:
     cl = c["coups_cline"]
     lines = [
         _(
-            "**Coups.** Powell & Thyne (events to {pt_end}) record {pt_n} coup attempts in "
-            "{country} ({successful} successful, {failed} failed); the Cline Center (v2.0.0, to "
-            "{cline_end}) records {realized} realized coups, {attempted} attempted coups and "
-            "{conspiracy} conspiracies. The datasets define events differently (Cline also counts "
+            "**Coups.** Coup attempts in {country} recorded by Powell & Thyne (events to "
+            "{pt_end}): {pt_n} ({successful} successful, {failed} failed); by the Cline Center "
+            "(v2.0.0, to {cline_end}): realized coups {realized}, attempted coups {attempted}, "
+            "conspiracies {conspiracy}. The datasets define events differently (Cline also counts "
             "popular ousters, auto-coups and conspiracies) and are kept apart."
         ).format(
             pt_end=date_text(PT_COVERAGE_END),
@@ -518,18 +518,18 @@ def ucdp_lines(ucdp: dict, name: str) -> list[str]:
     secondary = ucdp["n_active_secondary_latest"]
     message = (
         _(
-            "**Armed conflict (UCDP/PRIO ACD v25.1, to {latest}).** In {latest}, {n_territory} "
-            "armed conflicts were active on {country_pos} territory and the state was a primary "
-            "party to {n_primary} (and a secondary, supporting party to {n_secondary}). Over "
-            "{first}–{last}: {cy_location} conflict-years located in the country and "
-            "{cy_primary} with the state as a primary party ({years_primary} of {n_years} years)."
+            "**Armed conflict (UCDP/PRIO ACD v25.1, to {latest}).** Armed conflicts active in "
+            "{latest}: on {country_pos} territory {n_territory}; with the state as a primary "
+            "party {n_primary} (and as a secondary, supporting party {n_secondary}). "
+            "Conflict-years over {first}–{last}: located in the country {cy_location}; with the "
+            "state as a primary party {cy_primary} ({years_primary} of {n_years} years)."
         )
         if secondary
         else _(
-            "**Armed conflict (UCDP/PRIO ACD v25.1, to {latest}).** In {latest}, {n_territory} "
-            "armed conflicts were active on {country_pos} territory and the state was a primary "
-            "party to {n_primary}. Over {first}–{last}: {cy_location} conflict-years located in "
-            "the country and {cy_primary} with the state as a primary party ({years_primary} of "
+            "**Armed conflict (UCDP/PRIO ACD v25.1, to {latest}).** Armed conflicts active in "
+            "{latest}: on {country_pos} territory {n_territory}; with the state as a primary "
+            "party {n_primary}. Conflict-years over {first}–{last}: located in the country "
+            "{cy_location}; with the state as a primary party {cy_primary} ({years_primary} of "
             "{n_years} years)."
         )
     )

@@ -289,8 +289,8 @@ def change_line(changes: Mapping[str, Any]) -> str:
     parts += [
         _("{tile} {before} → {after}").format(
             tile=esc(tr(t["label"])),
-            before=esc(tr(t["before"])),
-            after=esc(tr(t["after"])),
+            before=esc(tr(t["before"]) if t["before"] is not None else _("unrated")),
+            after=esc(tr(t["after"]) if t["after"] is not None else _("unrated")),
         )
         for t in tiles
     ]

@@ -722,7 +722,9 @@ def _map_part(ctx: BriefContext, r: MaritimeResult, name: str, body: _Body) -> N
         _(
             "Incidents recorded {period}, coloured by ReCAAP level (filled: ReCAAP's label; "
             "open: derived; squares: positions known to ±{deg}° only)."
-        ).format(period=period, deg=LIVE_COARSE_DEG),
+        ).format(period=period, deg=LIVE_COARSE_DEG)
+        if r.all_time["n"] or not r.thin
+        else _("No incident is recorded in these waters."),
         _("Dashed: the {eez} of {name}, {area} km².").format(
             eez=eez_kind, name=name, area=fmt_num(r.eez_area_km2)
         ),

@@ -138,7 +138,7 @@ def tripwire_new_conflict(tables: DiversionTables, iso3: str, as_of: pd.Timestam
     before = {c["conflict_id"] for c in primary_conflicts(tables, iso3, y - 1)}
     new = [now[c] for c in sorted(set(now) - before)]
     evidence = (
-        f"{len(now)} conflicts with {name} as primary party in {y}, {len(before)} in {y - 1}; "
+        f"conflicts with {name} as primary party: {len(now)} in {y}, {len(before)} in {y - 1}; "
         + (
             "new: " + "; ".join(f"{c['opponent']} (UCDP {c['conflict_id']})" for c in new)
             if new
