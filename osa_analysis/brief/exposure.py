@@ -83,63 +83,14 @@ def _ci_text(ci) -> str:
     return dash_span(fmt_num(ci[0], 2), hi)
 
 
-def _key_figures(exp: dict, name: str) -> list[dict]:
-    """Return the key figures (in the values: built in English, see :func:`exposure_section`)."""
-    agency = exp.get("headline_agency")
+def _key_sentence(exp: dict, name: str, label: str, wind_label: str, partial: str | None) -> str:
+    """Return the sentence of the cyclone key figure (no track near, landlocked, or the rate)."""
     h = HEADLINE_KM
-    if agency is None:
-        return [
-            {
-                "id": "cyclones_within_200km_per_season",
-                "label": _("Gale-force storms within {h} km per season").format(h=h),
-                "value": None,
-                "unit": _("storms/season"),
-                "interval": None,
-                "interval_kind": None,
-                "change": None,
-                "change_text": None,
-                "significant": None,
-                "sentence": _(
-                    "Cyclone exposure of {name} cannot be counted: no record covers a complete "
-                    "season of its basin(s) ({basins}) by the brief's as-of date."
-                ).format(name=name, basins=join_list(exp["relevant_basins"])),
-            }
-        ]
-    e = exp["agencies"][agency]
+    e = exp["agencies"][exp["headline_agency"]]
     d = e["by_distance"][str(h)]
     rec = e["recent_seasons"]
-    label = agency_label(agency)
-    wind_label = winds_label(e["wind_avg_periods_min"])
-    partial = join_list(e["basins_covered"]) if e["basins_not_covered"] else None
     mean = d["storm_strength_mean_recent"]
     all_mean = d["mean_recent"]
-    change = d.get("storm_strength_mean_previous")
-    prev = e["previous_seasons"]
-    significant = d.get("rate_ratio_significant")
-    if change is not None and prev:
-        if d.get("rate_ratio_ci95") and d["rate_ratio_ci95"][0] is not None:
-            change_text = (
-                _(
-                    "{rate} per season in {first}–{last} (a significant change: exact 95% "
-                    "rate-ratio CI {ci})"
-                )
-                if significant
-                else _(
-                    "{rate} per season in {first}–{last} (not a significant change: exact 95% "
-                    "rate-ratio CI {ci})"
-                )
-            ).format(
-                rate=fmt_num(change, 2),
-                first=prev[0],
-                last=prev[1],
-                ci=_ci_text(d.get("rate_ratio_ci95")),
-            )
-        else:
-            change_text = _("{rate} per season in {first}–{last}").format(
-                rate=fmt_num(change, 2), first=prev[0], last=prev[1]
-            )
-    else:
-        change_text = None
     closest = exp["closest_approach"]
     last = exp.get("last_within_far")
     far = max(DISTANCES_KM)
@@ -210,6 +161,66 @@ def _key_figures(exp: dict, name: str) -> list[dict]:
             agency=label,
             basins=partial,
         )
+    return sentence
+
+
+def _key_figures(exp: dict, name: str) -> list[dict]:
+    """Return the key figures (in the values: built in English, see :func:`exposure_section`)."""
+    agency = exp.get("headline_agency")
+    h = HEADLINE_KM
+    if agency is None:
+        return [
+            {
+                "id": "cyclones_within_200km_per_season",
+                "label": _("Gale-force storms within {h} km per season").format(h=h),
+                "value": None,
+                "unit": _("storms/season"),
+                "interval": None,
+                "interval_kind": None,
+                "change": None,
+                "change_text": None,
+                "significant": None,
+                "sentence": _(
+                    "Cyclone exposure of {name} cannot be counted: no record covers a complete "
+                    "season of its basin(s) ({basins}) by the brief's as-of date."
+                ).format(name=name, basins=join_list(exp["relevant_basins"])),
+            }
+        ]
+    e = exp["agencies"][agency]
+    d = e["by_distance"][str(h)]
+    rec = e["recent_seasons"]
+    label = agency_label(agency)
+    wind_label = winds_label(e["wind_avg_periods_min"])
+    partial = join_list(e["basins_covered"]) if e["basins_not_covered"] else None
+    mean = d["storm_strength_mean_recent"]
+    change = d.get("storm_strength_mean_previous")
+    prev = e["previous_seasons"]
+    significant = d.get("rate_ratio_significant")
+    if change is not None and prev:
+        if d.get("rate_ratio_ci95") and d["rate_ratio_ci95"][0] is not None:
+            change_text = (
+                _(
+                    "{rate} per season in {first}–{last} (a significant change: exact 95% "
+                    "rate-ratio CI {ci})"
+                )
+                if significant
+                else _(
+                    "{rate} per season in {first}–{last} (not a significant change: exact 95% "
+                    "rate-ratio CI {ci})"
+                )
+            ).format(
+                rate=fmt_num(change, 2),
+                first=prev[0],
+                last=prev[1],
+                ci=_ci_text(d.get("rate_ratio_ci95")),
+            )
+        else:
+            change_text = _("{rate} per season in {first}–{last}").format(
+                rate=fmt_num(change, 2), first=prev[0], last=prev[1]
+            )
+    else:
+        change_text = None
+    sentence = _key_sentence(exp, name, label, wind_label, partial)
     ci = d.get("storm_strength_mean_recent_ci95")
     figure_label = (
         _("Gale-force storms within {h} km per season ({agency} ({basins} basin only), {span})")
@@ -574,7 +585,7 @@ def exposure_section(ctx: BriefContext) -> Section:
                 fig,
             )
         )
-    tmap = track_map(result, ctx.tables.get("ne_countries"), iso3)
+    tmap, values["track_map"] = track_map(result, ctx.tables.get("ne_countries"), iso3)
     if tmap is not None:
         figures.append(
             (

@@ -144,11 +144,16 @@ def exposure_figure(exp: dict, iso3: str) -> Figure | None:
     return fig
 
 
-def track_map(exp: CycloneExposure, countries: gpd.GeoDataFrame, iso3: str) -> Figure | None:
-    """Map the headline agency's recent tracks within 500 km (country outline)."""
+def track_map(
+    exp: CycloneExposure, countries: gpd.GeoDataFrame, iso3: str
+) -> tuple[Figure, dict] | tuple[None, dict]:
+    """Map the headline agency's recent tracks within 500 km (country outline).
+
+    Returns the figure (``None`` without tracks) and its values (``scale_bar_km``).
+    """
     tm = exp.track_map
     if tm is None:
-        return None
+        return None, {}
     entry = exp.values["agencies"][tm.agency]
     far = max(DISTANCES_KM)
     first, last = tm.first, tm.last
@@ -200,7 +205,7 @@ def track_map(exp: CycloneExposure, countries: gpd.GeoDataFrame, iso3: str) -> F
     ax.set_ylim(miny - pad_lat, maxy + pad_lat)
     ax.set_aspect(1 / max(mid, 0.3))
     degree_axes(ax)  # 178°E … 180° … 178°W, as on the incident maps
-    scale_bar(ax, west - pad_lon, miny - pad_lat, east + pad_lon, maxy + pad_lat)
+    scale_km = scale_bar(ax, west - pad_lon, miny - pad_lat, east + pad_lon, maxy + pad_lat)
     ax.set_title(
         _(
             "{agency} tracks within {far} km, seasons {first}–{last}\n"
@@ -216,7 +221,7 @@ def track_map(exp: CycloneExposure, countries: gpd.GeoDataFrame, iso3: str) -> F
         ),
         fontsize=9,
     )
-    return fig
+    return fig, {"scale_bar_km": scale_km}
 
 
 def agency_table(exp: dict) -> pd.DataFrame:

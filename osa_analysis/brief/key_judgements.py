@@ -305,9 +305,9 @@ def tripwire_line(tripwires: list[Mapping[str, Any]]) -> str:
     """Return the trip-wires that are triggered, with their evidence.
 
     Their names and evidence are worded as in the diversion section's table
-    (:func:`osa_analysis.brief.diversion.tripwire_label` and ``tripwire_evidence``).
+    (:func:`osa_analysis.brief.diversion_words.tripwire_label` and ``tripwire_evidence``).
     """
-    from osa_analysis.brief.diversion import tripwire_evidence, tripwire_label
+    from osa_analysis.brief.diversion_words import tripwire_evidence, tripwire_label
 
     triggered = [t for t in tripwires if t.get("status") == "triggered"]
     if not triggered:

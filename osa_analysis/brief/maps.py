@@ -399,12 +399,13 @@ def _marker_flags(shown: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return filled, coarse
 
 
-def _draw_points(ax, shown: pd.DataFrame, groups: Mapping[str, str], extent: Extent) -> int:
+def _draw_points(ax, shown: pd.DataFrame, groups: Mapping[str, str], extent: Extent) -> list[int]:
     """Scatter the shown points by group: circles or squares (coarse), filled or open.
 
     Points in one cell of :func:`~osa_analysis.brief.map_marks.cluster_points`'s grid (same
     group and markers) are one marker, sized by their number and labelled with it when more
-    than one. Returns the number of markers that stand for several points.
+    than one. Returns the sizes of the markers that stand for several points (the numbers
+    written on the map), largest first.
     """
     clusters = cluster_points(shown, extent.west, extent.east)
     for label, color in groups.items():
@@ -441,7 +442,7 @@ def _draw_points(ax, shown: pd.DataFrame, groups: Mapping[str, str], extent: Ext
             zorder=6.5,
             path_effects=[patheffects.withStroke(linewidth=1.6, foreground="white")],
         )
-    return len(several)
+    return sorted((int(n) for n in several["n"]), reverse=True) if len(several) else []
 
 
 def _marker_handle(label: str, marker: str, filled: bool) -> Line2D:
@@ -610,7 +611,7 @@ def incident_map(
     eez_rows = _draw_base(ax, layers, iso3, extent)
     pts, shown, n_without = points_in_window(points, extent)
     kde_values = _draw_density(ax, shown, extent, kde, bandwidth_km)
-    n_clusters = _draw_points(ax, shown, groups, extent)
+    cluster_sizes = _draw_points(ax, shown, groups, extent)
     own_name = _own_name(layers, iso3)
     places = place_labels(ax, window_countries(layers, extent), own_name, *extent.as_tuple())
     scale_km = scale_bar(ax, *extent.as_tuple())
@@ -639,7 +640,8 @@ def incident_map(
         "extent": extent.as_list(),
         "longitudes_shifted": extent.shifted,
         "kde": kde_values,
-        "clustered_markers": n_clusters,
+        "clustered_markers": len(cluster_sizes),
+        "cluster_sizes": cluster_sizes,
         "scale_bar_km": scale_km,
         "places": places,
     }

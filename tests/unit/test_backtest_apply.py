@@ -153,7 +153,7 @@ def test_a_country_year_without_an_own_base_rate_is_neither_fitted_nor_forecast(
 
 def test_a_raised_36_month_probability_says_so_in_text_and_judgements():
     from osa_analysis.analyse.judgements import _model
-    from osa_analysis.brief.diversion import RAISED, likelihood_text, model_text
+    from osa_analysis.brief.diversion_evidence import RAISED, likelihood_text, model_text
 
     model = {
         "probability": 0.02,

@@ -163,6 +163,7 @@ def test_incident_map_values_and_reruns_give_the_same_bytes():
         "extent": [118.5, 8.5, 124.5, 15.5],
         "longitudes_shifted": False,
         "clustered_markers": 0,
+        "cluster_sizes": [],
         "scale_bar_km": 100,
         "places": {"countries": [], "seas": ["Sibuyan Sea"]},  # a label point of seas.yaml
     }
@@ -189,7 +190,7 @@ def test_the_window_widens_to_incidents_just_outside_the_eez_and_clusters_overla
     )
     args = {"iso3": "PHL", "layers": _layers(), "groups": {"CAT4": "#fdcc8a"}, "title": "t"}
     _, values = incident_map(points, kde=False, **args)
-    assert values["n_in_window"] == 41 and values["clustered_markers"] == 1  # "40", not a blot
+    assert values["n_in_window"] == 41 and values["cluster_sizes"] == [40]  # "40", not a blot
 
 
 # --------------------------------------------------------------------------- sections
@@ -400,7 +401,7 @@ def test_wording_in_japanese():
 
 def test_kde_and_eez_method_texts_keep_english_and_translate():
     from osa_analysis.brief.maps import kde_projection_text, kde_reason_text, kde_rule_text
-    from osa_analysis.brief.maritime import eez_method_text
+    from osa_analysis.brief.maritime_text import eez_method_text
     from osa_analysis.core.i18n import use_language
     from osa_analysis.harmonise.eez import APPROX_METHOD
 
