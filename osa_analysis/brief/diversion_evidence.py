@@ -442,7 +442,10 @@ def _coup_key_figure(name: str, scenarios: list[dict]) -> dict | None:
         "interval": [100 * v for v in interval],
         "interval_kind": s2["model_36m"]["interval_kind"] if model else OWN_RATE_INTERVAL,
         "change": None,
-        "change_text": f"attempts: {own['events']} in {own['years']:.1f} years",
+        # shown texts in the edition's language (summary.json is written from the English)
+        "change_text": _("attempts: {n} in {years} years").format(
+            n=own["events"], years=f"{own['years']:.1f}"
+        ),
         "significant": None,
         "sentence": (
             f"Powell & Thyne record {own['events']} coup attempts in {name} in "
@@ -466,7 +469,7 @@ def _criteria_key_figure(name: str, overall: dict, criteria: list[dict]) -> dict
         "interval": None,
         "interval_kind": None,
         "change": then,
-        "change_text": f"{then} five years earlier (same rules)",
+        "change_text": _("{n} five years earlier (same rules)").format(n=then),
         "significant": None,
         "sentence": (
             f"{overall['n_flagged']} of {overall['n_rated']} misuse and diversion criteria "

@@ -79,9 +79,11 @@ def money(amount: float | None, currency: str = "¥", missing: str | None = None
         return _na(missing)
     if language() == "ja":  # 万 (1e4) and 億 (1e8): money(66810540, "US$") -> "6,680万米ドル"
         unit = _CURRENCY_JA.get(currency, currency)
-        if abs(amount) >= 1e8:
-            return f"{sig(amount / 1e8, 3)}億{unit}"
-        return f"{sig(amount / 1e4, 3)}万{unit}"
+        big = abs(amount) >= 1e8
+        text = sig(amount / (1e8 if big else 1e4), 3)
+        if "." in text:  # Japanese writes 31億円, not 31.0億円
+            text = text.rstrip("0").rstrip(".")
+        return f"{text}{'億' if big else '万'}{unit}"
     if abs(amount) >= 1e9:
         return f"{currency}{sig(amount / 1e9, 3)} billion"
     return f"{currency}{sig(amount / 1e6, 3)} million"

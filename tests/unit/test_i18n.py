@@ -39,8 +39,8 @@ def test_numbers_keep_english_forms_and_write_japanese_ones():
     assert fmt_num(None) == "n/a"
     with use_language("ja"):
         assert money(66810540, "US$") == "6,680万米ドル"  # 万 = 10^4
-        assert money(2_000_000_000) == "20.0億円"  # 億 = 10^8
-        assert money(750_000) == "75.0万円"
+        assert money(2_000_000_000) == "20億円"  # 億 = 10^8; no trailing zeros in Japanese
+        assert money(750_000) == "75万円" and money(3_100_000_000) == "31億円"
         assert date_text("2026-08-09") == "2026年8月9日"
         assert pct_range(0.012, 0.067) == "1.2〜6.7%"
         assert pct(0.256524) == "26%"  # the rounding rule is the same
