@@ -49,4 +49,4 @@ def test_the_outlook_line_says_whether_the_brief_falls_in_the_season():
     assert "the brief's date falls inside it" in season_line(season, "Fiji", month_as_of=2)
     with use_language("ja"):
         ja = season_line(season, "フィジー", month_as_of=8)
-    assert "12月から2月に通過した（最多は1月）" in ja and "次の期間は12月に始まる" in ja
+    assert "12月から2月に通過した（最多は1月）" in ja and "次のシーズンは12月に始まる" in ja
