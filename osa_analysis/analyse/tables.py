@@ -243,11 +243,14 @@ class TableStore:
         *,
         specs: dict[str, TableSpec] | None = None,
         tables: dict[str, pd.DataFrame] | None = None,
+        _memo: dict | None = None,
     ) -> None:
         self.as_of = as_timestamp(as_of)
         self.specs = TABLES if specs is None else specs
         self._given = dict(tables or {})
         self.used: dict[str, None] = {}
+        # shared results of tables given by hand: this store's and those of its other dates
+        self._memo: dict = {} if _memo is None else _memo
 
     def spec(self, name: str) -> TableSpec:
         """Return the spec of a table: a named one, else a registry source's.
@@ -310,6 +313,9 @@ class TableStore:
     def shared(self, key: tuple[Hashable, ...], build: Callable[[], T], *, dated: bool = True) -> T:
         """Return a derived result computed once per process for this store's date.
 
+        With tables given by hand it is computed once for this store and the stores of its
+        other dates (:meth:`at`), never shared with the process's real results.
+
         Parameters
         ----------
         key : tuple
@@ -322,15 +328,16 @@ class TableStore:
             date (a backtest over many dates computes it once).
         """
         if self._given:  # tables given by hand: never mix with the process's real results
-            return build()
-        full_key = (*key, _environment(), self.as_of if dated else None)
-        if full_key not in _SHARED:
-            _SHARED[full_key] = build()
-        return _SHARED[full_key]
+            memo, full_key = self._memo, (*key, self.as_of if dated else None)
+        else:
+            memo, full_key = _SHARED, (*key, _environment(), self.as_of if dated else None)
+        if full_key not in memo:
+            memo[full_key] = build()
+        return memo[full_key]
 
     def at(self, as_of: pd.Timestamp | str) -> TableStore:
         """Return a store of another date over the same loaded tables (its own ``used``)."""
-        return TableStore(as_of, specs=self.specs, tables=self._given)
+        return TableStore(as_of, specs=self.specs, tables=self._given, _memo=self._memo)
 
 
 def clear_memory() -> None:

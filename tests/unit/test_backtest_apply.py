@@ -18,6 +18,12 @@ from osa_analysis.analyse.diversion import load_config
 from osa_analysis.analyse.scope import Scope
 
 
+@pytest.fixture(scope="module")
+def store():
+    """One synthetic store: its fitted models are computed once for the tests that read it."""
+    return make_store()
+
+
 def test_judgement_origin_and_leads():
     assert judgement_origin(pd.Timestamp("2026-06-30")) == 2025
     assert judgement_origin(pd.Timestamp("2026-07-01")) == 2026
@@ -77,8 +83,7 @@ def test_laplace_interval_halves_with_four_times_the_data():
     assert width4 == pytest.approx(width1 / 2, rel=1e-2)
 
 
-def test_the_register_uses_the_selected_model_and_keeps_the_base_rate_beside_it():
-    store = make_store()
+def test_the_register_uses_the_selected_model_and_keeps_the_base_rate_beside_it(store):
     fits = fitted_models(store)
     assert ("S2", 12) in fits and fits[("S2", 12)]["lead_years"] == 4
     assert fits[("S2", 12)]["training_years"][1] <= 2022 - 4 - 1
@@ -94,8 +99,7 @@ def test_the_register_uses_the_selected_model_and_keeps_the_base_rate_beside_it(
     assert reg["likelihood_basis"].startswith("the logistic model selected by the backtest")
 
 
-def test_a_state_without_a_panel_row_keeps_its_base_rate():
-    store = make_store()
+def test_a_state_without_a_panel_row_keeps_its_base_rate(store):
     probs = selected_probabilities(store, "VNM")
     assert all("missing_reason" in h for k in probs.values() for h in k.values())
     result = assess_with_selected_models(Scope("VNM", AS_OF, peers=()), store)

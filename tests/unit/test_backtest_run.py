@@ -183,7 +183,8 @@ def test_track_record_text_figure_and_values(forecasts):
 
 
 def test_published_report_and_a_failed_run_keeps_it(tmp_path, monkeypatch):
-    dest = run_backtest(store=make_store(), end=END, start=2000, jobs=1, reports_dir=tmp_path)
+    store = make_store()  # one store: the second run reuses the first's shared results
+    dest = run_backtest(store=store, end=END, start=2000, jobs=1, reports_dir=tmp_path)
     assert sorted(p.name for p in dest.iterdir()) == [
         "index.html",
         "reliability_12m.svg",
@@ -199,7 +200,7 @@ def test_published_report_and_a_failed_run_keeps_it(tmp_path, monkeypatch):
 
     monkeypatch.setattr(B, "render_page", lambda *a: (_ for _ in ()).throw(OSError("disk")))
     with pytest.raises(OSError, match="disk"):
-        run_backtest(store=make_store(), end=END, start=2001, jobs=1, reports_dir=tmp_path)
+        run_backtest(store=store, end=END, start=2001, jobs=1, reports_dir=tmp_path)
     assert (dest / "scores.json").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".build.lock"]
 

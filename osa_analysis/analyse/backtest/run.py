@@ -204,7 +204,7 @@ def cached_backtest_forecasts(store: TableStore, *, mapper: Mapper = map) -> pd.
     The key covers the inputs' sha256s, the package code that computes the table, both
     method files' sha256s, the :func:`vintage` of the store's tables (what is known of the
     outcomes) and the leads of a brief at the store's date. Tables given by hand (tests)
-    are never cached.
+    are never cached on disk, only kept for the store (:meth:`TableStore.shared`).
     """
     cfg, cfg_div = load_backtest_config(), load_config()
 
@@ -212,7 +212,7 @@ def cached_backtest_forecasts(store: TableStore, *, mapper: Mapper = map) -> pd.
         return backtest_forecasts(store, cfg=cfg, cfg_div=cfg_div, mapper=mapper)
 
     if not store.real_data:
-        return build()
+        return store.shared(("backtest_forecasts", cfg.sha256, cfg_div.sha256), build)
     data = diversion_tables(store)
     rows = "-".join(str(n) for n in vintage(data))
     leads = "-".join(f"{k}{v}" for k, v in lead_years(data, store.as_of, cfg_div).items())
