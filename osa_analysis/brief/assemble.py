@@ -69,7 +69,11 @@ class Brief:
         return section
 
     def rebuild(self, key: str) -> Section:
-        """Build a section again (the sections it needs are built only when missing)."""
+        """Build a section again (the sections it needs are built only when missing).
+
+        Its analysis is computed again too (the tables or method files may have changed).
+        """
+        self.ctx.forget_results()
         for lang in self.languages:
             self._build(key, lang)
         return self.section(key)

@@ -515,8 +515,8 @@ def _scored_section(values: dict, method: CompositeMethod, name: str) -> Section
 def prepare(ctx: BriefContext) -> None:
     """Run the composite's global Monte Carlo at ``as_of`` and at the trend date, once a build."""
     method = load_method()
-    composite_scores(ctx.scope, ctx.tables, mc_draws=ctx.mc_draws, method=method)
-    previous_scores(ctx.scope, ctx.tables, mc_draws=ctx.mc_draws, method=method)
+    ctx.analysis(composite_scores, mc_draws=ctx.mc_draws, method=method)
+    ctx.analysis(previous_scores, mc_draws=ctx.mc_draws, method=method)
 
 
 def composite_section(ctx: BriefContext) -> Section:
@@ -541,8 +541,8 @@ def composite_section(ctx: BriefContext) -> Section:
     """
     method = load_method()
     name = str(tr(country_name(ctx.country_iso3)))  # the curated name in the edition's language
-    res = composite_scores(ctx.scope, ctx.tables, mc_draws=ctx.mc_draws, method=method)
-    prev = previous_scores(ctx.scope, ctx.tables, mc_draws=ctx.mc_draws, method=method)
+    res = ctx.analysis(composite_scores, mc_draws=ctx.mc_draws, method=method)
+    prev = ctx.analysis(previous_scores, mc_draws=ctx.mc_draws, method=method)
     base = _base_values(method, res, ctx)
     row = res.scores.loc[ctx.country_iso3]
     if _get(row, "missing_reason") is not None or _get(row, "nominal") is None:

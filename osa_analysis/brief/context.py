@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from osa_analysis.analyse.scope import Scope
 from osa_analysis.analyse.tables import TableStore
+
+R = TypeVar("R")
 
 
 @dataclass
@@ -47,6 +51,7 @@ class BriefContext:
     tables: TableStore | None = None
     mc_draws: int = 1000
     previous_summary: Path | None = field(default=None, repr=False)
+    _results: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.scope is None:
@@ -75,6 +80,22 @@ class BriefContext:
     def use(self, *source_ids: str) -> None:
         """Record sources a section used other than through a table."""
         self.tables.use(*source_ids)
+
+    def analysis(self, fn: Callable[..., R], **options: Any) -> R:
+        """Return ``fn(scope, tables, **options)``, computed once for this brief.
+
+        Analysis results hold no prose (their words are only marked for translation), so
+        every edition of a section, and every section that needs the same result, reads
+        one computation. Sections must not change what they are given.
+        """
+        key = (fn.__module__, fn.__qualname__, *(_option_key(options[k]) for k in sorted(options)))
+        if key not in self._results:  # the options are kept, so an id in the key stays theirs
+            self._results[key] = (options, fn(self.scope, self.tables, **options))
+        return self._results[key][1]
+
+    def forget_results(self) -> None:
+        """Forget the analysis results (a section rebuilt after its inputs changed)."""
+        self._results.clear()
 
     @property
     def all_countries(self) -> tuple[str, ...]:
@@ -108,3 +129,15 @@ class BriefContext:
     def eez(self):
         """Approximate (or user-supplied Marine Regions) EEZ polygons."""
         return self.tables.get("eez")
+
+
+def _option_key(value: Any) -> Any:
+    """Return a value as part of a memo key: itself when hashable, else its identity.
+
+    A method file's mapping is loaded once and frozen, so each build passes the same one.
+    """
+    try:
+        hash(value)
+    except TypeError:
+        return ("id", id(value))
+    return value

@@ -605,7 +605,7 @@ def section_figures(result: DiversionResult) -> list:
 
 def prepare(ctx: BriefContext) -> None:
     """Compute the criterion matrices, reference rates, models and track record once."""
-    assess_with_selected_models(ctx.scope, ctx.tables)
+    ctx.analysis(assess_with_selected_models)
     track_record(ctx.tables)
 
 
@@ -678,7 +678,7 @@ def diversion_section(ctx: BriefContext) -> Section:
         same in every language (English texts); the text, tables and figures are in the
         current one.
     """
-    result = assess_with_selected_models(ctx.scope, ctx.tables)
+    result = ctx.analysis(assess_with_selected_models)
     name = shown_name(result.country)
     values = section_values(result)
     lead, record_text, record_table, record_figure, values["track_record"] = track_record_parts(

@@ -546,7 +546,7 @@ def exposure_section(ctx: BriefContext) -> Section:
     iso3 = ctx.country_iso3
     english_name = country_name(iso3)
     name = tr(english_name)  # the recipients' names are translated (incident_wording)
-    result = hazards.cyclone_exposure(ctx.scope, ctx.tables)
+    result = ctx.analysis(hazards.cyclone_exposure)
     exp = result.values
     values = dict(exp)
     values["coverage_gaps"] = list(COVERAGE_GAPS)

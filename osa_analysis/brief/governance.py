@@ -359,7 +359,7 @@ def governance_section(ctx: BriefContext) -> Section:
     """
     iso3 = ctx.country_iso3
     name = str(tr(country_name(iso3)))  # the recipient's name in the current language
-    result = governance(ctx.scope, ctx.tables)
+    result = ctx.analysis(governance)
     parts = (
         _wgi_part(result, name, iso3, ctx.scope.year),
         _vdem_part(result, name),

@@ -412,7 +412,7 @@ def grayzone_section(ctx: BriefContext) -> Section:
         events as an actor; otherwise a short "not applicable" note with the reason.
     """
     name = country_name(ctx)
-    r = grayzone(ctx.scope, ctx.tables)
+    r = ctx.analysis(grayzone)
     if not r.applicable:
         return _not_applicable(ctx, r, name)
     b = r.breakdown

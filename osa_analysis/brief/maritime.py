@@ -585,7 +585,7 @@ def maritime_section(ctx: BriefContext) -> Section:
         expenditure) with the map.
     """
     name = country_name(ctx)
-    r = maritime_incidents(ctx.scope, ctx.tables)
+    r = ctx.analysis(maritime_incidents)
     if r is None:
         return not_applicable_section(
             ctx,

@@ -98,7 +98,7 @@ def month_name(month: int) -> str:
 
 def cyclone_season_of(ctx: BriefContext) -> CycloneSeason:
     """Return the country's cyclone season from the tracks of its exposure's headline agency."""
-    exposure = cyclone_exposure(ctx.scope, ctx.tables)
+    exposure = ctx.analysis(cyclone_exposure)
     agency = exposure.values.get("headline_agency")
     return cyclone_season(exposure.passages, agency, max(DISTANCES_KM))
 

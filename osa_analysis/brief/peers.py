@@ -99,12 +99,12 @@ def latest_table(peers: PeerTables, year: int) -> pd.DataFrame:
 
 def prepare(ctx: BriefContext) -> None:
     """Compute the peer series of the group once for the build (shared by its briefs)."""
-    peer_tables(ctx.scope, ctx.tables)
+    ctx.analysis(peer_tables)
 
 
 def peers_section(ctx: BriefContext) -> Section:
     """Small multiples: incidents per year, WGI political stability, military spending."""
-    peers = peer_tables(ctx.scope, ctx.tables)
+    peers = ctx.analysis(peer_tables)
     markdown = _(
         "The same three measures for each peer, on identical scales. Incident counts are events "
         "attributed to each country's approximate EEZ (all sources merged and de-duplicated); "

@@ -774,7 +774,13 @@ def test_a_callers_executor_gets_no_cpu_limit_and_no_slot(tmp_path, monkeypatch)
 
     monkeypatch.setattr(runner, "run_brief", fake_run_brief)
     with cf.ThreadPoolExecutor(max_workers=1) as pool:
-        runner.run_all([params_for("PHL")], executor=pool, reports_dir=tmp_path, index=False)
+        runner.run_all(
+            [params_for("PHL")],
+            executor=pool,
+            notebook=FIXTURE_NB,  # not the brief's: no track record is prepared on real data
+            reports_dir=tmp_path,
+            index=False,
+        )
     assert given == [(None, None)]  # a caller's executor: its CPU share is the caller's business
 
 
