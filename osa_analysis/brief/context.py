@@ -132,12 +132,19 @@ class BriefContext:
 
 
 def _option_key(value: Any) -> Any:
-    """Return a value as part of a memo key: itself when hashable, else its identity.
+    """Return a value as part of a memo key.
 
-    A method file's mapping is loaded once and frozen, so each build passes the same one.
+    A method file's mapping is keyed by its sha256s (each load is a new object with the same
+    content); another unhashable value by its identity; anything else is itself.
     """
+    digests = tuple(getattr(value, name, None) for name in _DIGESTS)
+    if any(digests):
+        return ("sha256", *digests)
     try:
         hash(value)
     except TypeError:
         return ("id", id(value))
     return value
+
+
+_DIGESTS = ("sha256", "config_sha256", "calibration_sha256")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from osa_analysis.build.runner import RunResult
+    from osa_analysis.build.records import RunResult
 
 
 class BuildProgress:

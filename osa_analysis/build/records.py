@@ -2,14 +2,15 @@
 
 Names of the reports folder layout (``reports/<ISO3>/``, ``.staging/``, ``_failed/``,
 ``history/``) and of a brief's files, the :class:`RunnerError` of a build that cannot be set
-up, and the error records (``{ename, evalue, cell_index, traceback_tail}``) that
-``run.json`` and the runner's results carry.
+up, the error records (``{ename, evalue, cell_index, traceback_tail}``) that ``run.json``
+and the runner's results carry, and :class:`RunResult`, the outcome of one brief.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from osa_analysis.core.config import PROJECT_ROOT
@@ -70,3 +71,48 @@ def _append_log(work: Path, text: str) -> None:
     """Append a line to the ``log.txt`` of a brief's work folder."""
     with open(work / LOG_FILE, "a", encoding="utf-8") as fh:
         fh.write(text.rstrip() + "\n")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Outcome of one brief build.
+
+    Attributes
+    ----------
+    country_iso3, as_of : str
+    status : {"ok", "failed", "skipped", "interrupted"}
+        ``interrupted``: stopped by a signal before it was published (nothing of it was
+        published or kept).
+    run_key : str or None
+        The run key (hex sha256), ``None`` when it could not be computed.
+    duration_s : float
+        Wall-clock time of this call.
+    path : Path or None
+        ``reports/<ISO3>`` for ``ok``/``skipped``, the ``_failed/...`` folder for ``failed``.
+    error : dict or None
+        ``{ename, evalue, cell_index, traceback_tail}`` for ``failed``.
+    files : dict
+        Published files by kind (``html``, ``pdf``, ``ipynb``, ``summary``), relative names.
+    """
+
+    country_iso3: str
+    status: str
+    as_of: str
+    run_key: str | None
+    duration_s: float
+    path: Path | None = None
+    error: dict | None = None
+    files: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """``True`` for ``ok`` and ``skipped`` (an up-to-date brief is published)."""
+        return self.status in ("ok", "skipped")
+
+    def describe(self) -> str:
+        """Return the output path, or ``ename: evalue (cell N)`` for a failure."""
+        if self.status == "failed" and self.error:
+            cell = self.error.get("cell_index")
+            where = f" (cell {cell})" if cell is not None else ""
+            return f"{self.error.get('ename')}: {self.error.get('evalue')}{where}"
+        return str(self.path) if self.path else ""

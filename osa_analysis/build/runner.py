@@ -57,15 +57,13 @@ import concurrent.futures as cf
 import contextlib
 import datetime as dt
 import logging
-import os
 import shutil
 import sys
 import threading
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +84,7 @@ from osa_analysis.build.execute import (
     skip_slow_imports,
     threads_per_job,
 )
+from osa_analysis.build.executors import dask_executor, default_executor, warm_kernels_supported
 from osa_analysis.build.interrupt import BuildInterrupted, StopSwitch, stop_on_signals
 from osa_analysis.build.keys import (
     CURATED_INPUT_DIRS,
@@ -117,6 +116,7 @@ from osa_analysis.build.records import (
     SUMMARY_FILE,
     TRACEBACK_TAIL_LINES,
     RunnerError,
+    RunResult,
     _error,
     _iso,
     _utc_now,
@@ -168,51 +168,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """Outcome of one brief build.
-
-    Attributes
-    ----------
-    country_iso3, as_of : str
-    status : {"ok", "failed", "skipped", "interrupted"}
-        ``interrupted``: stopped by a signal before it was published (nothing of it was
-        published or kept).
-    run_key : str or None
-        The run key (hex sha256), ``None`` when it could not be computed.
-    duration_s : float
-        Wall-clock time of this call.
-    path : Path or None
-        ``reports/<ISO3>`` for ``ok``/``skipped``, the ``_failed/...`` folder for ``failed``.
-    error : dict or None
-        ``{ename, evalue, cell_index, traceback_tail}`` for ``failed``.
-    files : dict
-        Published files by kind (``html``, ``pdf``, ``ipynb``, ``summary``), relative names.
-    """
-
-    country_iso3: str
-    status: str
-    as_of: str
-    run_key: str | None
-    duration_s: float
-    path: Path | None = None
-    error: dict | None = None
-    files: dict = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        """``True`` for ``ok`` and ``skipped`` (an up-to-date brief is published)."""
-        return self.status in ("ok", "skipped")
-
-    def describe(self) -> str:
-        """Return the output path, or ``ename: evalue (cell N)`` for a failure."""
-        if self.status == "failed" and self.error:
-            cell = self.error.get("cell_index")
-            where = f" (cell {cell})" if cell is not None else ""
-            return f"{self.error.get('ename')}: {self.error.get('evalue')}{where}"
-        return str(self.path) if self.path else ""
 
 
 def _result(
@@ -583,68 +538,6 @@ def _run_brief_safely(params: BriefParams, kwargs: dict, key: str | None) -> Run
             None,
             _error(type(exc).__name__, str(exc), None, traceback.format_exc()),
         )
-
-
-def warm_kernels_supported() -> bool:
-    """Return whether this system can fork warm kernels (:mod:`osa_analysis.build.warmkernel`)."""
-    import signal
-    import socket
-
-    if not (
-        sys.platform.startswith("linux")
-        and hasattr(socket, "send_fds")
-        and hasattr(signal, "pidfd_send_signal")
-    ):
-        return False
-    try:  # pidfds need Linux 5.3
-        os.close(os.pidfd_open(os.getpid()))
-    except OSError:
-        return False
-    return True
-
-
-def default_executor(threads: int) -> cf.Executor:
-    """Return the default executor: ``threads`` threads of the calling process.
-
-    A brief's notebook always runs in processes of its own (the papermill child and its
-    kernel, :func:`run_brief`); the thread only waits for them, then renders and publishes.
-    Threads spare each build the start-up of worker processes that would import the same
-    libraries again (about 1.3 s of a four-brief build on two cores). :func:`run_all` starts
-    one thread per brief and lets ``jobs`` notebooks run at once (``slot``).
-    """
-    return cf.ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="brief")
-
-
-@contextlib.contextmanager
-def dask_executor(address: str) -> Iterator[cf.Executor]:
-    """Yield a :class:`concurrent.futures.Executor` running on an existing Dask cluster.
-
-    The client is closed on exit; the cluster keeps running.
-
-    Parameters
-    ----------
-    address : str
-        The scheduler address, e.g. ``tcp://10.0.0.5:8786``. Workers must see the same
-        project folder, notebook and reports folder (a shared file system) and have
-        ``osa_analysis`` installed.
-
-    Raises
-    ------
-    RunnerError
-        When ``distributed`` is not installed (``pip install "osa_analysis[dask]"``).
-    """
-    try:
-        from distributed import Client
-    except ImportError as exc:
-        raise RunnerError(
-            "running on a Dask cluster needs dask.distributed, which is not installed: "
-            'pip install "osa_analysis[dask]"'
-        ) from exc
-    client = Client(address)
-    try:
-        yield client.get_executor()
-    finally:
-        client.close()
 
 
 def run_all(

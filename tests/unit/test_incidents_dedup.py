@@ -7,14 +7,13 @@ import pandas as pd
 import pytest
 
 from osa_analysis.harmonise.incidents import (
-    _norm_ship,
     add_quality_flags,
     assign_incident_ids,
     candidate_links,
     events_from_reports,
-    ships_match,
     source_agreement,
 )
+from osa_analysis.harmonise.ship_names import _norm_ship, ships_match
 
 
 def reports(*rows: dict) -> pd.DataFrame:
