@@ -89,9 +89,9 @@ class BriefContext:
         one computation. Sections must not change what they are given.
         """
         key = (fn.__module__, fn.__qualname__, *(_option_key(options[k]) for k in sorted(options)))
-        if key not in self._results:  # the options are kept, so an id in the key stays theirs
-            self._results[key] = (options, fn(self.scope, self.tables, **options))
-        return self._results[key][1]
+        if key not in self._results:
+            self._results[key] = fn(self.scope, self.tables, **options)
+        return self._results[key]
 
     def forget_results(self) -> None:
         """Forget the analysis results (a section rebuilt after its inputs changed)."""
@@ -132,19 +132,12 @@ class BriefContext:
 
 
 def _option_key(value: Any) -> Any:
-    """Return a value as part of a memo key.
+    """Return an option as part of a memo key: a method file by its sha256s, else itself.
 
-    A method file's mapping is keyed by its sha256s (each load is a new object with the same
-    content); another unhashable value by its identity; anything else is itself.
+    Each load of a method file is a new mapping with the same content (and unhashable).
     """
     digests = tuple(getattr(value, name, None) for name in _DIGESTS)
-    if any(digests):
-        return ("sha256", *digests)
-    try:
-        hash(value)
-    except TypeError:
-        return ("id", id(value))
-    return value
+    return ("sha256", *digests) if any(digests) else value
 
 
 _DIGESTS = ("sha256", "config_sha256", "calibration_sha256")
