@@ -2,14 +2,20 @@
 
 Every ``as_of`` in the package is a :class:`pandas.Timestamp` at midnight, made once by
 :func:`as_timestamp` (the parameters give a ``datetime.date``; the scope converts it).
+
+pandas is imported where it is used, not with the module: the registry's freshness (the
+index digest of a build with nothing to do) reads coverage spans through
+:func:`coverage_dates` and so starts without it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 _YEAR = re.compile(r"\d{4}")
 DAYS_PER_YEAR = 365.25
@@ -24,6 +30,8 @@ def as_timestamp(value: str | dt.date | pd.Timestamp) -> pd.Timestamp:
     ValueError
         When ``value`` is missing or not a date.
     """
+    import pandas as pd
+
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         raise ValueError("a date is required")
     return pd.Timestamp(value).normalize()
@@ -35,7 +43,6 @@ def last_complete_year(as_of: pd.Timestamp) -> int:
     An annual value for a year is fully observed only at its end: at 2026-08-09 the last
     complete year is 2025; at 2025-12-31 it is 2025.
     """
-    as_of = pd.Timestamp(as_of)
     return int(as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1)
 
 
@@ -44,18 +51,36 @@ def complete_year(last_data_year: int, as_of: pd.Timestamp) -> int:
     return int(min(int(last_data_year), last_complete_year(as_of)))
 
 
-def parse_coverage(text: str | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """Parse a registry ``coverage`` ``start/end`` (ISO dates or years) into two Timestamps.
+def coverage_dates(text: str | None) -> tuple[dt.date, dt.date] | None:
+    """Parse a registry ``coverage`` ``start/end`` (ISO dates or years) into two dates.
 
     A year-only bound spans the whole year (``2009/2023`` is 2009-01-01 to 2023-12-31).
     Returns ``None`` for ``n/a``, empty or undated text.
+
+    Raises
+    ------
+    ValueError
+        When a bound is neither a year nor an ISO 8601 date.
     """
     if not text or "/" not in str(text) or str(text).strip().lower() == "n/a":
         return None
     start, end = (part.strip() for part in str(text).split("/", 1))
-    first = pd.Timestamp(f"{start}-01-01") if _YEAR.fullmatch(start) else pd.Timestamp(start)
-    last = pd.Timestamp(f"{end}-12-31") if _YEAR.fullmatch(end) else pd.Timestamp(end)
+    first = dt.date(int(start), 1, 1) if _YEAR.fullmatch(start) else _iso_day(start)
+    last = dt.date(int(end), 12, 31) if _YEAR.fullmatch(end) else _iso_day(end)
     return first, last
+
+
+def _iso_day(text: str) -> dt.date:
+    """Return the day of an ISO 8601 date or date-time (``2024-06-30``, ``2024-06-30T12:00``)."""
+    return dt.datetime.fromisoformat(text).date()
+
+
+def parse_coverage(text: str | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """:func:`coverage_dates` as two midnight :class:`pandas.Timestamp`."""
+    import pandas as pd
+
+    span = coverage_dates(text)
+    return None if span is None else (pd.Timestamp(span[0]), pd.Timestamp(span[1]))
 
 
 def coverage_in_years(text: str | None) -> bool:
@@ -72,11 +97,15 @@ def coverage_end_text(text: str) -> str:
 
 def years_between(start: pd.Timestamp, end: pd.Timestamp) -> float:
     """Years from ``start`` to ``end`` (days / 365.25), one decimal."""
+    import pandas as pd
+
     return round((pd.Timestamp(end) - pd.Timestamp(start)).days / DAYS_PER_YEAR, 1)
 
 
 def iso_date(value: pd.Timestamp | dt.date | None) -> str | None:
     """Return ``YYYY-MM-DD``, or ``None`` for a missing date."""
+    import pandas as pd
+
     if value is None or pd.isna(value):
         return None
     return pd.Timestamp(value).strftime("%Y-%m-%d")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from osa_analysis.core.dates import parse_coverage
+from osa_analysis.core.dates import coverage_dates
 from osa_analysis.sources.registry import Source, registry
 
 
@@ -46,8 +46,8 @@ class Freshness:
 
 def freshness(source: Source, at: dt.date) -> Freshness:
     """Return how fresh ``source`` is on the date ``at``."""
-    span = parse_coverage(source.coverage)
-    last = span[1].date() if span else None
+    span = coverage_dates(source.coverage)
+    last = span[1] if span else None
     retrieved = (source.locked or {}).get("retrieved_at")
     cadence = source.release.cadence_days
     if source.release.cadence == "ended":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from osa_analysis.core.dates import (
     as_timestamp,
     complete_year,
+    coverage_dates,
     coverage_end_text,
     iso_date,
     last_complete_year,
@@ -54,3 +57,24 @@ def test_years_between_and_iso_date():
     assert years_between(pd.Timestamp("2020-01-01"), pd.Timestamp("2021-01-01")) == 1.0
     assert iso_date(pd.Timestamp("2024-02-29")) == "2024-02-29"
     assert iso_date(pd.NaT) is None and iso_date(None) is None
+
+
+def test_coverage_dates_are_the_same_span_without_pandas():
+    assert coverage_dates("2009/2023") == (dt.date(2009, 1, 1), dt.date(2023, 12, 31))
+    assert coverage_dates("1978-05-01/2020-11-11") == (dt.date(1978, 5, 1), dt.date(2020, 11, 11))
+    assert coverage_dates(" 2024-07-07 / 2026-08-09T00:00 ")[1] == dt.date(2026, 8, 9)
+    assert coverage_dates("n/a") is None and coverage_dates(None) is None
+    with pytest.raises(ValueError):
+        coverage_dates("2009/late")
+
+
+def test_freshness_starts_without_pandas():
+    """A build with nothing to do reads freshness for the index digest: no pandas import."""
+    code = (
+        "import sys, datetime as dt\n"
+        "from osa_analysis.sources.freshness import freshness_table\n"
+        "assert freshness_table(dt.date(2026, 8, 9))\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
