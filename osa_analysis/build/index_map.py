@@ -6,6 +6,11 @@ antimeridian instead of at the far west); each recipient is filled with the colo
 composite class (the tiles' five-step scale, ``data/risk/tiles.yaml``) and marked with a dot
 and its name, so that small island states stay visible. When the geodata cannot be had, the
 page has no map (:func:`recipients_map_svg` returns ``None``) and says nothing false.
+
+The outlines do not depend on the page's language or the recipients' classes, so the
+registered geodata is read and simplified once per process (:func:`default_outlines`): a
+build's two index pages share them, and an offline machine without the mirror waits for one
+failed download, not one per page.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from osa_analysis.core.i18n import _, tr
 
@@ -60,6 +65,69 @@ def _in_view(bounds: Sequence[float]) -> bool:
     return east >= WEST and west <= EAST and north >= SOUTH and south <= NORTH
 
 
+class Outline(NamedTuple):
+    """One country unit of the map, drawn in SVG units.
+
+    Attributes
+    ----------
+    iso3 : str or None
+        Its ISO3 code (``None`` for units without one).
+    name : str
+        Natural Earth's name of the unit.
+    path : str
+        Its simplified outline as SVG path data.
+    label : tuple of float
+        Where its dot goes: a point inside its largest polygon.
+    """
+
+    iso3: str | None
+    name: str
+    path: str
+    label: tuple[float, float]
+
+
+def outlines(countries: Any) -> tuple[Outline, ...]:
+    """Return the :class:`Outline` of every country unit of ``countries`` in the map's view.
+
+    Parameters
+    ----------
+    countries : GeoDataFrame
+        Natural Earth countries (``country_iso3``, ``name``, ``geometry``).
+    """
+    out = []
+    for row in countries.itertuples():
+        geometry = row.geometry
+        if geometry is None or geometry.is_empty or not _in_view(geometry.bounds):
+            continue
+        iso3 = row.country_iso3 if isinstance(row.country_iso3, str) else None
+        path = _geometry_path(geometry.simplify(_TOLERANCE, preserve_topology=True))
+        largest = max(getattr(geometry, "geoms", [geometry]), key=lambda p: p.area)
+        point = largest.representative_point()
+        out.append(Outline(iso3, str(row.name), path, _xy(point.x + _shift(largest), point.y)))
+    return tuple(out)
+
+
+_DEFAULT_OUTLINES: list[tuple[Outline, ...] | None] = []
+"""The outlines of the registered geodata once made (``[None]``: they could not be had)."""
+
+
+def default_outlines() -> tuple[Outline, ...] | None:
+    """Return the :func:`outlines` of the registered Natural Earth countries, made once.
+
+    ``None`` when the geodata cannot be had (offline, no mirror), which is also kept for the
+    rest of the process.
+    """
+    if not _DEFAULT_OUTLINES:
+        try:
+            from osa_analysis.sources.loaders.geography import load_ne_countries
+
+            _DEFAULT_OUTLINES.append(outlines(load_ne_countries()))
+        except Exception as exc:  # offline, no mirror: the page goes without its map
+            log.warning("index map left out: Natural Earth countries unavailable (%s)", exc)
+            _DEFAULT_OUTLINES.append(None)
+    return _DEFAULT_OUTLINES[0]
+
+
 def recipients_map_svg(
     classes: Mapping[str, str | None],
     rating_class: Callable[[object], str],
@@ -77,40 +145,27 @@ def recipients_map_svg(
     scale : sequence of str
         The scale, lowest first (the legend).
     countries : GeoDataFrame, optional
-        Natural Earth countries (default :func:`~osa_analysis.sources.loaders.geography.
-        load_ne_countries`).
+        Natural Earth countries (default: the registered ones, :func:`default_outlines`).
 
     Returns
     -------
     str or None
         The SVG markup (escaped names, no script, no external reference).
     """
-    if countries is None:
-        try:
-            from osa_analysis.sources.loaders.geography import load_ne_countries
-
-            countries = load_ne_countries()
-        except Exception as exc:  # offline, no mirror: the page goes without its map
-            log.warning("index map left out: Natural Earth countries unavailable (%s)", exc)
-            return None
+    units = default_outlines() if countries is None else outlines(countries)
+    if units is None:
+        return None
     shapes, labels = [], []
-    for row in countries.itertuples():
-        geometry = row.geometry
-        if geometry is None or geometry.is_empty or not _in_view(geometry.bounds):
-            continue
-        iso3 = row.country_iso3 if isinstance(row.country_iso3, str) else None
-        path = _geometry_path(geometry.simplify(_TOLERANCE, preserve_topology=True))
-        if iso3 in classes:
-            css = f"osa-map-recipient {rating_class(classes[iso3])}"
-            name = str(tr(_country_name(iso3, row.name)))
-            rating = tr(classes[iso3]) if classes[iso3] else _("n/a")
+    for unit in units:
+        if unit.iso3 in classes:
+            css = f"osa-map-recipient {rating_class(classes[unit.iso3])}"
+            name = str(tr(_country_name(unit.iso3, unit.name)))
+            rating = tr(classes[unit.iso3]) if classes[unit.iso3] else _("n/a")
             tip = html.escape(f"{name}: {rating}", quote=True)
-            shapes.append(f'<path class="{css}" d="{path}"><title>{tip}</title></path>')
-            largest = max(getattr(geometry, "geoms", [geometry]), key=lambda p: p.area)
-            point = largest.representative_point()
-            labels.append((iso3, name, *_xy(point.x + _shift(largest), point.y)))
+            shapes.append(f'<path class="{css}" d="{unit.path}"><title>{tip}</title></path>')
+            labels.append((unit.iso3, name, *unit.label))
         else:
-            shapes.append(f'<path class="osa-map-land" d="{path}"/>')
+            shapes.append(f'<path class="osa-map-land" d="{unit.path}"/>')
     if not labels:
         return None
     marks = []

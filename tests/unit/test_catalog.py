@@ -202,7 +202,8 @@ def test_index_html_content_and_escaping(reports: Path):
     assert 'href="PHL/brief.ipynb"' not in page  # the executed notebook is a log, not a link
     # the landing page: introduction, rows by country name, cohort, coloured tiles, method
     assert "Official Security Assistance" in page and "How to read a brief" in page
-    assert page.index("Fiji") < page.index("Philippines")
+    assert page.index('href="FJI/brief.html"') < page.index('href="PHL/brief.html"')
+    assert '<svg class="osa-map"' in page  # the map (tests/unit/conftest.py: synthetic)
     assert "OSA FY2023, FY2024, FY2025" in page
     assert 'href="method/diversion.yaml"' in page and (reports / "method" / "tiles.yaml").is_file()
     assert 'href="FJI/brief.html"' in page and 'href="FJI/brief.pdf"' not in page

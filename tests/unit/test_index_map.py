@@ -1,4 +1,8 @@
-"""The landing page's map of recipients (synthetic shapes: a square 'XXA' and a Pacific isle)."""
+"""The landing page's map of recipients (synthetic shapes: a square 'XXA' and a Pacific isle).
+
+``tests/unit/conftest.py`` replaces :func:`index_map.default_outlines` in every unit test; the
+real one is imported here before it does.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import geopandas as gpd
 from shapely.geometry import Polygon, box
 
 from osa_analysis.build import index_map
+from osa_analysis.build.index_map import default_outlines as real_default_outlines
 from osa_analysis.core.i18n import use_language
 
 SCALE = ["very low", "low", "medium", "high", "very high"]
@@ -53,3 +58,23 @@ def test_the_map_speaks_the_page_language_and_goes_missing_without_geodata(monke
         )
     assert "総合指数の区分" in svg
     assert index_map.recipients_map_svg({}, _rating_class, SCALE, countries=_countries()) is None
+
+
+def test_the_geodata_is_read_once_per_process_and_a_failure_is_kept(monkeypatch):
+    from osa_analysis.sources.loaders import geography
+
+    calls = []
+
+    def unavailable():
+        calls.append(1)
+        raise OSError("offline, no mirror")
+
+    monkeypatch.setattr(geography, "load_ne_countries", unavailable)
+    monkeypatch.setattr(index_map, "_DEFAULT_OUTLINES", [])
+    for _page in ("index.html", "index.ja.html"):
+        assert real_default_outlines() is None
+    assert calls == [1]  # one failed download for both pages
+    monkeypatch.setattr(geography, "load_ne_countries", _countries)
+    monkeypatch.setattr(index_map, "_DEFAULT_OUTLINES", [])
+    units = real_default_outlines()
+    assert real_default_outlines() is units and [u.iso3 for u in units] == ["PHL", "TON", "AUS"]
