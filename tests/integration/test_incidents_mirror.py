@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from osa_analysis.build.params import default_as_of
 from osa_analysis.harmonise import incidents
 
 pytestmark = pytest.mark.mirror
@@ -122,3 +123,7 @@ def test_cached_load_equals_fresh_build(tables):
     pd.testing.assert_frame_equal(
         fresh.events.reset_index(drop=True), tables.events.reset_index(drop=True), check_dtype=False
     )
+
+
+def test_default_as_of_equals_the_last_incident_date(tables):
+    assert tables.events["date"].max().date() == default_as_of()

@@ -16,6 +16,15 @@ from osa_analysis.analyse.tables import TableStore
 AS_OF = pd.Timestamp("2026-08-09")
 
 
+BACKTEST_END = 2020
+"""Last origin of the synthetic backtest (``tests/unit/conftest.py``)."""
+
+EXTRA_COUP = pd.DataFrame(
+    {"country_iso3": ["CHN"], "date": [pd.Timestamp("2012-03-01")], "outcome": ["failed"]}
+)
+"""A coup attempt added to the synthetic record: no origin before it may see it."""
+
+
 def make_tables(**over) -> D.DiversionTables:
     acd = pd.DataFrame(
         {

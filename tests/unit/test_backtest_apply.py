@@ -7,7 +7,6 @@ from diversion_synthetic import AS_OF, make_store, make_tables
 
 from osa_analysis.analyse.backtest import (
     assess_with_selected_models,
-    backtest_forecasts,
     fitted_models,
     load_backtest_config,
     selected_probabilities,
@@ -19,9 +18,9 @@ from osa_analysis.analyse.scope import Scope
 
 
 @pytest.fixture(scope="module")
-def store():
-    """One synthetic store: its fitted models are computed once for the tests that read it."""
-    return make_store()
+def store(synthetic_store):
+    """The session's synthetic store: its fitted models are computed once (conftest.py)."""
+    return synthetic_store
 
 
 def test_judgement_origin_and_leads():
@@ -32,16 +31,10 @@ def test_judgement_origin_and_leads():
     assert lead_years(make_tables(), pd.Timestamp("2025-03-01"), load_config())["S1"] == 0
 
 
-def test_lead_forecasts_see_nothing_after_their_data_end():
-    base = make_tables()
-    store = make_store()
-    before = backtest_forecasts(store, end=2020)
-    extra = pd.DataFrame(
-        {"country_iso3": ["CHN"], "date": [pd.Timestamp("2012-03-01")], "outcome": ["failed"]}
-    )
-    after = backtest_forecasts(
-        make_store(coups=pd.concat([base.coups, extra], ignore_index=True)), end=2020
-    )
+def test_lead_forecasts_see_nothing_after_their_data_end(
+    synthetic_forecasts, forecasts_with_extra_coup
+):
+    before, after = synthetic_forecasts, forecasts_with_extra_coup  # tests/unit/conftest.py
     cols = ["base_rate_lead", "logistic_lead", "climatology_lead", "persistence_lead"]
     # S2's lead is 4 years: origins to 2015 have data to 2011 at most
     keep = before["year"] <= 2015
@@ -137,11 +130,13 @@ def test_an_origin_never_passes_the_store_date():
     assert set(early["base_events"]) == {2} and set(late["base_events"]) == {3}
 
 
-def test_a_country_year_without_an_own_base_rate_is_neither_fitted_nor_forecast():
+def test_a_country_year_without_an_own_base_rate_is_neither_fitted_nor_forecast(
+    synthetic_forecasts,
+):
     from osa_analysis.analyse.backtest.model import lead_pairs, rolling_logistic, training_rows
 
     cfg = load_backtest_config()
-    table = backtest_forecasts(make_store(), end=2020)
+    table = synthetic_forecasts
     rows = table[table["kind"].eq("S3") & table["horizon_months"].eq(12)].copy()
     gap = rows["country_iso3"].eq("FJI") & rows["year"].between(2010, 2018)
     rows.loc[gap, "base_rate"] = np.nan

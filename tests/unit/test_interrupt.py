@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -64,12 +65,21 @@ def _wait_exit(pid: int) -> None:
         os.close(fd)
 
 
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """A reports folder with one brief (PHL) published by a build, made once per module."""
+    reports = tmp_path_factory.mktemp("published") / "reports"
+    argv = ["build", "--country", "PHL", "--notebook", str(FIXTURE_NB), "--no-render"]
+    assert cli.main([*argv, "--cold-kernels", "--reports-dir", str(reports)]) == 0
+    return reports
+
+
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_a_signal_stops_a_real_build(tmp_path, sig, code):
+def test_a_signal_stops_a_real_build(published, tmp_path, sig, code):
     reports = tmp_path / "reports"
     common = ["--reports-dir", str(reports), "--no-render", "--cold-kernels"]
     # a brief published before: it must come out of the interrupted build unchanged
-    assert cli.main(["build", "--country", "PHL", "--notebook", str(FIXTURE_NB), *common]) == 0
+    shutil.copytree(published, reports, symlinks=True)
     before = snapshot(reports / "PHL")
     notebook = sleeping_notebook(tmp_path)
     argv = ["build", "--country", *COUNTRIES, "--notebook", str(notebook), "--jobs", "2"]

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from osa_analysis.build.params import BriefParams, ParamsError, default_as_of, default_peers
-from osa_analysis.core.config import PROJECT_ROOT, mirror_dir
+from osa_analysis.core.config import PROJECT_ROOT
 
 TODAY = dt.date(2026, 8, 9)
 ALL_RECIPIENTS = "BGD, DJI, FJI, IDN, LKA, MNG, MYS, PHL, PNG, THA, TLS, TON"
@@ -46,15 +46,6 @@ def test_defaults():
 def test_default_as_of_is_the_end_of_the_live_incident_feed():
     assert default_as_of() == dt.date(2026, 8, 9)
     assert default_peers() == ("BGD", "FJI", "MYS", "PHL")
-
-
-@pytest.mark.mirror
-def test_default_as_of_equals_the_last_incident_date():
-    if mirror_dir() is None:
-        pytest.skip("OSA_DATA_MIRROR not set")
-    from osa_analysis.harmonise.incidents import load_incidents
-
-    assert load_incidents()["date"].max().date() == default_as_of()
 
 
 def test_from_mapping_converts_text_values():
