@@ -15,6 +15,7 @@ failed download, not one per page.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -107,25 +108,20 @@ def outlines(countries: Any) -> tuple[Outline, ...]:
     return tuple(out)
 
 
-_DEFAULT_OUTLINES: list[tuple[Outline, ...] | None] = []
-"""The outlines of the registered geodata once made (``[None]``: they could not be had)."""
-
-
+@functools.cache
 def default_outlines() -> tuple[Outline, ...] | None:
     """Return the :func:`outlines` of the registered Natural Earth countries, made once.
 
     ``None`` when the geodata cannot be had (offline, no mirror), which is also kept for the
     rest of the process.
     """
-    if not _DEFAULT_OUTLINES:
-        try:
-            from osa_analysis.sources.loaders.geography import load_ne_countries
+    try:
+        from osa_analysis.sources.loaders.geography import load_ne_countries
 
-            _DEFAULT_OUTLINES.append(outlines(load_ne_countries()))
-        except Exception as exc:  # offline, no mirror: the page goes without its map
-            log.warning("index map left out: Natural Earth countries unavailable (%s)", exc)
-            _DEFAULT_OUTLINES.append(None)
-    return _DEFAULT_OUTLINES[0]
+        return outlines(load_ne_countries())
+    except Exception as exc:  # offline, no mirror: the page goes without its map
+        log.warning("index map left out: Natural Earth countries unavailable (%s)", exc)
+        return None
 
 
 def recipients_map_svg(

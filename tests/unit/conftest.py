@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from diversion_synthetic import BACKTEST_END, EXTRA_COUP, make_store, make_tables
+from diversion_synthetic import BACKTEST_END, EXTRA_COUP, make_store, make_tables, origins_to
 
 from osa_analysis.analyse.backtest import backtest_forecasts
 from osa_analysis.analyse.backtest.run import cached_backtest_forecasts
@@ -51,8 +51,7 @@ def synthetic_forecasts(synthetic_store) -> pd.DataFrame:
     Cut from the table a brief reads (every origin, kept by the store), which gives the same
     rows for those origins: no origin's forecast reads a later one.
     """
-    full = cached_backtest_forecasts(synthetic_store)
-    return full[full["year"] <= BACKTEST_END].reset_index(drop=True)
+    return origins_to(cached_backtest_forecasts(synthetic_store), BACKTEST_END)
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,11 @@ EXTRA_COUP = pd.DataFrame(
 """A coup attempt added to the synthetic record: no origin before it may see it."""
 
 
+def origins_to(table: pd.DataFrame, end: int) -> pd.DataFrame:
+    """The rows of origins to ``end``, as a backtest that stops there returns them."""
+    return table[table["year"] <= end].reset_index(drop=True)
+
+
 def make_tables(**over) -> D.DiversionTables:
     acd = pd.DataFrame(
         {

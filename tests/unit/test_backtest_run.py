@@ -7,7 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 import pytest
-from diversion_synthetic import BACKTEST_END, make_store, projects
+from diversion_synthetic import BACKTEST_END, make_store, origins_to, projects
 
 from osa_analysis.analyse.backtest import (
     backtest_forecasts,
@@ -99,15 +99,10 @@ def test_no_data_after_an_origin_reaches_its_forecast(forecasts, forecasts_with_
     assert chn[chn["year"].eq(2012)]["base_events"].iloc[0] == 1
 
 
-def prefix(table: pd.DataFrame, end: int) -> pd.DataFrame:
-    """The rows of origins to ``end``, as a backtest that stops there returns them."""
-    return table[table["year"] <= end].reset_index(drop=True)
-
-
 def test_the_same_table_in_a_process_pool(forecasts):
     with ProcessPoolExecutor(max_workers=2) as pool:
         pooled = backtest_forecasts(make_store(), end=POOLED_END, mapper=pool.map)
-    pd.testing.assert_frame_equal(prefix(forecasts, POOLED_END), pooled)
+    pd.testing.assert_frame_equal(origins_to(forecasts, POOLED_END), pooled)
 
 
 def test_the_same_table_on_a_dask_cluster_of_two_worker_processes(forecasts):
@@ -119,7 +114,7 @@ def test_the_same_table_on_a_dask_cluster_of_two_worker_processes(forecasts):
         distributed.Client(cluster) as client,
     ):
         on_dask = backtest_forecasts(make_store(), end=POOLED_END, mapper=client.get_executor().map)
-    pd.testing.assert_frame_equal(prefix(forecasts, POOLED_END), on_dask)
+    pd.testing.assert_frame_equal(origins_to(forecasts, POOLED_END), on_dask)
 
 
 def test_scores_meet_their_schema_and_count_by_hand(forecasts, scores):
