@@ -107,7 +107,12 @@ def test_the_same_table_in_a_process_pool(forecasts):
 
 def test_the_same_table_on_a_dask_cluster_of_two_worker_processes(forecasts):
     distributed = pytest.importorskip("distributed")
+    import dask
+
+    # forked workers start in a tenth of a second (spawned ones import everything again, for
+    # seconds); tasks and results still cross to them through the scheduler, pickled
     with (
+        dask.config.set({"distributed.worker.multiprocessing-method": "fork"}),
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,

@@ -1,5 +1,10 @@
 """Ctrl-C and SIGTERM stop a real ``osa-briefs build``: nothing starts or is published after
-them, the kernels end, the published briefs stay as they were, and the exit status says so."""
+them, the kernels end, the published briefs stay as they were, and the exit status says so.
+
+The real builds are made by the functions registered with ``BUILDS``, in a process of their
+own while the other tests run (``tests/brief_builds.py``): they spend seconds waiting for
+their kernels. The test reads what each saw from ``builds``.
+"""
 
 from __future__ import annotations
 
@@ -13,15 +18,18 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from brief_builds import Builds, ModuleBuilds, Registry
 
-from osa_analysis.build import cli, interrupt
+from osa_analysis.build import interrupt
 from osa_analysis.core.config import PROJECT_ROOT
 
 FIXTURE_NB = Path(__file__).parents[1] / "fixtures" / "runner" / "brief_fixture.py"
 COUNTRIES = ["PHL", "FJI", "MYS", "BGD"]
 RUN_LIMIT = "300"  # the build's own --run-timeout: a stuck build ends, and the test fails
+BUILDS = Registry()
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -53,46 +61,61 @@ def _wait_while_running(build: subprocess.Popen, predicate, what: str) -> None:
         time.sleep(0.1)
 
 
-def _wait_exit(pid: int) -> None:
-    """Block until process ``pid`` (not a child of this one) has exited."""
+def _wait_exit(pid: int, timeout_s: float = 60) -> bool:
+    """Wait until process ``pid`` (not a child of this one) has exited; False on timeout."""
     try:
         fd = os.pidfd_open(pid)
     except ProcessLookupError:
-        return
+        return True
     try:
-        select.select([fd], [], [])  # readable once the process has exited
+        readable, _, _ = select.select([fd], [], [], timeout_s)  # readable once it has exited
+        return bool(readable)
     finally:
         os.close(fd)
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    """A reports folder with one brief (PHL) published by a build, made once per module."""
-    reports = tmp_path_factory.mktemp("published") / "reports"
-    argv = ["build", "--country", "PHL", "--notebook", str(FIXTURE_NB), "--no-render"]
-    assert cli.main([*argv, "--cold-kernels", "--reports-dir", str(reports)]) == 0
-    return reports
-
-
-@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_a_signal_stops_a_real_build(published, tmp_path, sig, code):
-    reports = tmp_path / "reports"
-    common = ["--reports-dir", str(reports), "--no-render", "--cold-kernels"]
-    # a brief published before: it must come out of the interrupted build unchanged
-    shutil.copytree(published, reports, symlinks=True)
-    before = snapshot(reports / "PHL")
-    notebook = sleeping_notebook(tmp_path)
-    argv = ["build", "--country", *COUNTRIES, "--notebook", str(notebook), "--jobs", "2"]
-    argv += ["--run-timeout", RUN_LIMIT]
-    build = subprocess.Popen(
-        [sys.executable, "-m", "osa_analysis.build.cli", *argv, "--force", *common],
+def _cli(*argv: str, **kwargs) -> subprocess.Popen:
+    """Start ``osa-briefs`` (as ``python -m osa_analysis.build.cli``) in the project folder."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "osa_analysis.build.cli", *argv],
         cwd=PROJECT_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        **kwargs,
     )
+
+
+# --- the builds (made by tests/brief_builds.py, checked by the test below) -------------------
+
+
+@BUILDS.job(waits=True)
+def published(b: Builds) -> Path:
+    """A reports folder with one brief (PHL) published by a build."""
+    reports = b.root / "published" / "reports"
+    argv = ["build", "--country", "PHL", "--notebook", str(FIXTURE_NB), "--no-render"]
+    build = _cli(*argv, "--cold-kernels", "--reports-dir", str(reports))
+    out, err = build.communicate()
+    assert build.returncode == 0, (out, err)
+    return reports
+
+
+def _signalled_build(b: Builds, sig: signal.Signals) -> dict[str, Any]:
+    """Interrupt a real build of four briefs (two at a time) once two kernels run; return
+    what the test checks."""
+    folder = b.root / sig.name
+    folder.mkdir()
+    reports = folder / "reports"
+    common = ["--reports-dir", str(reports), "--no-render", "--cold-kernels"]
+    # a brief published before: it must come out of the interrupted build unchanged
+    shutil.copytree(b.result("published"), reports, symlinks=True)
+    before = snapshot(reports / "PHL")
+    notebook = sleeping_notebook(folder)
+    argv = ["build", "--country", *COUNTRIES, "--notebook", str(notebook), "--jobs", "2"]
+    argv += ["--run-timeout", RUN_LIMIT]
+    build = _cli(*argv, "--force", *common)
     try:
-        pid_files = [tmp_path / f"kernel-{c}" for c in COUNTRIES]
+        pid_files = [folder / f"kernel-{c}" for c in COUNTRIES]
         # two kernels in their sleeping work cell (pid and parent written)
         _wait_while_running(
             build,
@@ -105,24 +128,56 @@ def test_a_signal_stops_a_real_build(published, tmp_path, sig, code):
     finally:
         if build.poll() is None:
             build.kill()
-    assert build.returncode == code, (out, err)
-    name = signal.Signals(sig).name
+    kernels_ended = all([_wait_exit(kernel) for kernel in kernels])
+    staging = reports / ".staging"
+    return {
+        "returncode": build.returncode,
+        "out": out,
+        "err": err,
+        "pids_written": sum(p.exists() for p in pid_files),
+        "kernels_ended": kernels_ended,
+        "unchanged": snapshot(reports / "PHL") == before,
+        "others": [c for c in COUNTRIES[1:] if (reports / c).exists()],
+        "failed_folder": (reports / "_failed").exists(),
+        "staged": os.listdir(staging) if staging.exists() else [],
+        "sockets": [str(p) for p in Path(tempfile.gettempdir()).glob(f"osa-kernel-{build.pid}-*")],
+        "index": (reports / "index.html").is_file(),
+    }
+
+
+@BUILDS.job(waits=True)
+def sigint(b: Builds) -> dict[str, Any]:
+    return _signalled_build(b, signal.SIGINT)
+
+
+@BUILDS.job(waits=True)
+def sigterm(b: Builds) -> dict[str, Any]:
+    return _signalled_build(b, signal.SIGTERM)
+
+
+@pytest.fixture(scope="module")
+def builds(brief_builds) -> ModuleBuilds:
+    """The results of this module's ``BUILDS`` (tests/conftest.py, tests/brief_builds.py)."""
+    return brief_builds("test_interrupt")
+
+
+@pytest.mark.parametrize(("job", "code"), [("sigint", 130), ("sigterm", 143)])
+def test_a_signal_stops_a_real_build(builds, job, code):
+    run = builds[job]
+    out, err = run["out"], run["err"]
+    assert run["returncode"] == code, (out, err)
+    name = job.upper()
     assert f"osa-briefs: {name}: stopping" in err
     assert "Traceback" not in out + err
     assert f"interrupted by {name}: 0 brief(s) published before it, 4 stopped unpublished" in out
-    # no brief started after the signal (only the two running had written a pid)
-    assert sum(p.exists() for p in pid_files) == 2
-    # the running kernels ended with the build
-    for kernel in kernels:
-        _wait_exit(kernel)
-    assert snapshot(reports / "PHL") == before
-    assert not any((reports / c).exists() for c in COUNTRIES[1:])
-    assert not (reports / "_failed").exists()  # an interruption is not a failed brief
-    staging = reports / ".staging"
-    assert not staging.exists() or not os.listdir(staging)
-    sockets = Path(tempfile.gettempdir()).glob(f"osa-kernel-{build.pid}-*")
-    assert not list(sockets)  # the kernels' socket folders went with them
-    assert (reports / "index.html").is_file()
+    assert run["pids_written"] == 2  # no brief started after the signal, only the two running
+    assert run["kernels_ended"]  # the running kernels ended with the build
+    assert run["unchanged"]  # the brief published before is as it was
+    assert run["others"] == []
+    assert not run["failed_folder"]  # an interruption is not a failed brief
+    assert run["staged"] == []
+    assert run["sockets"] == []  # the kernels' socket folders went with them
+    assert run["index"]
 
 
 def test_a_second_signal_exits_at_once(monkeypatch):
