@@ -15,16 +15,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 import brief_builds as brief_builds_module
+import precomputed
 import pytest
 from brief_builds import use_servers_without_data
 
-from osa_analysis.build.execute import skip_slow_imports
+from osa_analysis.build.execute import THREAD_ENV_VARS, skip_slow_imports
 from osa_analysis.core import config
 from osa_analysis.sources.fetch import cached_path, fetch
 
 # As the command line does: jsonschema (imported by nbformat) need not build the ~35 Lark
 # parsers of rfc3987_syntax (about 1.5 s), which no notebook schema uses.
 skip_slow_imports()
+
+# One thread per numerical library, set before numpy loads (these imports do not load it):
+# the tests share the cores with their builder, and a BLAS pool of two on the tests' small
+# matrices spins the second core for nothing (the backtest scores took twice the CPU time in
+# the same wall time). A brief build sharing the CPUs sets the same (threads_per_job).
+for _name in THREAD_ENV_VARS:
+    os.environ.setdefault(_name, "1")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -87,13 +95,19 @@ def pytest_collection_finish(session) -> None:
 
     That is the session's kernel server (it imports the brief's libraries) and the brief
     builds (:mod:`brief_builds`). Both work in processes of their own, on the core the tests
-    before them mostly leave idle, instead of keeping their first test waiting.
+    before them mostly leave idle, instead of keeping their first test waiting. The unit
+    tests' precomputed results (:mod:`precomputed`, started with the session) are kept only
+    when the selection needs them all (the whole unit suite).
     """
     from osa_analysis.build.runner import warm_kernels_supported
 
+    items = session.items
+    needed = {job for item in items for job in set(precomputed.JOBS) & set(_fixtures_of(item))}
+    if session.config.option.collectonly or needed != set(precomputed.JOBS):
+        # a few tests picked out: their fixtures compute what they need, when they need it
+        _stop_precomputed()
     if session.config.option.collectonly:
         return
-    items = session.items
     checking = [item for item in items if "brief_builds" in _fixtures_of(item)]
     if checking:
         _start_brief_builds(sorted({item.path for item in checking}), len(items) - len(checking))
@@ -105,8 +119,15 @@ def _fixtures_of(item) -> tuple[str, ...]:
     return tuple(getattr(item, "fixturenames", ()))
 
 
+def _stop_precomputed() -> None:
+    out = precomputed.stop()
+    if out is not None:
+        shutil.rmtree(out, ignore_errors=True)
+
+
 def pytest_sessionfinish(session) -> None:
     """Wait for the brief builds (kept for a look when a test failed); stop the kernel server."""
+    _stop_precomputed()
     if _BUILDS:
         _BUILDS["process"].wait()
         if not session.testsfailed:
@@ -188,9 +209,24 @@ def real_file():
     return get
 
 
+def _may_collect(session, folder: Path) -> bool:
+    """Whether the session's arguments name ``folder``, a folder above it or a file in it."""
+    for arg in session.config.args:
+        path = Path(session.config.invocation_params.dir, arg.split("::")[0]).resolve()
+        if path == folder or path in folder.parents or folder in path.parents:
+            return True
+    return False
+
+
 def pytest_sessionstart(session):
-    """With ``OSA_REQUIRE_CHROMIUM`` set (CI), a missing Chromium fails instead of skipping."""
+    """Start the unit tests' slow shared results while pytest collects (:mod:`precomputed`).
+
+    With ``OSA_REQUIRE_CHROMIUM`` set (CI), a missing Chromium fails instead of skipping.
+    """
     from osa_analysis.build.pdf import find_chromium
 
     if os.environ.get("OSA_REQUIRE_CHROMIUM") and find_chromium() is None:
         raise pytest.UsageError("OSA_REQUIRE_CHROMIUM is set but no Chromium was found")
+    if not session.config.option.collectonly and _may_collect(session, precomputed.UNIT):
+        # stopped at the end of collection unless the selected tests need every result
+        precomputed.start(Path(tempfile.mkdtemp(prefix="osa-precomputed-")))

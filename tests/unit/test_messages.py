@@ -11,9 +11,9 @@ from osa_analysis.build import messages
 
 
 @pytest.fixture(scope="module")
-def found() -> dict[str, list[str]]:
-    """Every message of the package (read once: the syntax trees of ~300 files)."""
-    return messages.extract()
+def found(message_uses) -> dict[str, list[str]]:
+    """Every message of the package (read once per session: tests/unit/conftest.py)."""
+    return message_uses
 
 
 def test_every_message_has_a_japanese_translation_with_the_same_placeholders(found):
