@@ -40,6 +40,7 @@ benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_incidents.py
 	$(BIN)/python benchmarks/bench_briefs.py
 	$(BIN)/python benchmarks/bench_backtest.py
+	$(BIN)/python benchmarks/bench_figures.py
 
 clean-venv:
 	rm -rf $(VENV)
