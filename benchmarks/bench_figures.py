@@ -3,7 +3,7 @@ to the figures would save.
 
 The issue "One house" asks for a median kernel compute of <= 3 s per brief. ``bench_briefs.py``
 measures 7.7 s. This script splits one brief's work (both editions, in one warm process, as a
-kernel forked from the warm server does it) into three parts:
+kernel forked from the warm server does it) into four measures:
 
 (a) building the sections of both editions: the analysis, the text and the figures' artists,
     with no pixels drawn. The baseline;
@@ -14,9 +14,10 @@ kernel forked from the warm server does it) into three parts:
     figure per chart, shared by both editions, would save, with the labels moved to the
     captions. The figures would then look different too.
 
-The first brief is built once, untimed, to warm the process (the loads and the shared
-analysis, which a warm kernel already holds). Then the brief is built again and timed. It
-prints times and ratios to (a), and asserts nothing. Run:
+Another country's brief is built first, untimed, with one figure drawn per language: the
+process then holds the loaded tables, the shared analysis and the fonts, as a warm kernel
+does, and its garbage collector is frozen as a warm kernel's is. Then the brief is built and
+timed. It prints times and ratios to (a), and asserts nothing. Run:
 ``OSA_DATA_MIRROR=../shared/data-mirror python benchmarks/bench_figures.py [ISO3 ...]``
 (default PHL).
 """
