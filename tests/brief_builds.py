@@ -62,7 +62,7 @@ LOG = "builds.log"
 NICENESS = 10
 """The builder's scheduling priority, below the tests': the tests' own process is the session's
 longest chain of work, and the builds are needed only later (on the 2-core machine the unit
-tests took about 55 s with it and 64 s without, three runs each)."""
+tests took 55–56 s with it and 64–66 s without, in two interleaved runs of each)."""
 BUSY = 100
 """Tests besides those checking builds from which the session counts as busy: the builder
 then makes one build at a time (about a core's worth, beside pytest's), else two."""

@@ -1,11 +1,12 @@
 """Slow, pure results that unit tests share, computed in a separate process while pytest collects.
 
-Three results each take seconds to compute, and the first test files to run need them:
+Three results each take seconds to compute, and the backtest and translation tests need them:
 - the synthetic store with its backtest forecast table,
 - the same table with an extra coup,
 - the package's messages.
 
-Meanwhile pytest spends its first seconds collecting, on one core. So the session starts this
+Meanwhile pytest spends its first seconds collecting, on one core, and the tests that read the
+results run after the other unit tests (``tests/unit/conftest.py``). So the session starts this
 module as a script at its start (:func:`start`, from ``tests/conftest.py``)::
 
     python tests/precomputed.py OUT
