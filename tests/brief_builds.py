@@ -53,6 +53,8 @@ from typing import Any
 
 import pytest
 
+from osa_analysis.core.files import atomic_write_bytes
+
 RUNNER_NOTEBOOK_PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "osa_analysis.build.params")
 """What the runner tests' synthetic brief (``tests/fixtures/runner/brief_fixture.py``)
 imports: all a kernel server needs to preload for it."""
@@ -291,9 +293,7 @@ def _run(out: Path, modules: Sequence[Path], server: tuple[str, int] | None, wor
                         job[1]: values for job, values in records.items() if job and job[0] == name
                     }
                 results |= {"@package_digest": digest, "@renders": renders}
-                temporary = out / f"{name}.{RESULTS}.tmp"
-                temporary.write_bytes(pickle.dumps(results))
-                os.replace(temporary, out / f"{name}.{RESULTS}")
+                atomic_write_bytes(out / f"{name}.{RESULTS}", pickle.dumps(results))
 
 
 def _make(function: Callable[[Builds], Any], builds: Builds, job: tuple[str, str]) -> Any:
@@ -333,11 +333,23 @@ def start(
     command = [sys.executable, __file__, str(out), *map(str, modules), "--workers", str(workers)]
     if server:
         command += ["--server", server[0], str(server[1])]
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
     with open(out / LOG, "wb") as log:
         return subprocess.Popen(
-            command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+            command,
+            env=session_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
+
+
+def session_env() -> dict[str, str]:
+    """This process's environment without ``PYTEST_CURRENT_TEST`` (it changes with every phase).
+
+    The environment of the session's helper processes: the builder, the precomputed results
+    and the kernel server.
+    """
+    return {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
 
 
 class ModuleBuilds(Mapping):

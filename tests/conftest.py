@@ -67,7 +67,7 @@ def _start_session_server():
     from osa_analysis.build.warmkernel import KernelServer
 
     if not _SESSION_SERVER:
-        base = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+        base = brief_builds_module.session_env()
         with pytest.MonkeyPatch.context() as patch:
             patch.delenv("PYTEST_CURRENT_TEST", raising=False)  # changes with every phase
             params = BriefParams.from_mapping({"country_iso3": "PHL", "as_of": "2026-08-09"})

@@ -81,13 +81,14 @@ _started: dict[str, Any] = {}  # the session's process and its folder
 
 def start(out: Path) -> None:
     """Start computing every job into the new, empty folder ``out`` (once per session)."""
+    from brief_builds import session_env
+
     if _started:
         return
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
     with open(out / "precomputed.log", "wb") as log:
         process = subprocess.Popen(
             [sys.executable, __file__, str(out)],
-            env=env,
+            env=session_env(),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -115,15 +116,14 @@ def result(name: str) -> Any:
             time.sleep(0.02)
         if done.exists():
             return pickle.loads(done.read_bytes())
-    if str(UNIT) not in sys.path:
-        sys.path.insert(0, str(UNIT))
-    return JOBS[name]()
+    return JOBS[name]()  # in the session, tests/unit is on sys.path (its conftest)
 
 
 def _main(out: Path) -> int:
     os.nice(NICENESS)  # the tests first, as the brief builder does
     sys.path.insert(0, str(UNIT))
     from osa_analysis.build.execute import skip_slow_imports
+    from osa_analysis.core.files import atomic_write_bytes
 
     skip_slow_imports()  # as the tests' own process does (tests/conftest.py)
     for name, job in JOBS.items():
@@ -132,9 +132,7 @@ def _main(out: Path) -> int:
         except Exception:
             (out / f"{name}.failed").write_text(traceback.format_exc())
             continue
-        temporary = out / f"{name}.pickle.tmp"
-        temporary.write_bytes(data)
-        os.replace(temporary, out / f"{name}.pickle")
+        atomic_write_bytes(out / f"{name}.pickle", data)
     return 0
 
 
